@@ -1,0 +1,5 @@
+"""``python -m xtreme_harness`` runs the ``xharness`` command line."""
+
+from xtreme_harness.cli import main
+
+main()

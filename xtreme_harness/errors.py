@@ -1,0 +1,95 @@
+"""The exceptions xharness raises on purpose.
+
+Every error a user can cause (a bad file, an unknown name, a broken plugin) is an `XHarnessError`
+with a message that says what was wrong, where, and what was expected. The command line prints the
+message without a traceback and exits with the error's `exit_code`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class XHarnessError(Exception):
+    """Base class of all errors xharness reports to users."""
+
+    exit_code = 1
+
+
+class UsageError(XHarnessError):
+    """A command was given an argument or option value it cannot use."""
+
+    exit_code = 2
+
+
+class UnknownNameError(UsageError):
+    """A name (language, task, sampler, ...) that is not known, with the closest known names."""
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        known: Iterable[str],
+        hint: str = "",
+        *,
+        suggestions: list[str] | None = None,
+    ) -> None:
+        from xtreme_harness.suggest import closest
+
+        self.kind = kind
+        self.name = name
+        self.suggestions = closest(name, known) if suggestions is None else suggestions
+        message = f"unknown {kind} {name!r}"
+        if self.suggestions:
+            message += "; did you mean: " + ", ".join(self.suggestions) + "?"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class DataError(XHarnessError):
+    """A file's content is not what was expected.
+
+    The message names the file, and where known the line and the field, then what was expected.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        where = self.path if line is None else f"{self.path}:{line}"
+        if field:
+            where += f": field {field!r}"
+        super().__init__(f"{where}: {message}")
+
+
+class SchemaError(DataError):
+    """A JSON document does not validate against its JSON Schema."""
+
+
+class PluginError(XHarnessError):
+    """A plugin could not be loaded or registered something it should not have."""
+
+
+class DuplicateNameError(PluginError):
+    """Two plugins registered the same name for the same kind of component."""
+
+    def __init__(self, kind: str, name: str, first: str, second: str) -> None:
+        self.kind = kind
+        self.name = name
+        self.plugins = (first, second)
+        super().__init__(
+            f"{kind} {name!r} is registered by plugin {first!r} and again by plugin {second!r}; "
+            f"uninstall one of them or block it with XHARNESS_DISABLE_PLUGINS={second}"
+        )
+
+
+class PluginWarning(UserWarning):
+    """A plugin was skipped (it failed to import or to register) and everything else goes on."""

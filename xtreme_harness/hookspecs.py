@@ -1,0 +1,87 @@
+"""The hooks through which plugins extend xharness (pluggy project name ``xharness``).
+
+Hooks are registration-style: xharness calls each plugin's implementation with a `register`
+callable and the plugin calls it once per thing it provides. That lets xharness remember which
+plugin supplied each name, reject a name registered twice (naming both plugins), and keep listing
+cheap, since registering a task or a regularizer imports no heavy library.
+
+A plugin implements any subset of these hooks with functions decorated by `hookimpl`::
+
+    from xtreme_harness import hookimpl
+
+    @hookimpl
+    def xharness_register_regularizers(register):
+        register(MyRegularizer)
+
+docs/plugins.md is the guide, with a complete third-party plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+PROJECT = "xharness"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def xharness_register_tasks(register: Callable[[Any], None]) -> None:
+    """Register tasks, target and intermediate alike.
+
+    Call ``register(spec)`` once per task, with a `xtreme_harness.task.TaskSpec`. The spec
+    declares the task (name, category, kind, languages, metric, data sources, default recipe); the
+    engine implements each task kind once, so a task plugin declares data and does not train.
+    """
+
+
+@hookspec
+def xharness_register_language_sets(register: Callable[[Any], None]) -> None:
+    """Register language-set samplers.
+
+    Call ``register(cls)`` once per sampler, with a subclass of
+    `xtreme_harness.language_set.LanguageSet`.
+    """
+
+
+@hookspec
+def xharness_register_regularizers(register: Callable[[Any], None]) -> None:
+    """Register regularizers: the training loss of a batch (plain, adversarial, smoothed...).
+
+    Call ``register(cls)`` once per regularizer, with a subclass of
+    `xtreme_harness.regularizer.Regularizer`.
+    """
+
+
+@hookspec
+def xharness_register_executors(register: Callable[[Any], None]) -> None:
+    """Register executors: where the steps of a grid run (in process, worker processes, Ray...).
+
+    Call ``register(cls)`` once per executor, with a subclass of
+    `xtreme_harness.executor.Executor`.
+    """
+
+
+@hookspec
+def xharness_register_formats(register: Callable[[Any], None]) -> None:
+    """Register leaderboard table formats (markdown, LaTeX, HTML, CSV, JSON...).
+
+    Call ``register(cls)`` once per format, with a subclass of
+    `xtreme_harness.table_format.TableFormat`.
+    """
+
+
+@hookspec
+def xharness_register_commands(cli: click.Group) -> None:
+    """Add commands to the ``xharness`` command line.
+
+    Decorate functions with ``@cli.command()`` or call ``cli.add_command(command)``. A command
+    whose name is already taken (by xharness or another plugin) is an error naming both.
+    """

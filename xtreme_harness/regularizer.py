@@ -1,0 +1,64 @@
+"""The Regularizer interface: the training loss of one batch.
+
+The engine hands every batch to the run's regularizer, so a robustness method can do more than add
+a term: adversarial training runs extra forward and backward passes on perturbed input embeddings,
+randomized smoothing adds noise to them. A regularizer may also rewrite the training data before
+training (`augment`, e.g. synonym substitution). The plain baseline is a regularizer too (`none`).
+
+Regularizers work for every `TaskKind` through `TrainingContext`, which knows how to run the model
+of the current task kind on a batch, with or without replaced input embeddings.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from xtreme_harness.component import Component
+
+if TYPE_CHECKING:
+    import torch
+
+    from xtreme_harness.task import TaskKind
+
+
+class TrainingContext(Protocol):
+    """What the engine lends a regularizer for one batch."""
+
+    task_kind: TaskKind
+    generator: torch.Generator
+    """The run's seeded random generator; draw all noise from it."""
+
+    def forward(
+        self, model: torch.nn.Module, batch: Mapping[str, Any], inputs_embeds: Any = None
+    ) -> Any:
+        """Run the model on `batch` and return its output (with `.loss`); if `inputs_embeds` is
+        given it replaces the batch's token embeddings."""
+
+    def embed(self, model: torch.nn.Module, batch: Mapping[str, Any]) -> torch.Tensor:
+        """The input (token) embeddings of `batch`, as the model would compute them."""
+
+    def backward(self, loss: torch.Tensor) -> None:
+        """Back-propagate `loss` scaled for gradient accumulation and mixed precision. For methods
+        that accumulate parameter gradients over several passes themselves (FreeLB)."""
+
+
+class Regularizer(Component, ABC):
+    """Base class of regularizers (registered with `xharness_register_regularizers`)."""
+
+    kind = "regularizer"
+
+    def augment(
+        self, examples: Sequence[Mapping[str, Any]], *, text_fields: Sequence[str], seed: int
+    ) -> list[Mapping[str, Any]]:
+        """The training examples to train on; by default the given ones, unchanged."""
+        return list(examples)
+
+    @abstractmethod
+    def loss(
+        self, model: torch.nn.Module, batch: Mapping[str, Any], ctx: TrainingContext
+    ) -> torch.Tensor:
+        """The loss of `batch`. The engine back-propagates the returned tensor unless it is
+        detached (`requires_grad` false), which signals that the regularizer already called
+        `ctx.backward` itself."""
