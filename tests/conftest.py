@@ -1,0 +1,50 @@
+"""Shared fixtures. Every test runs offline with a private cache folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from xtreme_harness import plugin_host
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["RAY_AUTH_MODE"] = "disabled"
+os.environ.pop("XHARNESS_DISABLE_PLUGINS", None)
+os.environ.pop("XHARNESS_STRICT_PLUGINS", None)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    cache = tmp_path_factory.getbasetemp() / "xharness-cache"
+    monkeypatch.setenv("XHARNESS_CACHE", str(cache))
+    return cache
+
+
+@pytest.fixture
+def use_host() -> Iterator[callable]:
+    """Install a plugin host built from the given plugins as the process-wide host."""
+
+    def install(*plugins: tuple[str, object], entry_points: bool = False) -> plugin_host.PluginHost:
+        host = plugin_host.PluginHost(entry_points=entry_points, plugins=plugins)
+        plugin_host.set_host(host)
+        return host
+
+    yield install
+    plugin_host.set_host(None)
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The workplace's shared reference folder; tests that need it skip in a plain clone."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED

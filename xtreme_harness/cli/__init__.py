@@ -1,0 +1,61 @@
+"""The ``xharness`` command line.
+
+Commands are imported only when invoked, and plugins are loaded only by the commands that need
+them, so that listing languages does not pay for importing torch, datasets or every plugin.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Sequence
+
+import click
+
+from xtreme_harness import __version__
+from xtreme_harness.cli.group import XHarnessGroup
+from xtreme_harness.errors import PluginWarning, XHarnessError
+
+BUILTIN_COMMANDS = {
+    "languages": "xtreme_harness.cli.listing:languages",
+    "tasks": "xtreme_harness.cli.listing:tasks",
+    "language-sets": "xtreme_harness.cli.listing:language_sets",
+    "regularizers": "xtreme_harness.cli.listing:regularizers",
+    "plugins": "xtreme_harness.cli.listing:plugins",
+}
+
+
+@click.group(cls=XHarnessGroup, lazy_commands=BUILTIN_COMMANDS)
+@click.version_option(__version__, prog_name="xharness")
+def cli() -> None:
+    """Zero-shot cross-lingual transfer experiments on XTREME-R.
+
+    Grids of model x intermediate task x language set x regularizer x target task x seed, with
+    tasks, language-set samplers and robustness methods supplied by plugins.
+
+    \b
+    Environment:
+      XHARNESS_DISABLE_PLUGINS=a,b   do not load these plugins
+      XHARNESS_STRICT_PLUGINS=1      a plugin that fails to load is an error, not a warning
+      XHARNESS_CACHE=DIR             cache folder (default ~/.cache/xharness; "off" disables)
+    """
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: run the command line, report xharness errors without a traceback."""
+    warnings.showwarning = _show_warning
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="xharness")
+    except XHarnessError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, PluginWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
