@@ -18,7 +18,7 @@ from xtreme_harness.errors import DuplicateNameError
 from xtreme_harness.executor import Event, Executor, Outcome, Status, Step
 from xtreme_harness.language_set import Allocation, LanguageSet
 from xtreme_harness.table_format import Cell, Table, TableFormat
-from xtreme_harness.task import Category, TaskKind, TaskSpec
+from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
 
 
 def invoke(*args: str) -> click.testing.Result:
@@ -37,6 +37,7 @@ class TaskPlugin:
                 languages=("quy", "gn", "ay"),
                 metric="accuracy",
                 labels=("entailment", "neutral", "contradiction"),
+                recipe=Recipe(learning_rate=2e-5, epochs=5, max_length=128, batch_size=32),
             )
         )
 

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
+from os import PathLike
 from typing import Any
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -64,6 +64,19 @@ class Recipe:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One stage of a task's own fine-tuning recipe: train on `train_split`, select on
+    `dev_split` (both in the task's training language). Most tasks have one phase; XCOPA has two
+    (Social IQa, then COPA, carrying the whole model over, head included)."""
+
+    name: str
+    train_split: str = "train"
+    dev_split: str = "validation"
+    recipe: Recipe | None = None
+    """The phase's recipe; None means the task's `recipe`."""
+
+
 class DataSource(ABC):
     """Where the examples of a task come from.
 
@@ -84,10 +97,11 @@ class DataSource(ABC):
         split: str,
         language: str,
         *,
-        data_dir: Path | None = None,
+        data_dir: str | PathLike[str] | None = None,
         revision: str | None = None,
     ) -> Any:
-        """The examples of `split` in `language`, as a `datasets.Dataset`.
+        """The examples of `split` in `language`, as a `datasets.Dataset` with the canonical
+        columns of the task's kind (see `xtreme_harness.kinds`).
 
         A missing file or split is a `DataError` that names the path, the source and how to get
         the data; a malformed line names the file, the line and what was expected.
@@ -109,6 +123,7 @@ class TaskSpec:
     labels: tuple[str, ...] = ()
     sources: Mapping[str, DataSource] = field(default_factory=dict)
     recipe: Recipe | None = None
+    phases: tuple[Phase, ...] = (Phase("train"),)
     roles: tuple[str, ...] = ("target",)
     benchmark: str | None = None
     description: str = ""
@@ -129,11 +144,21 @@ class TaskSpec:
         unknown_roles = set(self.roles) - set(ROLES)
         if not self.roles or unknown_roles:
             problems.append(f"roles must be a non-empty subset of {ROLES}, got {self.roles!r}")
+        if not self.phases:
+            problems.append("phases must not be empty")
+        if self.recipe is None and any(phase.recipe is None for phase in self.phases):
+            problems.append("a recipe is required (for the task or for every phase)")
         for key, source in self.sources.items():
             if not isinstance(source, DataSource):
                 problems.append(f"source {key!r} must be a DataSource, got {type(source).__name__}")
         if problems:
             raise ValueError(f"invalid TaskSpec {self.name!r}: " + "; ".join(problems))
+
+    def recipe_of(self, phase: Phase) -> Recipe:
+        """The recipe `phase` trains with."""
+        recipe = phase.recipe or self.recipe
+        assert recipe is not None  # checked in __post_init__
+        return recipe
 
     def describe(self) -> dict[str, Any]:
         """A JSON-ready summary for listings."""
@@ -151,6 +176,15 @@ class TaskSpec:
             "labels": list(self.labels),
             "sources": {key: source.describe() for key, source in self.sources.items()},
             "recipe": None if self.recipe is None else dict(self.recipe.__dict__),
+            "phases": [
+                {
+                    "name": phase.name,
+                    "train_split": phase.train_split,
+                    "dev_split": phase.dev_split,
+                    "recipe": None if phase.recipe is None else dict(phase.recipe.__dict__),
+                }
+                for phase in self.phases
+            ],
             "description": self.description,
             "reference": self.reference,
         }

@@ -1,0 +1,1 @@
+"""Reading task data: official file formats and the sources that serve them."""
