@@ -1,0 +1,1228 @@
+#!/usr/bin/env python3
+"""Generate the bundled sample data of the XTREME-R tasks from a hand-written lexicon.
+
+    python scripts/sample_data/make_sample_data.py [--out DIR] [--check]
+
+Writes small synthetic files in the official XTREME download layout (xnli, pawsx, xcopa, siqa,
+udpos, panx) under ``plugins/xtreme_r/sample`` (or ``--out``), one test file per language of each
+task as the registry lists them (``registry/benchmarks/xtreme-r.json``; PAWS-X from
+``xtreme.json``), plus English train and dev files. Unlike the official download, test files keep
+their gold labels.
+
+Every sentence is built from ``lexicon.json`` (beside this script). The labels are signalled by cue
+words in the same way in every language (``not`` marks a contradiction, ``perhaps`` a neutral
+hypothesis, ``because``/``so`` the right COPA choice), so that a tiny model trained on English for
+a few hundred steps beats chance. The text is synthetic and says nothing about real model quality.
+
+The output is deterministic: fixed seeds (one `random.Random` per file), sorted iteration, UTF-8,
+``\\n`` line endings, and files are written only when their content changes. Before writing, the
+script checks every file (format, labels, label balance, scripts of the languages, long sentences,
+no train/dev/test overlap) and stops with a message naming the file, language and field at fault.
+``--check`` writes nothing and exits 1 when regenerating would change, add or remove a file.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import io
+import json
+import random
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+SEED = 20250101
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+LEXICON = HERE / "lexicon.json"
+DEFAULT_OUT = REPO / "plugins" / "xtreme_r" / "sample"
+REGISTRY = REPO / "registry" / "benchmarks"
+
+UPOS = (
+    *("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON"),
+    *("PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"),
+)
+NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+NLI_LABELS = ("entailment", "neutral", "contradiction")
+PAWS_LABELS = ("0", "1")
+NER_OF = {"persons": "PER", "locations": "LOC", "organizations": "ORG"}
+
+# Sizes ("tens, not thousands").
+SIZES: dict[str, dict[str, int]] = {
+    "xnli": {"train": 30, "dev": 8, "test": 10},  # per label
+    "pawsx": {"train": 30, "dev": 8, "test": 10},  # per label
+    "xcopa": {"train": 60, "dev": 16, "test": 20},  # examples (multiple of 4)
+    "siqa": {"train": 60, "dev": 15},  # examples (multiple of 3)
+    "udpos": {"train": 80, "dev": 20, "test": 15},  # sentences
+    "panx": {"train": 80, "dev": 20, "test": 15},  # sentences
+}
+LONG_SENTENCES = {"train": 4, "dev": 2, "test": 2}  # 40-60 token sentences per tagging file
+LONG_MIN, LONG_MAX = 40, 60
+
+# Expected Unicode script of each language (prefixes of `unicodedata.name` of its letters).
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("ar", "fa", "ur"), ("ARABIC",)),
+    **dict.fromkeys(("bg", "kk", "ru", "uk"), ("CYRILLIC",)),
+    "bn": ("BENGALI",),
+    "el": ("GREEK",),
+    "gu": ("GUJARATI",),
+    "he": ("HEBREW",),
+    **dict.fromkeys(("hi", "mr"), ("DEVANAGARI",)),
+    "ja": ("CJK UNIFIED", "HIRAGANA", "KATAKANA"),
+    "ka": ("GEORGIAN",),
+    "ko": ("HANGUL",),
+    "ml": ("MALAYALAM",),
+    "my": ("MYANMAR",),
+    "pa": ("GURMUKHI",),
+    "ta": ("TAMIL",),
+    "te": ("TELUGU",),
+    "th": ("THAI",),
+    "zh": ("CJK UNIFIED",),
+}
+LATIN = ("LATIN",)
+CASED_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+VOWELS = set("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýœőű")
+SCRIPT_SHARE = 0.8
+COUNTABLE = ("house", "book", "tree", "city", "road")  # nouns that can follow 'two/three'
+
+
+Token = list[str]  # [text, upos, ner]
+
+
+class SampleDataError(Exception):
+    """A check failed; the message names the file, language and field."""
+
+
+# --------------------------------------------------------------------------------------------
+# Lexicon and rendering
+
+
+def split_phrase(value: str, tag: str) -> list[Token]:
+    """Tokens of a lexicon phrase: split on spaces; ``word/TAG`` overrides the tag."""
+    tokens = []
+    for part in value.split(" "):
+        if not part:
+            continue
+        word, sep, override = part.rpartition("/")
+        if sep and word and override in UPOS:
+            tokens.append([word, override, "O"])
+        else:
+            tokens.append([part, tag, "O"])
+    return tokens
+
+
+def has_final_consonant(text: str) -> bool:
+    """Whether a Hangul word ends in a final consonant (batchim)."""
+    last = text[-1:]
+    return bool(last) and 0xAC00 <= ord(last) <= 0xD7A3 and (ord(last) - 0xAC00) % 28 != 0
+
+
+def starts_with_vowel(text: str) -> bool:
+    return bool(text) and text[0].lower() in VOWELS
+
+
+def capitalise(text: str, lang: str) -> str:
+    first = text[:1]
+    if not first or not first.isalpha():
+        return text
+    if not unicodedata.name(first, "").startswith(CASED_SCRIPTS):
+        return text
+    if lang in ("tr", "az") and first == "i":
+        return "\u0130" + text[1:]
+    return first.upper() + text[1:]
+
+
+class Lang:
+    """One language of the lexicon, with the rules that turn clause specs into tokens."""
+
+    def __init__(self, code: str, entry: dict[str, Any], glosses: dict[str, list[str]]) -> None:
+        self.code = code
+        self.e = entry
+        self.g = entry.get("grammar", {})
+        self.glosses = glosses
+        self.sep = entry["separator"]
+
+    # -- word forms --------------------------------------------------------------------------
+
+    def noun_class(self, idx: int, role: str) -> str:
+        classes = self.e.get("noun_class")
+        cls = classes[idx] if classes else "_"
+        mapping: Any = None
+        if role == "O":
+            mapping = self.e.get("obj_class")
+        elif role == "P":
+            mapping = self.e.get("obl_class")
+            if mapping == "obj":
+                mapping = self.e.get("obj_class")
+        return mapping.get(cls, cls) if mapping else cls
+
+    def noun_form(self, idx: int, role: str) -> str:
+        forms: Any = None
+        if role == "O":
+            forms = self.e.get("nouns_obj")
+        elif role == "P":
+            forms = self.e.get("nouns_obl")
+            if forms == "obj":
+                forms = self.e.get("nouns_obj")
+        return (forms or self.e["nouns"])[idx]
+
+    @staticmethod
+    def _by_class(forms: Any, cls: str, idx: int) -> str:
+        return forms[idx] if isinstance(forms, list) else forms[cls][idx]
+
+    def adj_form(self, adj: int, cls: str) -> str:
+        forms = self.e.get("adj_attr")
+        return self.e["adjectives"][adj] if forms is None else self._by_class(forms, cls, adj)
+
+    def adj_pred_form(self, adj: int, cls: str) -> str:
+        forms = self.e.get("adj_pred")
+        if forms == "attr":
+            return self.adj_form(adj, cls)
+        return self.e["adjectives"][adj] if forms is None else self._by_class(forms, cls, adj)
+
+    def det_form(self, cls: str) -> str:
+        by_class = self.e.get("det_by_class")
+        return by_class[cls] if by_class else self.e["determiner"]
+
+    def name_tokens(self, category: str, idx: int) -> list[Token]:
+        tokens = split_phrase(self.e[category][idx], "PROPN")
+        for position, token in enumerate(tokens):
+            token[2] = ("B-" if position == 0 else "I-") + NER_OF[category]
+        return tokens
+
+    def word(self, field: str, tag: str) -> list[Token]:
+        return split_phrase(self.e[field], tag)
+
+    # -- phrases -----------------------------------------------------------------------------
+
+    def uses_det(self, spec: dict[str, Any], role: str) -> bool:
+        if self.e["determiner"] is None or spec.get("num") is not None:
+            return False
+        if role not in self.g.get("det_roles", ["S", "O", "P"]):
+            return False
+        if role == "P" and not self.g.get("pp_det", True):
+            return False
+        return bool(spec.get("det", True)) if self.g.get("det_optional") else True
+
+    def noun_phrase(self, spec: dict[str, Any], role: str) -> list[Token]:
+        kind = spec["kind"]
+        if kind == "pron":
+            return self.word("pronoun", "PRON")
+        if kind == "name":
+            return self.name_tokens(spec["cat"], spec["idx"])
+        idx = spec["idx"]
+        cls = self.noun_class(idx, role)
+        form = self.noun_form(idx, role)
+        if spec.get("num") is not None and isinstance(self.e.get("nouns_num"), dict):
+            form = self.e["nouns_num"][self.glosses["nouns"][idx]]
+        parts: dict[str, list[Token]] = {"noun": split_phrase(form, "NOUN")}
+        if spec.get("adj") is not None and spec.get("num") is None:
+            parts["adj"] = split_phrase(self.adj_form(spec["adj"], cls), "ADJ")
+        if spec.get("num") is not None:
+            parts["num"] = split_phrase(self.e["num"][spec["num"]], "NUM")
+        elif self.uses_det(spec, role):
+            if self.g.get("det_prefix"):
+                for part in ("noun", "adj"):
+                    if part in parts:
+                        parts[part][0][0] = self.e["determiner"] + parts[part][0][0]
+            else:
+                parts["det"] = split_phrase(self.det_form(cls), "DET")
+        tokens: list[Token] = []
+        for slot in self.g["np"].split():  # det and num share a place: a phrase has one of them
+            tokens += parts.get(slot, [])
+        return tokens
+
+    def adp_phrase(self, spec: dict[str, Any]) -> list[Token]:
+        adp = self.word("adposition", "ADP")
+        np = self.noun_phrase(spec, "P")
+        return adp + np if self.g.get("adp", "before") == "before" else np + adp
+
+    def verb(self, verb: int, negated: bool) -> list[Token]:
+        forms = self.e.get("verbs_negated")
+        if negated and forms:
+            tokens = split_phrase(forms[verb], "VERB")
+            for token in tokens:
+                if token[0] == self.e["not"]:
+                    token[1] = "PART"
+            return tokens
+        tokens = split_phrase(self.e["verbs"][verb], "VERB")
+        if negated:
+            not_word = self.word("not", "PART")
+            where = self.g.get("neg", "before")
+            if where == "before":
+                tokens = not_word + tokens
+            elif where == "after":
+                tokens = tokens + not_word
+        return tokens
+
+    def fill(self, template: list[str], slots: dict[str, list[Token]]) -> list[Token]:
+        out: list[Token] = []
+        for part in template:
+            pieces: list[Token] = []
+            empty = False
+            for item in part.split(" "):
+                if item.startswith("{") and item.endswith("}"):
+                    content = slots.get(item[1:-1], [])
+                    empty = empty or not content
+                    pieces += content
+                elif item.startswith("+"):
+                    pieces.append([item, "X", "O"])  # a suffix, attached in `finish`
+                else:
+                    word, _, tag = item.rpartition("/")
+                    pieces.append([word, tag, "O"])
+            if not empty:
+                out += pieces
+        return out
+
+    def clause(self, c: dict[str, Any]) -> list[Token]:
+        """Tokens of a clause spec: S, V (verb index), optional O and P, neg, perhaps, cue."""
+        negated = bool(c.get("neg"))
+        subject = self.noun_phrase(c["S"], "S")
+        verb = self.verb(c["V"], negated)
+        obj = self.noun_phrase(c["O"], "O") if c.get("O") else []
+        pp = self.adp_phrase(c["P"]) if c.get("P") else []
+        if negated and not self.e.get("verbs_negated") and self.g.get("neg") == "end":
+            not_word = self.word("not", "PART")
+            if obj:
+                obj = obj + not_word
+            else:
+                verb = verb + not_word
+        perhaps = self.word("perhaps", "ADV") if c.get("perhaps") else []
+        if perhaps and self.g.get("perhaps") == "after_verb":
+            verb, perhaps = verb + perhaps, []
+        order = self.g["order"]
+        default = {
+            "SVO": ["{S}", "{V}", "{O}", "{P}"],
+            "SOV": ["{S}", "{P}", "{O}", "{V}"],
+            "VSO": ["{V}", "{S}", "{O}", "{P}"],
+        }[order]
+        tokens = self.fill(
+            self.g.get("template", default), {"S": subject, "V": verb, "O": obj, "P": pp}
+        )
+        if negated and self.g.get("neg_end"):
+            tokens += split_phrase(self.g["neg_end"], "PART")
+        cue = []
+        if c.get("cue") == "because":
+            cue = self.word("because", "SCONJ")
+        elif c.get("cue") == "so":
+            cue = self.word("so", "ADV")
+        return cue + perhaps + tokens
+
+    def copula(self, subject: dict[str, Any], adj: int) -> list[Token]:
+        """'The house is big' for languages where the lexicon forms allow it."""
+        cls = self.noun_class(subject["idx"], "S")
+        pred = split_phrase(self.adj_pred_form(adj, cls), "ADJ")
+        aux = self.word("aux", "AUX") if self.g.get("copula") is True and self.e["aux"] else []
+        default = ["{S}", "{A}", "{AUX}"] if self.g["order"] == "SOV" else ["{S}", "{AUX}", "{A}"]
+        template = self.g.get("copula_template", default)
+        return self.fill(template, {"S": self.noun_phrase(subject, "S"), "A": pred, "AUX": aux})
+
+    def conj(self) -> list[Token]:
+        if self.g.get("clause_conj"):
+            return split_phrase(self.g["clause_conj"], "CCONJ")
+        return self.word("conj", "CCONJ")
+
+    def finish(self, tokens: list[Token], punct: bool = True) -> list[Token]:
+        """Attach suffixes, pick vowel-dependent forms, capitalise, add the final punctuation."""
+        out: list[Token] = []
+        for token in copy.deepcopy(tokens):
+            if token[0].startswith("+") and out:
+                suffix = token[0][1:]
+                if "|" in suffix:
+                    after_consonant, after_vowel = suffix.split("|")
+                    suffix = after_consonant if has_final_consonant(out[-1][0]) else after_vowel
+                out[-1][0] += suffix
+            else:
+                out.append(token)
+        for position, token in enumerate(out):
+            if "|" in token[0]:
+                plain, before_vowel = token[0].split("|")
+                following = out[position + 1][0] if position + 1 < len(out) else ""
+                token[0] = before_vowel if starts_with_vowel(following) else plain
+        if out:
+            out[0][0] = capitalise(out[0][0], self.code)
+        if punct and self.e["punct"]:
+            out.append([self.e["punct"], "PUNCT", "O"])
+        return out
+
+    def text(self, tokens: list[Token]) -> str:
+        parts: list[str] = []
+        for position, (word, tag, _) in enumerate(tokens):
+            if position and self.sep and tag != "PUNCT" and not parts[-1].endswith("'"):
+                parts.append(self.sep)
+            parts.append(word)
+        return "".join(parts)
+
+    def sentence(self, clause_spec: dict[str, Any]) -> str:
+        return self.text(self.finish(self.clause(clause_spec)))
+
+
+# --------------------------------------------------------------------------------------------
+# Random clause specs
+
+
+class Draw:
+    """Random clause specs for one language and one file."""
+
+    def __init__(self, lang: Lang, rng: random.Random) -> None:
+        self.lang = lang
+        self.rng = rng
+        g = lang.glosses
+        noun = {gloss: i for i, gloss in enumerate(g["nouns"])}
+        verb = {gloss: i for i, gloss in enumerate(g["verbs"])}
+        self.noun_index = noun
+        self.child = noun["child"]
+        self.objects = {
+            verb["sees"]: [noun[n] for n in ("house", "tree", "city", "road", "water", "book")],
+            verb["reads"]: [noun["book"]],
+            verb["buys"]: [noun[n] for n in ("house", "book", "bread", "water")],
+            verb["wants"]: [noun[n] for n in ("water", "bread", "book", "house")],
+        }
+        self.places = [noun[n] for n in ("city", "house", "road")]
+
+    def noun(self, idx: int, adj: int | None = None, num: int | None = None) -> dict[str, Any]:
+        return {"kind": "noun", "idx": idx, "adj": adj, "num": num, "det": self.rng.random() < 0.6}
+
+    def adj(self) -> int:
+        return self.rng.randrange(4)
+
+    def subject(self, kinds: Iterable[str] = ("child", "pron", "person")) -> dict[str, Any]:
+        kind = self.rng.choice(sorted(kinds))
+        if kind == "child":
+            return self.noun(self.child)
+        if kind == "pron":
+            return {"kind": "pron"}
+        if kind == "person":  # the two first names: subjects of 3rd-person masculine verbs
+            return {"kind": "name", "cat": "persons", "idx": self.rng.randrange(2)}
+        return {"kind": "name", "cat": kind, "idx": self.rng.randrange(len(self.lang.e[kind]))}
+
+    def verb(self, exclude: Iterable[int] = ()) -> int:
+        """A verb that has a fitting object other than those in `exclude`."""
+        excluded = set(exclude)
+        return self.rng.choice([v for v in sorted(self.objects) if set(self.objects[v]) - excluded])
+
+    def obj(self, verb: int, exclude: Iterable[int] = ()) -> dict[str, Any]:
+        excluded = set(exclude)
+        return self.noun(self.rng.choice([n for n in self.objects[verb] if n not in excluded]))
+
+    def place(self, exclude: Iterable[int] = ()) -> dict[str, Any]:
+        excluded = set(exclude)
+        return self.noun(self.rng.choice([n for n in self.places if n not in excluded]))
+
+    def clause(
+        self,
+        *,
+        subject: dict[str, Any] | None = None,
+        adjectives: int = 1,
+        pp: float = 0.3,
+        num: float = 0.0,
+    ) -> dict[str, Any]:
+        """A transitive clause with up to `adjectives` adjectives, maybe a PP and a numeral."""
+        verb = self.rng.randrange(4)
+        c: dict[str, Any] = {"S": subject or self.subject(), "V": verb, "O": self.obj(verb)}
+        if self.rng.random() < pp:
+            c["P"] = self.place(exclude=[c["O"]["idx"]])
+        slots = ["O"] + (["S"] if c["S"]["kind"] == "noun" else [])
+        for slot in self.rng.sample(slots, min(adjectives, len(slots))):
+            c[slot]["adj"] = self.adj()
+        if self.rng.random() < num:
+            self.numeral(c)
+        return c
+
+    def numeral(self, c: dict[str, Any]) -> None:
+        """Make the object 'two/three <nouns>' where the lexicon says how to."""
+        forms = self.lang.e.get("nouns_num")
+        if not forms:
+            return
+        countable = sorted(COUNTABLE if forms == "sg" else forms)
+        choices = [self.noun_index[g] for g in countable]
+        choices = [n for n in choices if n in self.objects[c["V"]]]
+        if choices:
+            c["O"] = self.noun(self.rng.choice(choices))
+            c["O"]["num"] = self.rng.choice(self.lang.e.get("num_ok", [0, 1]))
+
+
+def strip_adjectives(c: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(c)
+    for slot in ("S", "O", "P"):
+        if out.get(slot) and out[slot]["kind"] == "noun":
+            out[slot]["adj"] = None
+    return out
+
+
+def file_rng(task: str, lang: str, split: str) -> random.Random:
+    return random.Random(f"{SEED}:{task}:{lang}:{split}")
+
+
+def unique(make: Callable[[], tuple[Any, Any]], seen: set[Any], what: str) -> Any:
+    """Call `make` until it returns an example whose key is new."""
+    for _ in range(2000):
+        key, example = make()
+        if key not in seen:
+            seen.add(key)
+            return example
+    raise SampleDataError(f"{what}: could not draw a new example (the lexicon is too small)")
+
+
+# --------------------------------------------------------------------------------------------
+# Tasks
+
+
+def tsv(rows: list[tuple[str, ...]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def jsonl(records: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def conll(sentences: list[list[Token]], column: int) -> str:
+    return "".join(
+        "".join(f"{t[0]}\t{t[column]}\n" for t in sentence) + "\n" for sentence in sentences
+    )
+
+
+def xnli_file(lang: Lang, split: str, seen: set[Any], per_label: int) -> str:
+    draw = Draw(lang, file_rng("xnli", lang.code, split))
+    rows: list[tuple[str, ...]] = []
+    for label in NLI_LABELS:
+        for _ in range(per_label):
+
+            def make(label: str = label) -> tuple[Any, Any]:
+                premise = draw.clause(adjectives=1, pp=0.4)
+                if label == "entailment":
+                    hyp = strip_adjectives(premise)
+                    if hyp.get("P") and draw.rng.random() < 0.5:
+                        del hyp["P"]
+                elif label == "contradiction":
+                    hyp = {**copy.deepcopy(premise), "neg": True}
+                else:
+                    verb = draw.verb(exclude=[premise["O"]["idx"]])
+                    obj = draw.obj(verb, exclude=[premise["O"]["idx"]])
+                    if draw.rng.random() < 0.5:
+                        obj["adj"] = draw.adj()
+                    hyp = {"S": copy.deepcopy(premise["S"]), "V": verb, "O": obj, "perhaps": True}
+                    hyp["S"]["adj"] = None
+                row = (lang.sentence(premise), lang.sentence(hyp), label)
+                return row[:2], row
+
+            rows.append(unique(make, seen, f"xnli/{split}-{lang.code}"))
+    draw.rng.shuffle(rows)
+    return tsv(rows)
+
+
+def pawsx_file(lang: Lang, split: str, seen: set[Any], per_label: int) -> str:
+    draw = Draw(lang, file_rng("pawsx", lang.code, split))
+    rows: list[tuple[str, ...]] = []
+    for label in PAWS_LABELS:
+        for _ in range(per_label):
+
+            def make(label: str = label) -> tuple[Any, Any]:
+                verb = draw.rng.randrange(4)
+                first = {"S": draw.noun(draw.child), "V": verb, "O": draw.obj(verb)}
+                first["O"]["adj"] = draw.adj()
+                if label == "1":  # a paraphrase: one more adjective, same roles
+                    second = copy.deepcopy(first)
+                    second["S"]["adj"] = draw.adj()
+                else:  # the two noun phrases swapped, and negated
+                    second = {
+                        "S": copy.deepcopy(first["O"]),
+                        "V": verb,
+                        "O": copy.deepcopy(first["S"]),
+                        "neg": True,
+                    }
+                row = (lang.sentence(first), lang.sentence(second), label)
+                return row[:2], row
+
+            rows.append(unique(make, seen, f"pawsx/{split}-{lang.code}"))
+    draw.rng.shuffle(rows)
+    return tsv(rows)
+
+
+def xcopa_file(lang: Lang, split: str, seen: set[Any], total: int) -> str:
+    draw = Draw(lang, file_rng("xcopa", lang.code, split))
+    plan = [(q, label) for q in ("cause", "effect") for label in (0, 1)] * (total // 4)
+    records = []
+    for question, label in plan:
+
+        def make(question: str = question, label: int = label) -> tuple[Any, Any]:
+            premise = lang.sentence(draw.clause(adjectives=draw.rng.randrange(2), pp=0.3))
+            cue = "because" if question == "cause" else "so"
+            right = {**draw.clause(adjectives=draw.rng.randrange(2), pp=0.2), "cue": cue}
+            wrong = draw.clause(adjectives=draw.rng.randrange(2), pp=0.2)
+            choices = [lang.sentence(right), lang.sentence(wrong)]
+            if label == 1:
+                choices.reverse()
+            return (premise, *choices), (premise, choices)
+
+        premise, choices = unique(make, seen, f"xcopa/{split}-{lang.code}")
+        records.append(
+            {
+                "premise": premise,
+                "choice1": choices[0],
+                "choice2": choices[1],
+                "question": question,
+                "label": label,
+            }
+        )
+    draw.rng.shuffle(records)
+    for idx, record in enumerate(records, start=1):
+        record["idx"] = idx
+    return jsonl(records)
+
+
+def siqa_file(lang: Lang, split: str, seen: set[Any], total: int) -> str:
+    draw = Draw(lang, file_rng("siqa", lang.code, split))
+    records = []
+    for letter in "ABC" * (total // 3):
+
+        def make(letter: str = letter) -> tuple[Any, Any]:
+            person = {"kind": "name", "cat": "persons", "idx": draw.rng.randrange(4)}
+            context = lang.sentence(draw.clause(subject=person, pp=0.5))
+            answers = [lang.sentence(draw.clause(adjectives=0, pp=0.2)) for _ in range(2)]
+            right = lang.sentence({**draw.clause(adjectives=0, pp=0.2), "cue": "so"})
+            answers.insert("ABC".index(letter), right)
+            return (context, *answers), (context, answers)
+
+        context, answers = unique(make, seen, f"siqa/{split}")
+        records.append(
+            {
+                "context": context,
+                "question": "What happens next?",
+                "answerA": answers[0],
+                "answerB": answers[1],
+                "answerC": answers[2],
+                "correct": letter,
+            }
+        )
+    draw.rng.shuffle(records)
+    return jsonl(records)
+
+
+def long_sentence(lang: Lang, make_clause: Callable[[], list[Token]]) -> list[Token]:
+    """Clauses joined by the conjunction until the sentence has 40 to 60 tokens."""
+    for _ in range(100):
+        tokens = make_clause()
+        while len(lang.finish(tokens)) < LONG_MIN:
+            tokens = tokens + lang.conj() + make_clause()
+        sentence = lang.finish(tokens)
+        if LONG_MIN <= len(sentence) <= LONG_MAX:
+            return sentence
+    raise SampleDataError(
+        f"{lang.code}: could not build a sentence of {LONG_MIN}-{LONG_MAX} tokens"
+    )
+
+
+def udpos_sentence(lang: Lang, draw: Draw, kind: str) -> list[Token]:
+    rng = draw.rng
+    if kind in ("short", "tiny"):
+        subject = draw.subject(("pron", "person", "persons"))
+        c: dict[str, Any] = {"S": subject, "V": rng.randrange(4)}
+        if kind == "short" and rng.random() < 0.5:
+            c["O"] = draw.obj(c["V"])
+            c["O"]["det"] = False
+        return lang.finish(lang.clause(c))
+    if kind == "copula":
+        subject = draw.noun(rng.choice(sorted({*draw.objects[0], draw.child})))
+        return lang.finish(lang.copula(subject, draw.adj()))
+    if kind == "names":
+        subject = draw.subject(("persons", "person"))
+        c = draw.clause(subject=subject, pp=0.0)
+        c["P"] = {"kind": "name", "cat": "locations", "idx": rng.randrange(4)}
+        c["neg"] = rng.random() < 0.2
+        return lang.finish(lang.clause(c))
+    if kind == "long":
+        return long_sentence(lang, lambda: lang.clause(draw.clause(adjectives=rng.randrange(3))))
+    c = draw.clause(adjectives=rng.randrange(3), pp=0.4, num=0.2)
+    c["neg"] = rng.random() < 0.25
+    return lang.finish(lang.clause(c))
+
+
+def panx_sentence(lang: Lang, draw: Draw, kind: str) -> list[Token]:
+    """A sentence with 0-2 names (persons, organisations, locations), or a long one with more."""
+    rng = draw.rng
+    if kind == "long":
+
+        def part() -> list[Token]:
+            return panx_clause(lang, draw, rng.choice(["per", "org", "loc", "none", "per_loc"]))
+
+        return long_sentence(lang, part)
+    return lang.finish(panx_clause(lang, draw, kind))
+
+
+def panx_clause(lang: Lang, draw: Draw, kind: str) -> list[Token]:
+    rng = draw.rng
+    location = {"kind": "name", "cat": "locations", "idx": rng.randrange(4)}
+    if kind in ("short", "tiny"):
+        c: dict[str, Any] = {"S": draw.subject(("persons", "person")), "V": rng.randrange(4)}
+        if kind == "short" and rng.random() < 0.5:
+            c["O"] = draw.obj(c["V"])
+            c["O"]["det"] = False
+        return lang.clause(c)
+    if kind in ("per", "per_loc"):
+        subject = draw.subject(("persons",))
+    elif kind == "org":
+        subject = draw.subject(("organizations",))
+    else:
+        subject = draw.subject(("child", "pron"))
+    c = draw.clause(subject=subject, adjectives=rng.randrange(2), pp=0.0)
+    if kind in ("per_loc", "loc") or (kind == "org" and rng.random() < 0.5):
+        c["P"] = location
+    elif kind == "none" and rng.random() < 0.5:
+        c["P"] = draw.place()
+    return lang.clause(c)
+
+
+def tagging_file(task: str, lang: Lang, split: str, seen: set[Any], total: int) -> str:
+    draw = Draw(lang, file_rng(task, lang.code, split))
+    if task == "udpos":
+        kinds = ["short"] * 3 + ["clause"] * 5 + ["names"] * 2
+        if lang.g.get("copula"):
+            kinds += ["copula"] * 2
+        make_sentence = udpos_sentence
+        column = 1
+    else:
+        kinds = ["short"] + ["per"] * 3 + ["per_loc"] * 3 + ["org"] * 2 + ["loc"] * 2 + ["none"] * 2
+        make_sentence = panx_sentence
+        column = 2
+    plan = ["long"] * LONG_SENTENCES[split] + ["tiny"]
+    plan += [draw.rng.choice(kinds) for _ in range(total - len(plan))]
+    sentences = []
+    for kind in plan:
+
+        def make(kind: str = kind) -> tuple[Any, Any]:
+            sentence = make_sentence(lang, draw, kind)
+            return tuple((t[0], t[column]) for t in sentence), sentence
+
+        sentences.append(unique(make, seen, f"{task}/{split}-{lang.code}"))
+    draw.rng.shuffle(sentences)
+    return conll(sentences, column)
+
+
+# --------------------------------------------------------------------------------------------
+# Building all files
+
+
+def load_lexicon() -> tuple[dict[str, Lang], dict[str, Any]]:
+    raw = json.loads(LEXICON.read_text(encoding="utf-8"))
+    glosses = raw["_glosses"]
+    langs = {
+        code: Lang(code, entry, glosses) for code, entry in raw.items() if not code.startswith("_")
+    }
+    return langs, raw
+
+
+def task_languages() -> dict[str, list[str]]:
+    xtreme_r = json.loads((REGISTRY / "xtreme-r.json").read_text(encoding="utf-8"))["tasks"]
+    xtreme = json.loads((REGISTRY / "xtreme.json").read_text(encoding="utf-8"))["tasks"]
+    out = {task: sorted(xtreme_r[task]["languages"]) for task in ("xnli", "xcopa", "udpos", "panx")}
+    out["pawsx"] = sorted(xtreme["pawsx"]["languages"])
+    return out
+
+
+def build(langs: dict[str, Lang], task_langs: dict[str, list[str]]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    en = langs["en"]
+    for task in ("xnli", "pawsx"):
+        make = xnli_file if task == "xnli" else pawsx_file
+        seen: set[Any] = set()
+        for split in ("train", "dev", "test"):
+            for code in ["en"] if split != "test" else task_langs[task]:
+                own = seen if code == "en" else set()
+                files[f"{task}/{split}-{code}.tsv"] = make(
+                    langs[code], split, own, SIZES[task][split]
+                )
+    seen = set()
+    for split, name in (("train", "train-en"), ("dev", "val-en")):
+        files[f"xcopa/{name}.jsonl"] = xcopa_file(en, split, seen, SIZES["xcopa"][split])
+    for code in task_langs["xcopa"]:
+        own = seen if code == "en" else set()
+        files[f"xcopa/test-{code}.jsonl"] = xcopa_file(
+            langs[code], "test", own, SIZES["xcopa"]["test"]
+        )
+    seen = set()
+    for split, name in (("train", "trn"), ("dev", "dev")):
+        files[f"siqa/socialIQa_v1.4_{name}.jsonl"] = siqa_file(
+            en, split, seen, SIZES["siqa"][split]
+        )
+    for task in ("udpos", "panx"):
+        seen = set()
+        for split in ("train", "dev", "test"):
+            for code in ["en"] if split != "test" else task_langs[task]:
+                own = seen if code == "en" else set()
+                files[f"{task}/{split}-{code}.tsv"] = tagging_file(
+                    task, langs[code], split, own, SIZES[task][split]
+                )
+    files["README.md"] = readme(files, task_langs)
+    return files
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+REQUIRED_FIELDS: dict[str, tuple[type, int | None]] = {
+    "nouns": (list, 8),
+    "verbs": (list, 4),
+    "adjectives": (list, 4),
+    "num": (list, 2),
+    "persons": (list, 4),
+    "locations": (list, 4),
+    "organizations": (list, 3),
+    "adposition": (str, None),
+    "pronoun": (str, None),
+    "conj": (str, None),
+    "not": (str, None),
+    "perhaps": (str, None),
+    "because": (str, None),
+    "so": (str, None),
+    "question_cause": (str, None),
+    "question_effect": (str, None),
+    "punct": (str, None),
+    "separator": (str, None),
+}
+STRUCTURAL = ("grammar", "noun_class", "obj_class", "obl_class", "separator")
+TASK_DIRS = ("xnli", "pawsx", "xcopa", "siqa", "udpos", "panx")
+
+
+def strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            yield from strings(value[key])
+
+
+def script_share(text: str, prefixes: tuple[str, ...]) -> tuple[float, int]:
+    """Share of the letters of `text` whose Unicode name starts with one of `prefixes`."""
+    letters = [ch for ch in text if unicodedata.category(ch).startswith("L")]
+    if not letters:
+        return 1.0, 0
+    hits = sum(1 for ch in letters if unicodedata.name(ch, "").startswith(prefixes))
+    return hits / len(letters), len(letters)
+
+
+def check_script(where: str, lang: str, field: str, text: str, errors: list[str]) -> None:
+    prefixes = SCRIPTS.get(lang, LATIN)
+    share, count = script_share(text, prefixes)
+    if count and share < SCRIPT_SHARE:
+        odd = sorted(
+            {ch for ch in text if unicodedata.category(ch).startswith("L")}
+            - {ch for ch in text if unicodedata.name(ch, "").startswith(prefixes)}
+        )
+        errors.append(
+            f"{where} [{lang}] {field}: only {share:.0%} of the letters are in the "
+            f"{'/'.join(prefixes)} script (others: {''.join(odd[:20])})"
+        )
+
+
+def check_lexicon(raw: dict[str, Any], needed: Iterable[str]) -> list[str]:
+    errors = []
+    for key in ("_about", "_glosses"):
+        if key not in raw:
+            errors.append(f"lexicon.json: missing top-level {key!r}")
+    for code in sorted(set(needed)):
+        entry = raw.get(code)
+        where = f"lexicon.json [{code}]"
+        if entry is None:
+            errors.append(f"{where}: missing language")
+            continue
+        for field, (kind, size) in REQUIRED_FIELDS.items():
+            value = entry.get(field)
+            if not isinstance(value, kind):
+                errors.append(f"{where} {field}: expected a {kind.__name__}")
+            elif size is not None and len(value) != size:
+                errors.append(f"{where} {field}: expected {size} entries, found {len(value)}")
+        for field in ("determiner", "aux"):
+            if field not in entry or not isinstance(entry[field], (str, type(None))):
+                errors.append(f"{where} {field}: expected a string or null")
+        if entry.get("separator") not in ("", " "):
+            errors.append(f"{where} separator: expected '' or ' '")
+        for field, least in (("persons", 2), ("locations", 1), ("organizations", 1)):
+            multi = [v for v in entry.get(field, []) if len(v.split()) > 1]
+            if len(multi) < least:
+                errors.append(f"{where} {field}: expected at least {least} multi-word names")
+        grammar = entry.get("grammar", {})
+        if grammar.get("order") not in ("SVO", "SOV", "VSO"):
+            errors.append(f"{where} grammar.order: expected SVO, SOV or VSO")
+        if not set(str(grammar.get("np", "")).split()) >= {"noun"}:
+            errors.append(f"{where} grammar.np: expected an order naming at least 'noun'")
+        for field in sorted(entry):
+            for value in strings(entry[field]):
+                if "\t" in value or "\n" in value or '"' in value:
+                    errors.append(f"{where} {field}: {value!r} holds a tab, newline or quote")
+                if field in STRUCTURAL or value in ("attr", "obj", "sg"):
+                    continue  # class keys, grammar settings and references, not words
+                words = " ".join(t[0] for t in split_phrase(value.replace("+", ""), "X"))
+                check_script(
+                    "lexicon.json", code, f"{field} {value!r}", words.replace("|", " "), errors
+                )
+    return errors
+
+
+def lines_of(path: str, content: str, errors: list[str]) -> list[str]:
+    if "\r" in content:
+        errors.append(f"{path}: holds a carriage return")
+    try:
+        content.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        errors.append(f"{path}: not encodable as UTF-8 ({exc.reason})")
+    if content and not content.endswith("\n"):
+        errors.append(f"{path}: does not end with a newline")
+    return content.split("\n")[:-1]
+
+
+def parse_pairs(path: str, content: str, labels: tuple[str, ...], errors: list[str]) -> list[Any]:
+    rows = []
+    for number, line in enumerate(lines_of(path, content, errors), start=1):
+        fields = line.split("\t")
+        parsed = next(csv.reader([line], delimiter="\t"), [])
+        where = f"{path}:{number}"
+        if len(fields) != 3 or parsed != fields:
+            errors.append(f"{where}: expected 3 tab-separated fields that need no quoting")
+            continue
+        if '"' in line:
+            errors.append(f"{where}: holds a quote character")
+        for name, value in zip(("text_a", "text_b"), fields[:2], strict=False):
+            if not value.strip() or value != value.strip():
+                errors.append(f"{where} {name}: empty or padded with spaces")
+        if fields[2] not in labels:
+            errors.append(f"{where} label: {fields[2]!r} is not one of {', '.join(labels)}")
+        rows.append(fields)
+    return rows
+
+
+COPA_KEYS = ["premise", "choice1", "choice2", "question", "label", "idx"]
+SIQA_KEYS = ["context", "question", "answerA", "answerB", "answerC", "correct"]
+
+
+def parse_jsonl(path: str, content: str, keys: list[str], errors: list[str]) -> list[Any]:
+    records = []
+    for number, line in enumerate(lines_of(path, content, errors), start=1):
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{where}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(record, dict) or list(record) != keys:
+            errors.append(f"{where}: expected the keys {', '.join(keys)} in that order")
+            continue
+        for key in keys:
+            value = record[key]
+            if key in ("label", "idx"):
+                continue
+            if not isinstance(value, str) or not value.strip() or "\t" in value or "\n" in value:
+                errors.append(f"{where} {key}: expected a non-empty one-line string")
+        if keys == COPA_KEYS:
+            if record["question"] not in ("cause", "effect"):
+                errors.append(f"{where} question: expected cause or effect")
+            if record["label"] not in (0, 1) or isinstance(record["label"], bool):
+                errors.append(f"{where} label: expected 0 or 1")
+            if record["idx"] != number:
+                errors.append(f"{where} idx: expected {number} (1-based line number)")
+            if record["choice1"] == record["choice2"]:
+                errors.append(f"{where} choice2: same text as choice1")
+        elif record["correct"] not in ("A", "B", "C"):
+            errors.append(f"{where} correct: expected A, B or C")
+        records.append(record)
+    return records
+
+
+def parse_conll(path: str, content: str, task: str, errors: list[str]) -> list[list[list[str]]]:
+    tags = UPOS if task == "udpos" else NER_TAGS
+    sentences: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    lines = lines_of(path, content, errors)
+    if content and not content.endswith("\n\n"):
+        errors.append(f"{path}: the last sentence is not followed by a blank line")
+    for number, line in enumerate(lines, start=1):
+        where = f"{path}:{number}"
+        if not line:
+            if not current:
+                errors.append(f"{where}: two blank lines in a row")
+            sentences.append(current)
+            current = []
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or not fields[0] or any(ch.isspace() for ch in fields[0]):
+            errors.append(f"{where}: expected 'token<TAB>tag' with a token without spaces")
+            continue
+        if fields[1] not in tags:
+            errors.append(f"{where} tag: {fields[1]!r} is not one of {', '.join(tags)}")
+        if task == "panx" and fields[1].startswith("I-"):
+            previous = current[-1][1] if current else "O"
+            if previous[2:] != fields[1][2:]:
+                errors.append(f"{where} tag: {fields[1]} does not continue a {fields[1][2:]} name")
+        current.append(fields)
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def balance(
+    path: str, field: str, values: list[Any], expected: Iterable[Any], errors: list[str]
+) -> None:
+    counts = Counter(values)
+    numbers = [counts.get(v, 0) for v in expected]
+    if numbers and max(numbers) - min(numbers) > 1:
+        shown = ", ".join(f"{v}={counts.get(v, 0)}" for v in expected)
+        errors.append(f"{path} {field}: labels are not balanced ({shown})")
+
+
+def file_language(rel: str) -> str:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem.rsplit("-", 1)[-1] if "-" in stem else "en"
+
+
+def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list[str]:
+    errors: list[str] = []
+    required = ["xcopa/train-en.jsonl", "xcopa/val-en.jsonl"]
+    required += [f"siqa/socialIQa_v1.4_{s}.jsonl" for s in ("trn", "dev")]
+    for task in ("xnli", "pawsx", "udpos", "panx"):
+        required += [f"{task}/train-en.tsv", f"{task}/dev-en.tsv"]
+    for task, codes in sorted(task_langs.items()):
+        ext = "jsonl" if task == "xcopa" else "tsv"
+        required += [f"{task}/test-{code}.{ext}" for code in codes]
+    for rel in required:
+        if rel not in files:
+            errors.append(f"{rel} [{file_language(rel)}]: missing")
+    keys_by_task: dict[str, dict[Any, str]] = {}
+    for rel in sorted(files):
+        if rel == "README.md":
+            continue
+        task, content, lang = rel.split("/", 1)[0], files[rel], file_language(rel)
+        texts: list[str] = []
+        keys: list[Any] = []
+        if task in ("xnli", "pawsx"):
+            labels = NLI_LABELS if task == "xnli" else PAWS_LABELS
+            rows = parse_pairs(rel, content, labels, errors)
+            balance(rel, "label", [r[2] for r in rows], labels, errors)
+            texts = [r[0] + " " + r[1] for r in rows]
+            keys = [tuple(r[:2]) for r in rows]
+        elif task == "xcopa":
+            records = parse_jsonl(rel, content, COPA_KEYS, errors)
+            balance(rel, "label", [r["label"] for r in records], (0, 1), errors)
+            balance(rel, "question", [r["question"] for r in records], ("cause", "effect"), errors)
+            texts = [" ".join((r["premise"], r["choice1"], r["choice2"])) for r in records]
+            keys = [(r["premise"], r["choice1"], r["choice2"]) for r in records]
+        elif task == "siqa":
+            records = parse_jsonl(rel, content, SIQA_KEYS, errors)
+            balance(rel, "correct", [r["correct"] for r in records], "ABC", errors)
+            texts = [" ".join(r[k] for k in SIQA_KEYS[:5]) for r in records]
+            keys = [tuple(r[k] for k in SIQA_KEYS[:5]) for r in records]
+        elif task in ("udpos", "panx"):
+            sentences = parse_conll(rel, content, task, errors)
+            texts = [" ".join(t[0] for t in s) for s in sentences]
+            keys = [tuple(map(tuple, s)) for s in sentences]
+            long = [s for s in sentences if LONG_MIN <= len(s) <= LONG_MAX]
+            split = "test" if "/test-" in rel else ("dev" if "/dev-" in rel else "train")
+            if len(long) < LONG_SENTENCES[split]:
+                errors.append(
+                    f"{rel} [{lang}] tokens: {len(long)} sentences of {LONG_MIN}-{LONG_MAX} "
+                    f"tokens, expected at least {LONG_SENTENCES[split]}"
+                )
+            if sentences and min(len(s) for s in sentences) > 5:
+                errors.append(f"{rel} [{lang}] tokens: no short sentence (5 tokens or fewer)")
+        check_script(rel, lang, "text", " ".join(texts), errors)
+        if lang == "en":
+            seen = keys_by_task.setdefault(task, {})
+            for key in keys:
+                if key in seen and seen[key] != rel:
+                    errors.append(f"{rel} [en]: an example also in {seen[key]} (leakage)")
+                seen.setdefault(key, rel)
+        if len(set(keys)) != len(keys):
+            errors.append(f"{rel} [{lang}]: holds the same example twice")
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# README, writing, command line
+
+
+def count_examples(rel: str, content: str) -> int:
+    if rel.endswith(".jsonl") or rel.split("/", 1)[0] in ("xnli", "pawsx"):
+        return content.count("\n")
+    return content.count("\n\n")
+
+
+def readme(files: dict[str, str], task_langs: dict[str, list[str]]) -> str:
+    def count(rel: str) -> int:
+        return count_examples(rel, files[rel])
+
+    rows = []
+    specs = [
+        ("xnli", "xnli/{split}-{lang}.tsv", "premise, hypothesis, label", "pairs"),
+        (
+            "pawsx",
+            "pawsx/{split}-{lang}.tsv",
+            "sentence1, sentence2, label (1 = paraphrase)",
+            "pairs",
+        ),
+        ("xcopa", "xcopa/{split}-{lang}.jsonl", "COPA JSON lines", "examples"),
+        (
+            "udpos",
+            "udpos/{split}-{lang}.tsv",
+            "word, UPOS tag; blank line after a sentence",
+            "sentences",
+        ),
+        (
+            "panx",
+            "panx/{split}-{lang}.tsv",
+            "token, IOB2 tag; blank line after a sentence",
+            "sentences",
+        ),
+    ]
+    for task, pattern, fmt, unit in specs:
+        train = count(pattern.format(split="train", lang="en"))
+        dev_split = "val" if task == "xcopa" else "dev"
+        dev = count(pattern.format(split=dev_split, lang="en"))
+        test = count(pattern.format(split="test", lang=task_langs[task][0]))
+        langs = " ".join(task_langs[task])
+        tests = f"{test} per language ({len(task_langs[task])}: {langs})"
+        rows.append(f"| `{task}/` | {fmt} | {train} | {dev} | {tests} | {unit} |")
+    trn = count("siqa/socialIQa_v1.4_trn.jsonl")
+    dev = count("siqa/socialIQa_v1.4_dev.jsonl")
+    fmt = "Social IQa JSON lines (`socialIQa_v1.4_{trn,dev}.jsonl`)"
+    rows.append(f"| `siqa/` | {fmt} | {trn} | {dev} | none (English only) | examples |")
+    table = "\n".join(rows)
+    total = sum(1 for rel in files if rel != "README.md")
+    return f"""# Sample data for the XTREME-R tasks
+
+**Generated file: do not edit.** Written by `scripts/sample_data/make_sample_data.py` from the
+hand-written lexicon `scripts/sample_data/lexicon.json`.
+
+## What the files are
+
+Small synthetic data sets ("tens, not thousands" of examples) for five tasks, in the
+**official XTREME download layout and file formats** (`bash scripts/download_data.sh` of
+google-research/xtreme): `train-en` and `dev-en` (XCOPA: `val-en`) in English, and a
+`test-<lang>` file for **every** language the registry lists for the task
+(`registry/benchmarks/xtreme-r.json`; PAWS-X from `xtreme.json`). They let the test suite and the
+offline demo run every code path (readers, training, prediction, scoring, aggregation) without
+downloading anything. {total} data files in all.
+
+| Folder | Format | train-en | dev-en | test | unit |
+|---|---|---|---|---|---|
+{table}
+
+Differences from the official download:
+
+- **Test files keep their gold labels** (the official download strips them), so scores can be
+  computed from these files alone.
+- XCOPA's `idx` counts from 1 within each file; there is no `changed` key.
+- SIQA has only `trn` and `dev` files.
+
+## The text is synthetic
+
+Every sentence is assembled from a lexicon of 8 nouns, 4 verbs, 4 adjectives, a few function
+words, cue words and names per language (50 languages, each in its own script), in a word order
+plausible for the language and with gender/case agreement only where the lexicon spells it out.
+The sentences are not natural text, and the examples are not translations of each other.
+
+Labels are signalled by cue words, the same way in every language, so that a tiny model trained on
+the English files for a few hundred steps beats chance on the English dev set:
+
+- XNLI: a contradiction hypothesis is the premise negated (`not`), a neutral one is about another
+  noun and starts with `perhaps`, an entailment is the premise without its adjective.
+- PAWS-X (an XTREME task that XTREME-R dropped): a paraphrase (1) adds an adjective; a
+  non-paraphrase (0) swaps the two nouns and negates the verb.
+- XCOPA / COPA: the right choice starts with `because` (question `cause`) or `so` (question
+  `effect`); the wrong one has no cue word. SIQA: the right answer starts with `so`.
+- Where a language negates inside the verb (Turkish, Swahili, Persian, Lithuanian, ...), the
+  negated verb form is the cue instead of a separate `not`.
+- UD-POS and PAN-X: tags are correct by construction; every file (test files too) holds a few
+  sentences of {LONG_MIN}-{LONG_MAX} tokens to exercise splitting long inputs into chunks.
+
+**Scores on these files mean nothing about a model's quality or cross-lingual transfer**; use them
+to check that things run and that numbers are computed correctly, not to compare models.
+
+## Regenerating
+
+    python scripts/sample_data/make_sample_data.py            # rewrite files whose content changed
+    python scripts/sample_data/make_sample_data.py --check    # exit 1 if anything would change
+
+The output is deterministic (fixed seeds, sorted iteration, UTF-8, `\\n` line endings). Before
+writing, the script checks every file: formats parse back, label sets and balance, no tab or
+newline inside a field, each language's text mostly in its own script, long sentences present,
+and no example shared between the English train, dev and test files. Edit the lexicon or the
+script, never these files.
+"""
+
+
+def sync(out: Path, files: dict[str, str], check: bool) -> tuple[list[str], list[str]]:
+    """Write changed files (unless `check`); return (changed or new, stale) relative paths."""
+    changed, stale = [], []
+    for rel in sorted(files):
+        path = out / rel
+        data = files[rel].encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            changed.append(rel)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+    for folder in TASK_DIRS:
+        directory = out / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            rel = f"{folder}/{path.name}"
+            if path.is_file() and rel not in files:
+                stale.append(rel)
+                if not check:
+                    path.unlink()
+    return changed, stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if any file would change"
+    )
+    args = parser.parse_args(argv)
+    try:
+        langs, raw = load_lexicon()
+        task_langs = task_languages()
+        needed = {code for codes in task_langs.values() for code in codes} | {"en"}
+        errors = check_lexicon(raw, needed)
+        if not errors:
+            files = build(langs, task_langs)
+            errors = check_files(files, task_langs)
+    except SampleDataError as exc:
+        errors = [str(exc)]
+    if errors:
+        print(f"error: {len(errors)} problem(s); nothing written:", file=sys.stderr)
+        for error in errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    changed, stale = sync(args.out, files, args.check)
+    if args.check:
+        if changed or stale:
+            print(f"{args.out}: regenerating would change {len(changed) + len(stale)} file(s):")
+            for rel in changed:
+                print(f"  changed: {rel}")
+            for rel in stale:
+                print(f"  removed: {rel}")
+            return 1
+        print(f"{args.out}: up to date ({len(files)} files)")
+        return 0
+    print(f"{args.out}: {len(files)} files, {len(changed)} written, {len(stale)} removed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
