@@ -48,3 +48,14 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A tiny XLM-R-style model whose tokenizer was trained on the sample data of all tasks."""
+    from xtreme_harness.tiny_model import build_tiny_model, sample_texts
+
+    out = tmp_path_factory.mktemp("tiny") / "model"
+    texts = sample_texts(plugin_host.PluginHost())
+    build_tiny_model(str(out), texts, vocab_size=2000, hidden_size=64, layers=2, heads=2)
+    return str(out)

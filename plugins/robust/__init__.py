@@ -1,7 +1,6 @@
 """Regularizers: the plain training loss, and the robust-training methods built on the same hook."""
 
 from xharness_plugins.robust.plain import PlainLoss
-
 from xtreme_harness import hookimpl
 
 

@@ -22,6 +22,8 @@ BUILTIN_COMMANDS = {
     "language-sets": "xtreme_harness.cli.listing:language_sets",
     "regularizers": "xtreme_harness.cli.listing:regularizers",
     "plugins": "xtreme_harness.cli.listing:plugins",
+    "run": "xtreme_harness.cli.run:run",
+    "tiny-model": "xtreme_harness.cli.run:tiny_model",
 }
 
 

@@ -1,0 +1,103 @@
+"""Where each task's data lives on the Hugging Face hub, and how hub rows become examples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xtreme_harness.errors import DataError
+
+UDPOS_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "de": "German", "el": "Greek",
+    "en": "English", "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian",
+    "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "kk": "Kazakh", "ko": "Korean",
+    "mr": "Marathi", "nl": "Dutch", "pt": "Portuguese", "ru": "Russian", "ta": "Tamil",
+    "te": "Telugu", "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "ur": "Urdu",
+    "vi": "Vietnamese", "yo": "Yoruba", "zh": "Chinese",
+}  # fmt: skip
+"""`google/xtreme` names its UD-POS configs by English language name (`udpos.German`)."""
+
+PANX_WIKIANN = ("qu", "pl", "uk", "az", "lt", "pa", "gu", "ro")
+"""WikiANN languages XTREME-R added; `google/xtreme` has PAN-X configs only for the other 40."""
+
+HUB_SPLITS = {"train": "train", "validation": "validation", "test": "test"}
+
+
+def _split(split: str) -> str:
+    try:
+        return HUB_SPLITS[split]
+    except KeyError:
+        raise DataError("hub", f"no hub split for {split!r}") from None
+
+
+def _names(features: Any, column: str) -> list[str]:
+    return list(features[column].names)
+
+
+def xnli_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    return "facebook/xnli", language, _split(split)
+
+
+def xnli_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    return {
+        "text_a": row["premise"],
+        "text_b": row["hypothesis"],
+        "label": _names(features, "label")[row["label"]],
+    }
+
+
+def pawsx_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    return "google-research-datasets/paws-x", language, _split(split)
+
+
+def pawsx_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    return {"text_a": row["sentence1"], "text_b": row["sentence2"], "label": str(row["label"])}
+
+
+def xcopa_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    if split in ("siqa-train", "siqa-validation"):
+        return "allenai/social_i_qa", None, _split(split.removeprefix("siqa-"))
+    if language == "en":
+        return "aps/super_glue", "copa", _split(split)
+    return "cambridgeltl/xcopa", language, _split(split)
+
+
+def xcopa_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    if "answerA" in row:  # Social IQa: label "1", "2" or "3"
+        return {
+            "context": f"{row['context']} {row['question']}",
+            "choices": [row["answerA"], row["answerB"], row["answerC"]],
+            "label": int(row["label"]) - 1,
+        }
+    label = row["label"]
+    return {
+        "context": f"{row['premise']} What was the {row['question']}?",
+        "choices": [row["choice1"], row["choice2"]],
+        "label": None if label is None or label < 0 else int(label),
+    }
+
+
+def udpos_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    if language not in UDPOS_NAMES:
+        raise DataError(
+            "hub:google/xtreme",
+            f"no UD-POS config for {language!r}: google/xtreme covers the 33 XTREME languages; "
+            "for lt, pl, uk, wo and ro (UD 2.7) use --source xtreme with the official download",
+        )
+    return "google/xtreme", f"udpos.{UDPOS_NAMES[language]}", _split(split)
+
+
+def udpos_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    names = features["pos_tags"].feature.names
+    return {"tokens": list(row["tokens"]), "tags": [names[t] for t in row["pos_tags"]]}
+
+
+def panx_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    if language in PANX_WIKIANN:
+        return "unimelb-nlp/wikiann", language, _split(split)
+    return "google/xtreme", f"PAN-X.{language}", _split(split)
+
+
+def panx_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    names = features["ner_tags"].feature.names
+    return {"tokens": list(row["tokens"]), "tags": [names[t] for t in row["ner_tags"]]}

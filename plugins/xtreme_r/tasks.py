@@ -1,0 +1,243 @@
+"""The XTREME-R tasks (and PAWS-X of XTREME) as declarations: data, languages, labels, recipes.
+
+Test-language lists come from the benchmark definitions in the registry (the official scorer's
+lists). Recipes are those of the reference scripts of google-research/xtreme for base-size models
+(`scripts/train_*.sh`); large models used a learning rate of 3e-5 and batches of 2 x 16 there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xharness_plugins.xtreme_r import hub
+from xtreme_harness.benchmarks import load_benchmark
+from xtreme_harness.data.readers import conll_tags, copa_jsonl, siqa_jsonl, tsv_pairs
+from xtreme_harness.data.sources import FolderSource, HubSource
+from xtreme_harness.task import Category, Phase, Recipe, TaskKind, TaskSpec
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+
+DOWNLOAD = (
+    "Get it with `bash scripts/download_data.sh` of google-research/xtreme and pass its "
+    "download/ folder as --data-dir."
+)
+
+UPOS = (
+    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
+    "PUNCT", "SCONJ", "SYM", "VERB", "X",
+)  # fmt: skip
+NER = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+NLI = ("contradiction", "entailment", "neutral")
+
+SENTENCE_PAIR = Recipe(
+    learning_rate=2e-5, epochs=5, max_length=128, batch_size=8, gradient_accumulation=4,
+    source="scripts/train_xnli.sh, train_pawsx.sh of google-research/xtreme (base models)",
+)  # fmt: skip
+MULTIPLE_CHOICE = Recipe(
+    learning_rate=2e-5, epochs=5, max_length=128, batch_size=8, gradient_accumulation=4,
+    source="scripts/train_xcopa.sh of google-research/xtreme (base models), both phases",
+)  # fmt: skip
+TAGGING = Recipe(
+    learning_rate=2e-5, epochs=10, max_length=128, batch_size=8, gradient_accumulation=4,
+    source="scripts/train_udpos.sh, train_panx.sh of google-research/xtreme (base models)",
+)  # fmt: skip
+
+
+def _languages(benchmark: str, task: str) -> tuple[str, ...]:
+    return load_benchmark(benchmark).tasks[task].languages
+
+
+def _folders(files: dict[str, str], reader: Any, **options: Any) -> dict[str, FolderSource]:
+    """The `xtreme` (user's download folder) and `sample` (shipped files) sources of a layout."""
+    return {
+        "xtreme": FolderSource("xtreme", files, reader, how_to_get=DOWNLOAD, **options),
+        "sample": FolderSource(
+            "sample", files, reader, root=SAMPLE_DIR,
+            how_to_get="The sample files cover the task's test languages and English.",
+            **options,
+        ),
+    }  # fmt: skip
+
+
+def _official_copa_test(path: str) -> list[dict[str, Any]]:
+    """XCOPA test files of the official download have every label overwritten with 0; such
+    placeholders are dropped so that they are never scored as gold labels."""
+    examples = copa_jsonl(path)
+    if len(examples) > 1 and all(example["label"] == 0 for example in examples):
+        for example in examples:
+            example["label"] = None
+    return examples
+
+
+def _pair_files(task: str) -> dict[str, str]:
+    return {
+        "train": f"{task}/train-{{lang}}.tsv",
+        "validation": f"{task}/dev-{{lang}}.tsv",
+        "test": f"{task}/test-{{lang}}.tsv",
+    }
+
+
+XNLI = TaskSpec(
+    name="xnli",
+    title="XNLI",
+    category=Category.CLASSIFICATION,
+    kind=TaskKind.CLASSIFICATION,
+    languages=_languages("xtreme-r", "xnli"),
+    metric="accuracy",
+    train_data="MultiNLI training set (English)",
+    labels=NLI,
+    sources={
+        "hub": HubSource(
+            "facebook/xnli (config = language; English train = MultiNLI)",
+            hub.xnli_locate,
+            hub.xnli_convert,
+        ),
+        **_folders(_pair_files("xnli"), tsv_pairs(NLI, {"contradictory": "contradiction"})),
+    },
+    recipe=SENTENCE_PAIR,
+    roles=("target", "intermediate"),
+    benchmark="xtreme-r",
+    description="Natural language inference: does the premise entail, contradict or say nothing "
+    "about the hypothesis?",
+    reference="Conneau et al. 2018, XNLI: Evaluating Cross-lingual Sentence Representations",
+)
+
+PAWSX = TaskSpec(
+    name="pawsx",
+    title="PAWS-X",
+    category=Category.CLASSIFICATION,
+    kind=TaskKind.CLASSIFICATION,
+    languages=_languages("xtreme", "pawsx"),
+    metric="accuracy",
+    train_data="PAWS training set (English)",
+    labels=("0", "1"),
+    sources={
+        "hub": HubSource(
+            "google-research-datasets/paws-x (config = language)",
+            hub.pawsx_locate,
+            hub.pawsx_convert,
+        ),
+        **_folders(_pair_files("pawsx"), tsv_pairs(("0", "1"))),
+    },
+    recipe=SENTENCE_PAIR,
+    roles=("target", "intermediate"),
+    benchmark="xtreme",
+    description="Paraphrase identification: is the second sentence a paraphrase of the first?",
+    reference="Yang et al. 2019, PAWS-X: A Cross-lingual Adversarial Dataset for Paraphrase "
+    "Identification",
+)
+
+_XCOPA_FILES = {
+    "siqa-train": "siqa/socialIQa_v1.4_trn.jsonl",
+    "siqa-validation": "siqa/socialIQa_v1.4_dev.jsonl",
+    "train": "xcopa/train-{lang}.jsonl",
+    "validation": "xcopa/val-{lang}.jsonl",
+    "test": "xcopa/test-{lang}.jsonl",
+}
+_XCOPA_ENGLISH_ONLY = {split: ("en",) for split in ("siqa-train", "siqa-validation", "train")}
+_XCOPA_SIQA = {"siqa-train": siqa_jsonl, "siqa-validation": siqa_jsonl}
+
+XCOPA = TaskSpec(
+    name="xcopa",
+    title="XCOPA",
+    category=Category.CLASSIFICATION,
+    kind=TaskKind.MULTIPLE_CHOICE,
+    languages=_languages("xtreme-r", "xcopa"),
+    metric="accuracy",
+    train_data="Social IQa training set, then the COPA training set (English)",
+    sources={
+        "hub": HubSource(
+            "cambridgeltl/xcopa (config = language); English COPA: aps/super_glue copa; "
+            "Social IQa: allenai/social_i_qa",
+            hub.xcopa_locate,
+            hub.xcopa_convert,
+        ),
+        "xtreme": FolderSource(
+            "xtreme",
+            _XCOPA_FILES,
+            copa_jsonl,
+            how_to_get=DOWNLOAD,
+            readers={**_XCOPA_SIQA, "test": _official_copa_test},
+            languages=_XCOPA_ENGLISH_ONLY,
+        ),
+        "sample": FolderSource(
+            "sample",
+            _XCOPA_FILES,
+            copa_jsonl,
+            root=SAMPLE_DIR,
+            readers=_XCOPA_SIQA,
+            languages=_XCOPA_ENGLISH_ONLY,
+        ),
+    },
+    recipe=MULTIPLE_CHOICE,
+    phases=(
+        Phase("siqa", train_split="siqa-train", dev_split="siqa-validation"),
+        Phase("copa", train_split="train", dev_split="validation"),
+    ),
+    benchmark="xtreme-r",
+    description="Causal commonsense reasoning: which of two alternatives is the cause (or the "
+    "effect) of the premise?",
+    reference="Ponti et al. 2020, XCOPA: A Multilingual Dataset for Causal Commonsense Reasoning",
+)
+
+
+def _tag_files(task: str) -> dict[str, str]:
+    return {
+        "train": f"{task}/train-{{lang}}.tsv",
+        "validation": f"{task}/dev-{{lang}}.tsv",
+        "test": f"{task}/test-{{lang}}.tsv",
+    }
+
+
+UDPOS = TaskSpec(
+    name="udpos",
+    title="UD-POS",
+    category=Category.STRUCTURED_PREDICTION,
+    kind=TaskKind.TOKEN_TAGGING,
+    languages=_languages("xtreme-r", "udpos"),
+    metric="seqeval",
+    train_data="English Universal Dependencies treebanks (v2.5), merged",
+    labels=UPOS,
+    sources={
+        "hub": HubSource(
+            "google/xtreme udpos.<Language> (33 XTREME languages)",
+            hub.udpos_locate,
+            hub.udpos_convert,
+        ),
+        **_folders(_tag_files("udpos"), conll_tags(UPOS)),
+    },
+    recipe=TAGGING,
+    roles=("target", "intermediate"),
+    benchmark="xtreme-r",
+    description="Part-of-speech tagging with the 17 universal POS tags; scored with seqeval "
+    "chunk F1 as the official scorer does.",
+    reference="Nivre et al. 2020, Universal Dependencies v2 (UD 2.5, and 2.7 for lt pl uk wo ro)",
+)
+
+PANX = TaskSpec(
+    name="panx",
+    title="WikiANN-NER (PAN-X)",
+    category=Category.STRUCTURED_PREDICTION,
+    kind=TaskKind.TOKEN_TAGGING,
+    languages=_languages("xtreme-r", "panx"),
+    metric="seqeval",
+    train_data="WikiANN English training set (Rahimi et al. 2019 splits)",
+    labels=NER,
+    sources={
+        "hub": HubSource(
+            "google/xtreme PAN-X.<lang>; unimelb-nlp/wikiann for qu pl uk az lt pa gu ro",
+            hub.panx_locate,
+            hub.panx_convert,
+        ),
+        **_folders(_tag_files("panx"), conll_tags(NER)),
+    },
+    recipe=TAGGING,
+    roles=("target", "intermediate"),
+    benchmark="xtreme-r",
+    description="Named-entity recognition of persons, organisations and locations (IOB2).",
+    reference="Pan et al. 2017, Cross-lingual Name Tagging and Linking for 282 Languages; "
+    "Rahimi et al. 2019 splits",
+)
+
+TASKS = (XNLI, PAWSX, XCOPA, UDPOS, PANX)

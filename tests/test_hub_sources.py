@@ -1,0 +1,108 @@
+"""Hub sources: the ids and configs asked for, and the conversion of hub rows, on local datasets
+with the hub's features (the hub itself is not reachable in tests)."""
+
+from __future__ import annotations
+
+import datasets
+import pytest
+
+from xharness_plugins.xtreme_r.tasks import PANX, UDPOS, XCOPA, XNLI
+from xtreme_harness.errors import DataError
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    """Replace `datasets.load_dataset` by a table of local datasets; record every request."""
+    tables: dict[tuple, datasets.Dataset] = {}
+    asked: list[tuple] = []
+
+    def load_dataset(path, name=None, split=None, revision=None):
+        asked.append((path, name, split, revision))
+        if (path, name, split) not in tables:
+            raise FileNotFoundError(f"Couldn't find '{path}' on the Hugging Face Hub")
+        return tables[(path, name, split)]
+
+    monkeypatch.setattr(datasets, "load_dataset", load_dataset)
+    return tables, asked
+
+
+def test_xnli_rows_become_labelled_pairs(hub):
+    tables, asked = hub
+    features = datasets.Features({
+        "premise": datasets.Value("string"), "hypothesis": datasets.Value("string"),
+        "label": datasets.ClassLabel(names=["entailment", "neutral", "contradiction"]),
+    })  # fmt: skip
+    tables[("facebook/xnli", "sw", "test")] = datasets.Dataset.from_dict(
+        {"premise": ["a", "b"], "hypothesis": ["c", "d"], "label": [2, 0]}, features=features
+    )
+    rows = XNLI.sources["hub"].load("test", "sw", revision="abc123").to_list()
+    assert rows == [
+        {"id": "0", "text_a": "a", "text_b": "c", "label": "contradiction"},
+        {"id": "1", "text_a": "b", "text_b": "d", "label": "entailment"},
+    ]
+    assert asked == [("facebook/xnli", "sw", "test", "abc123")]
+
+
+def test_tag_sequences_use_the_hub_label_names(hub):
+    tables, _ = hub
+    upos = datasets.ClassLabel(names=list(UDPOS.labels))
+    tables[("google/xtreme", "udpos.Hindi", "test")] = datasets.Dataset.from_dict(
+        {"tokens": [["राज्य", "में"]], "pos_tags": [[7, 1]]},
+        features=datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
+                                    "pos_tags": datasets.Sequence(upos)}),
+    )  # fmt: skip
+    (row,) = UDPOS.sources["hub"].load("test", "hi").to_list()
+    assert row["tokens"] == ["राज्य", "में"] and row["tags"] == ["NOUN", "ADP"]
+
+
+def test_panx_languages_added_by_xtreme_r_come_from_wikiann(hub):
+    _, asked = hub
+    for language in ("pa", "de"):
+        with pytest.raises(DataError):
+            PANX.sources["hub"].load("test", language)
+    assert [(a[0], a[1]) for a in asked] == [("unimelb-nlp/wikiann", "pa"),
+                                             ("google/xtreme", "PAN-X.de")]  # fmt: skip
+
+
+def test_xcopa_phases_and_languages_map_to_their_datasets(hub):
+    _, asked = hub
+    for split, language in (("siqa-train", "en"), ("train", "en"), ("test", "qu")):
+        with pytest.raises(DataError):
+            XCOPA.sources["hub"].load(split, language)
+    assert [a[:3] for a in asked] == [
+        ("allenai/social_i_qa", None, "train"),
+        ("aps/super_glue", "copa", "train"),
+        ("cambridgeltl/xcopa", "qu", "test"),
+    ]
+
+
+def test_social_iqa_and_copa_rows(hub):
+    tables, _ = hub
+    tables[("allenai/social_i_qa", None, "validation")] = datasets.Dataset.from_dict(
+        {"context": ["Ana paid."], "question": ["Why?"], "answerA": ["a"], "answerB": ["b"],
+         "answerC": ["c"], "label": ["3"]}
+    )  # fmt: skip
+    (row,) = XCOPA.sources["hub"].load("siqa-validation", "en").to_list()
+    assert row["context"] == "Ana paid. Why?" and row["label"] == 2
+    tables[("cambridgeltl/xcopa", "et", "test")] = datasets.Dataset.from_dict(
+        {"premise": ["p"], "choice1": ["a"], "choice2": ["b"], "question": ["effect"],
+         "label": [1], "idx": [0], "changed": [False]}
+    )  # fmt: skip
+    (row,) = XCOPA.sources["hub"].load("test", "et").to_list()
+    assert row == {"id": "0", "context": "p What was the effect?", "choices": ["a", "b"],
+                   "label": 1}  # fmt: skip
+
+
+def test_unavailable_hub_data_says_what_and_how(hub, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(DataError) as info:
+        XNLI.sources["hub"].load("test", "sw")
+    message = str(info.value)
+    assert message.startswith("hub:facebook/xnli/sw[test]: could not load 'sw' test data")
+    assert "only datasets already in the Hugging Face cache" in message
+    assert "--source xtreme --data-dir" in message
+
+
+def test_udpos_languages_without_a_hub_config():
+    with pytest.raises(DataError, match="for lt, pl, uk, wo and ro"):
+        UDPOS.sources["hub"].load("test", "wo")

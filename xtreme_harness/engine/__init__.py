@@ -1,0 +1,1 @@
+"""Training and inference: seeding, devices and precision, batching, the training loop."""

@@ -1,0 +1,261 @@
+"""The training loop and inference.
+
+AdamW (no weight decay on biases and LayerNorm weights), a linear schedule with warm-up, gradient
+clipping and accumulation, length-grouped batches with dynamic padding, mixed precision on CUDA,
+and every batch's loss computed by the run's `Regularizer`. Model selection keeps the weights that
+scored best on the development set at the evaluation points (end of each epoch, every
+`eval_steps` updates if set, and the last update).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xtreme_harness.engine.batching import length_grouped_batches, sorted_batches
+from xtreme_harness.engine.device import Placement
+from xtreme_harness.errors import XHarnessError
+from xtreme_harness.kinds.base import Feature, KindImpl
+from xtreme_harness.regularizer import Regularizer
+from xtreme_harness.task import Recipe, TaskKind
+
+NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight", "layernorm.weight")
+
+
+class TrainingDiverged(XHarnessError):
+    """The loss became NaN or infinite; the run stops without a result."""
+
+
+@dataclass
+class Schedule:
+    """How long to train: `max_steps` updates if set, else `epochs` passes over the data."""
+
+    recipe: Recipe
+    max_steps: int | None = None
+    eval_steps: int | None = None
+
+    def updates(self, batches_per_epoch: int) -> int:
+        per_epoch = math.ceil(batches_per_epoch / self.recipe.gradient_accumulation)
+        if self.max_steps is not None:
+            return self.max_steps
+        return max(1, math.ceil(per_epoch * self.recipe.epochs))
+
+
+@dataclass
+class Evaluation:
+    step: int
+    epoch: float
+    score: float
+    loss: float
+
+
+@dataclass
+class TrainingReport:
+    updates: int = 0
+    examples_seen: int = 0
+    seconds: float = 0.0
+    best: Evaluation | None = None
+    evaluations: list[Evaluation] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    """Mean training loss of each epoch (or of the part of an epoch that ran)."""
+
+
+class _Context:
+    """The `TrainingContext` lent to regularizers."""
+
+    def __init__(
+        self,
+        task_kind: TaskKind,
+        placement: Placement,
+        generator: Any,
+        accumulation: int,
+        scaler: Any,
+    ) -> None:
+        self.task_kind = task_kind
+        self.generator = generator
+        self._placement = placement
+        self._accumulation = accumulation
+        self._scaler = scaler
+
+    def forward(self, model: Any, batch: Mapping[str, Any], inputs_embeds: Any = None) -> Any:
+        if inputs_embeds is not None:
+            batch = {k: v for k, v in batch.items() if k != "input_ids"}
+            batch["inputs_embeds"] = inputs_embeds
+        with self._placement.autocast():
+            return model(**batch)
+
+    def embed(self, model: Any, batch: Mapping[str, Any]) -> Any:
+        return model.get_input_embeddings()(batch["input_ids"])
+
+    def backward(self, loss: Any) -> None:
+        scaled = loss / self._accumulation
+        if self._scaler is not None:
+            scaled = self._scaler.scale(scaled)
+        scaled.backward()
+
+
+def _optimizer(model: Any, recipe: Recipe) -> Any:
+    import torch
+
+    decay, no_decay = [], []
+    for name, parameter in model.named_parameters():
+        if parameter.requires_grad:
+            (no_decay if any(key in name for key in NO_DECAY) else decay).append(parameter)
+    groups = [
+        {"params": decay, "weight_decay": recipe.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=recipe.learning_rate, eps=1e-8)
+
+
+def to_device(batch: Mapping[str, Any], device: str) -> dict[str, Any]:
+    return {key: value.to(device, non_blocking=True) for key, value in batch.items()}
+
+
+def train(
+    model: Any,
+    kind: KindImpl,
+    features: Sequence[Feature],
+    *,
+    schedule: Schedule,
+    regularizer: Regularizer,
+    placement: Placement,
+    seed: int,
+    pad_id: int,
+    evaluate: Callable[[Any], float] | None = None,
+    progress: bool = True,
+    label: str = "train",
+) -> TrainingReport:
+    """Train `model` on `features`; with `evaluate` (higher is better), keep the best weights.
+
+    Raises `TrainingDiverged` at the first non-finite loss.
+    """
+    import torch
+    from tqdm.auto import tqdm
+    from transformers import get_linear_schedule_with_warmup
+
+    recipe = schedule.recipe
+    if not features:
+        raise XHarnessError(f"{label}: no training examples")
+    model.to(placement.device)
+    generator = torch.Generator().manual_seed(seed)
+    lengths = [f.length for f in features]
+    batches_per_epoch = math.ceil(len(features) / recipe.batch_size)
+    total = schedule.updates(batches_per_epoch)
+    optimizer = _optimizer(model, recipe)
+    scheduler = get_linear_schedule_with_warmup(optimizer, min(recipe.warmup_steps, total), total)
+    scaler = torch.amp.GradScaler("cuda") if placement.precision == "fp16" else None
+    context = _Context(kind.spec.kind, placement, generator, recipe.gradient_accumulation, scaler)
+    report = TrainingReport()
+    best_state: dict[str, Any] | None = None
+    started = time.perf_counter()
+    bar = tqdm(total=total, desc=label, unit="step", disable=not progress, leave=False)
+    epoch = 0
+    last_evaluated = -1
+    window = [0.0, 0]  # loss sum and batch count since the last evaluation
+
+    def checkpoint() -> None:
+        nonlocal best_state, last_evaluated
+        last_evaluated = report.updates
+        mean_loss = window[0] / max(1, window[1])
+        window[:] = [0.0, 0]
+        if evaluate is None:
+            return
+        model.eval()
+        score = evaluate(model)
+        model.train()
+        epochs_done = report.updates / math.ceil(batches_per_epoch / recipe.gradient_accumulation)
+        evaluation = Evaluation(report.updates, round(epochs_done, 4), score, mean_loss)
+        report.evaluations.append(evaluation)
+        if report.best is None or score > report.best.score:
+            report.best = evaluation
+            best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+    model.train()
+    while report.updates < total:
+        batches = length_grouped_batches(lengths, recipe.batch_size, generator)
+        epoch_loss, epoch_batches = 0.0, 0
+        for position, indices in enumerate(batches):
+            batch = to_device(
+                kind.collate([features[i] for i in indices], pad_id), placement.device
+            )
+            loss = regularizer.loss(model, batch, context)
+            value = float(loss.detach())
+            if not math.isfinite(value):
+                bar.close()
+                raise TrainingDiverged(
+                    f"{label}: the training loss became {value} at update {report.updates + 1} "
+                    f"(epoch {epoch + 1}, batch {position + 1}); the run stopped without a result. "
+                    "Try a lower learning rate, fp32, or another seed."
+                )
+            if loss.requires_grad:
+                context.backward(loss)
+            epoch_loss += value
+            epoch_batches += 1
+            window[0] += value
+            window[1] += 1
+            report.examples_seen += len(indices)
+            at_boundary = (position + 1) % recipe.gradient_accumulation == 0
+            if at_boundary or position + 1 == len(batches):
+                if scaler is not None:
+                    scaler.unscale_(optimizer)
+                if recipe.max_grad_norm:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), recipe.max_grad_norm)
+                if scaler is not None:
+                    scaler.step(optimizer)
+                    scaler.update()
+                else:
+                    optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                report.updates += 1
+                bar.update(1)
+                bar.set_postfix(loss=f"{value:.4f}")
+                if schedule.eval_steps and report.updates % schedule.eval_steps == 0:
+                    checkpoint()
+                if report.updates >= total:
+                    break
+        report.losses.append(epoch_loss / max(1, epoch_batches))
+        epoch += 1
+        if last_evaluated != report.updates:
+            checkpoint()
+    bar.close()
+    report.seconds = time.perf_counter() - started
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return report
+
+
+def predict(
+    model: Any,
+    kind: KindImpl,
+    features: Sequence[Feature],
+    *,
+    placement: Placement,
+    pad_id: int,
+    batch_size: int = 32,
+    progress: bool = False,
+    label: str = "predict",
+) -> list[Any]:
+    """The logits of every feature, in feature order, as CPU float tensors."""
+    import torch
+    from tqdm.auto import tqdm
+
+    model.to(placement.device)
+    model.eval()
+    outputs: list[Any] = [None] * len(features)
+    batches = sorted_batches([f.length for f in features], batch_size)
+    with torch.inference_mode():
+        for indices in tqdm(batches, desc=label, unit="batch", disable=not progress, leave=False):
+            chunk = [features[i] for i in indices]
+            batch = kind.collate(chunk, pad_id)
+            batch.pop("labels", None)
+            with placement.autocast():
+                logits = model(**to_device(batch, placement.device)).logits
+            logits = logits.float().cpu()
+            for position, index in enumerate(indices):
+                outputs[index] = logits[position]
+    return outputs
