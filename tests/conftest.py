@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from xtreme_harness import plugin_host
 
@@ -18,6 +19,12 @@ os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["RAY_AUTH_MODE"] = "disabled"
 os.environ.pop("XHARNESS_DISABLE_PLUGINS", None)
 os.environ.pop("XHARNESS_STRICT_PLUGINS", None)
+
+# Property tests draw the same examples on every run, so that a CI failure repeats; set
+# HYPOTHESIS_PROFILE=explore to draw new ones.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ threshold, a temperature) are declared as `params`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,8 @@ class Allocation:
     budget: int
     seed: int
     options: Mapping[str, Any] = field(default_factory=dict)
+    available: Mapping[str, int] | None = None
+    """Examples each language has; more examples than that means its data is repeated."""
     tokens: Mapping[str, int] | None = None
 
     def __post_init__(self) -> None:
@@ -57,6 +59,10 @@ class Allocation:
                     "script": lang.script,
                     "resource_class": lang.resource_class,
                     "examples": self.examples[code],
+                    "available": None if self.available is None else self.available.get(code),
+                    "epochs": None
+                    if not self.available or not self.available.get(code)
+                    else round(self.examples[code] / self.available[code], 4),
                     "tokens": None if self.tokens is None else self.tokens.get(code),
                 }
             )
@@ -66,7 +72,9 @@ class Allocation:
             "budget": self.budget,
             "seed": self.seed,
             "total_examples": self.total,
+            "total_tokens": None if self.tokens is None else sum(self.tokens.values()),
             "families": sorted({row["family"] for row in rows}),
+            "scripts": sorted({row["script"] for row in rows}),
             "languages": rows,
         }
 
@@ -76,9 +84,14 @@ class LanguageSet(Component, ABC):
 
     kind = "language set"
 
+    def considers(self, languages: Sequence[str]) -> list[str]:
+        """Which of the task's training languages need their examples counted before `select`
+        (by default all of them; a sampler given a fixed list needs only those)."""
+        return list(languages)
+
     @abstractmethod
-    def select(self, candidates: Mapping[str, int], budget: int, seed: int) -> Allocation:
+    def select(self, candidates: Mapping[str, int], budget: int | None, seed: int) -> Allocation:
         """Choose languages among `candidates` (language -> examples available) for `budget`
-        examples in total; deterministic for a given `seed`. Only candidate languages may be
-        chosen, and no language may get more examples than it has unless the sampler documents
-        that it repeats data."""
+        examples in total (None: all the data of the chosen languages); deterministic for a
+        given `seed`. Only candidate languages may be chosen, and no language may get more
+        examples than it has unless the sampler's options allow repeating data."""
