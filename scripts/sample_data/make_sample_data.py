@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-"""Generate the bundled sample data of the XTREME-R tasks from a hand-written lexicon.
+"""Generate the bundled sample data of the XTREME-R and intermediate tasks from a lexicon.
 
-    python scripts/sample_data/make_sample_data.py [--out DIR] [--check]
+    python scripts/sample_data/make_sample_data.py [--out DIR] [--intermediate-out DIR] [--check]
 
 Writes small synthetic files in the official XTREME download layout (xnli, pawsx, xcopa, siqa,
 udpos, panx) under ``plugins/xtreme_r/sample`` (or ``--out``), one test file per language of each
 task as the registry lists them (``registry/benchmarks/xtreme-r.json``; PAWS-X from
 ``xtreme.json``), plus English train and dev files. Unlike the official download, test files keep
 their gold labels.
+
+It also writes, under ``plugins/intermediate/sample`` (or ``--intermediate-out``), two
+multilingual intermediate-task datasets in their original release formats: MASSIVE
+(``massive/<locale>.jsonl``, every one of its 51 locales; 8 of its intents) and SIB-200
+(``sib200/<config>/{train,dev,test}.tsv``, one config per language of the lexicon, chosen from
+``registry/languages.json``). Every utterance or sentence holds the cue word of its label
+(``alarm``, ``weather``, ...; ``computer``, ``hotel``, ...) in the language, from the ``intents``
+and ``topics`` of the lexicon; zh-TW uses the Traditional forms of the lexicon's ``zh.hant``. These
+parts have their own random generators, so the XTREME-R files do not depend on them.
 
 Every sentence is built from ``lexicon.json`` (beside this script). The labels are signalled by cue
 words in the same way in every language (``not`` marks a contradiction, ``perhaps`` a neutral
@@ -18,8 +27,8 @@ The output is deterministic: fixed seeds (one `random.Random` per file), sorted 
 ``\\n`` line endings, and files are written only when their content changes. Before writing, the
 script checks every file (format, labels, label balance, scripts of the languages, long sentences,
 no train/dev/test overlap) and stops with a message naming the file, language and field at fault.
-``--check`` writes nothing and exits 1 when regenerating would change, add or remove a file.
-Standard library only.
+``--check`` writes nothing and exits 1 when regenerating would change, add or remove a file in
+either output folder. Standard library only.
 """
 
 from __future__ import annotations
@@ -42,7 +51,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 LEXICON = HERE / "lexicon.json"
 DEFAULT_OUT = REPO / "plugins" / "xtreme_r" / "sample"
+INTERMEDIATE_OUT = REPO / "plugins" / "intermediate" / "sample"
 REGISTRY = REPO / "registry" / "benchmarks"
+LANGUAGE_REGISTRY = REPO / "registry" / "languages.json"
 
 UPOS = (
     *("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON"),
@@ -67,15 +78,19 @@ LONG_MIN, LONG_MAX = 40, 60
 
 # Expected Unicode script of each language (prefixes of `unicodedata.name` of its letters).
 SCRIPTS: dict[str, tuple[str, ...]] = {
+    "am": ("ETHIOPIC",),
     **dict.fromkeys(("ar", "fa", "ur"), ("ARABIC",)),
-    **dict.fromkeys(("bg", "kk", "ru", "uk"), ("CYRILLIC",)),
+    **dict.fromkeys(("bg", "kk", "mn", "ru", "uk"), ("CYRILLIC",)),
     "bn": ("BENGALI",),
     "el": ("GREEK",),
     "gu": ("GUJARATI",),
     "he": ("HEBREW",),
     **dict.fromkeys(("hi", "mr"), ("DEVANAGARI",)),
+    "hy": ("ARMENIAN",),
     "ja": ("CJK UNIFIED", "HIRAGANA", "KATAKANA"),
     "ka": ("GEORGIAN",),
+    "km": ("KHMER",),
+    "kn": ("KANNADA",),
     "ko": ("HANGUL",),
     "ml": ("MALAYALAM",),
     "my": ("MYANMAR",),
@@ -86,7 +101,7 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     "zh": ("CJK UNIFIED",),
 }
 LATIN = ("LATIN",)
-CASED_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+CASED_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
 VOWELS = set("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýœőű")
 SCRIPT_SHARE = 0.8
 COUNTABLE = ("house", "book", "tree", "city", "road")  # nouns that can follow 'two/three'
@@ -328,7 +343,7 @@ class Lang:
             return split_phrase(self.g["clause_conj"], "CCONJ")
         return self.word("conj", "CCONJ")
 
-    def finish(self, tokens: list[Token], punct: bool = True) -> list[Token]:
+    def finish(self, tokens: list[Token], punct: bool = True, capital: bool = True) -> list[Token]:
         """Attach suffixes, pick vowel-dependent forms, capitalise, add the final punctuation."""
         out: list[Token] = []
         for token in copy.deepcopy(tokens):
@@ -345,7 +360,7 @@ class Lang:
                 plain, before_vowel = token[0].split("|")
                 following = out[position + 1][0] if position + 1 < len(out) else ""
                 token[0] = before_vowel if starts_with_vowel(following) else plain
-        if out:
+        if out and capital:
             out[0][0] = capitalise(out[0][0], self.code)
         if punct and self.e["punct"]:
             out.append([self.e["punct"], "PUNCT", "O"])
@@ -767,6 +782,182 @@ def build(langs: dict[str, Lang], task_langs: dict[str, list[str]]) -> dict[str,
 
 
 # --------------------------------------------------------------------------------------------
+# Intermediate tasks: MASSIVE and SIB-200
+
+MASSIVE_LOCALES = (
+    *("af-ZA", "am-ET", "ar-SA", "az-AZ", "bn-BD", "cy-GB", "da-DK", "de-DE", "el-GR", "en-US"),
+    *("es-ES", "fa-IR", "fi-FI", "fr-FR", "he-IL", "hi-IN", "hu-HU", "hy-AM", "id-ID", "is-IS"),
+    *("it-IT", "ja-JP", "jv-ID", "ka-GE", "km-KH", "kn-IN", "ko-KR", "lv-LV", "ml-IN", "mn-MN"),
+    *("ms-MY", "my-MM", "nb-NO", "nl-NL", "pl-PL", "pt-PT", "ro-RO", "ru-RU", "sl-SL", "sq-AL"),
+    *("sv-SE", "sw-KE", "ta-IN", "te-IN", "th-TH", "tl-PH", "tr-TR", "ur-PK", "vi-VN", "zh-CN"),
+    "zh-TW",
+)
+TRADITIONAL_LOCALE = "zh-TW"  # written with the Traditional forms of the lexicon's zh.hant
+MASSIVE_INTENTS = {  # MASSIVE's intent -> its scenario
+    "alarm_set": "alarm",
+    "weather_query": "weather",
+    "play_music": "play",
+    "calendar_set": "calendar",
+    "takeaway_order": "takeaway",
+    "transport_ticket": "transport",
+    "news_query": "news",
+    "cooking_recipe": "cooking",
+}
+MASSIVE_KEYS = ["id", "locale", "partition", "scenario", "intent", "utt", "annot_utt"]
+MASSIVE_PARTITIONS = ("train", "dev", "test")
+MASSIVE_SIZES = {"train": 4, "dev": 1, "test": 2}  # per intent and locale
+MASSIVE_IDS = 16521  # utterances per locale in MASSIVE 1.0; ids are drawn below this
+SIB_CATEGORIES = (
+    *("science/technology", "travel", "politics", "sports", "health", "entertainment"),
+    "geography",
+)
+SIB_HEADER = ("index_id", "category", "text")
+SIB_SPLITS = ("train", "dev", "test")
+SIB_SIZES = {"train": 4, "dev": 1, "test": 2}  # per category and config
+SIB_IDS = 2009  # sentences of FLORES-200 dev + devtest; index ids are drawn below this
+INTERMEDIATE_DIRS = ("massive", "sib200")
+HANT_SKIP = ("grammar", "separator", "hant")  # zh fields without a Traditional form in zh.hant
+
+
+def load_language_registry() -> dict[str, dict[str, Any]]:
+    data = json.loads(LANGUAGE_REGISTRY.read_text(encoding="utf-8"))
+    return {record["code"]: record for record in data["languages"]}
+
+
+def locale_language(locale: str) -> str:
+    """The lexicon (and registry) code of a MASSIVE locale: zh-CN and zh-TW are both zh."""
+    return locale.split("-", 1)[0]
+
+
+def sib200_config(record: dict[str, Any]) -> str | None:
+    """The SIB-200 config of a registry record: the one in its script, else the first listed."""
+    configs = record.get("datasets", {}).get("sib200") or []
+    for config in configs:
+        if config.rsplit("_", 1)[-1] == record.get("script"):
+            return config
+    return configs[0] if configs else None
+
+
+def intermediate_plan(
+    codes: Iterable[str], registry: dict[str, dict[str, Any]]
+) -> tuple[dict[str, str], list[str]]:
+    """The SIB-200 config of every lexicon language, and what is wrong with the registry."""
+    configs: dict[str, str] = {}
+    errors = []
+    where = "registry/languages.json"
+    for code in sorted(codes):
+        record = registry.get(code)
+        config = sib200_config(record) if record else None
+        if record is None:
+            errors.append(f"{where} [{code}]: the lexicon language is not in the registry")
+        elif config is None:
+            errors.append(f"{where} [{code}] datasets.sib200: no SIB-200 config")
+        else:
+            configs[code] = config
+    for locale in MASSIVE_LOCALES:
+        code = locale_language(locale)
+        record = registry.get(code)
+        if record is None or locale not in record.get("datasets", {}).get("massive", []):
+            errors.append(f"{where} [{code}] datasets.massive: does not list {locale}")
+    return configs, errors
+
+
+def hant_lang(raw: dict[str, Any]) -> Lang:
+    """Chinese in Traditional characters: the zh entry with the forms of its `hant`."""
+    return Lang("zh", {**raw["zh"], **raw["zh"]["hant"]}, raw["_glosses"])
+
+
+def massive_lang(langs: dict[str, Lang], raw: dict[str, Any], locale: str) -> Lang:
+    return hant_lang(raw) if locale == TRADITIONAL_LOCALE else langs[locale_language(locale)]
+
+
+def cued_tokens(lang: Lang, draw: Draw, cue: str, clauses: int) -> list[Token]:
+    """One or more clauses of the lexicon's words, with the cue word before or after them."""
+    rng = draw.rng
+    tokens: list[Token] = []
+    for _ in range(clauses):
+        if tokens:
+            tokens = tokens + lang.conj()
+        tokens = tokens + lang.clause(draw.clause(adjectives=rng.randrange(2), pp=0.3))
+    cue_tokens = split_phrase(cue, "NOUN")
+    return cue_tokens + tokens if rng.random() < 0.5 else tokens + cue_tokens
+
+
+def massive_file(lang: Lang, locale: str) -> str:
+    """A MASSIVE locale file: every partition, balanced over the intents, ordered by id."""
+    rel = f"massive/{locale}.jsonl"
+    rng = random.Random(f"{SEED}:massive:{locale}")
+    draw = Draw(lang, rng)
+    cues = lang.e["intents"]
+    seen: set[Any] = set()
+    rows = []
+    for partition in MASSIVE_PARTITIONS:
+        for intent in MASSIVE_INTENTS:
+            for _ in range(MASSIVE_SIZES[partition]):
+
+                def make(intent: str = intent) -> tuple[Any, Any]:
+                    tokens = cued_tokens(lang, draw, cues[intent], 1)
+                    # a spoken request, as in MASSIVE: no capital letter, no full stop
+                    utt = lang.text(lang.finish(tokens, punct=False, capital=False))
+                    return utt, utt
+
+                rows.append((partition, intent, unique(make, seen, rel)))
+    ids = rng.sample(range(MASSIVE_IDS), len(rows))
+    records = [
+        {
+            "id": str(number),
+            "locale": locale,
+            "partition": partition,
+            "scenario": MASSIVE_INTENTS[intent],
+            "intent": intent,
+            "utt": utt,
+            "annot_utt": utt,
+        }
+        for number, (partition, intent, utt) in zip(ids, rows, strict=True)
+    ]
+    records.sort(key=lambda record: int(record["id"]))
+    return jsonl(records)
+
+
+def sib200_files(lang: Lang, config: str) -> dict[str, str]:
+    """The train, dev and test files of one SIB-200 config, balanced over the categories."""
+    rng = random.Random(f"{SEED}:sib200:{config}")
+    draw = Draw(lang, rng)
+    cues = lang.e["topics"]
+    total = len(SIB_CATEGORIES) * sum(SIB_SIZES.values())
+    ids = iter(rng.sample(range(SIB_IDS), total))
+    seen: set[Any] = set()
+    files = {}
+    for split in SIB_SPLITS:
+        rel = f"sib200/{config}/{split}.tsv"
+        rows = []
+        for category in SIB_CATEGORIES:
+            for _ in range(SIB_SIZES[split]):
+
+                def make(category: str = category) -> tuple[Any, Any]:
+                    tokens = cued_tokens(lang, draw, cues[category], 1 + rng.randrange(2))
+                    text = lang.text(lang.finish(tokens))
+                    return text, text
+
+                rows.append((next(ids), category, unique(make, seen, rel)))
+        rows.sort()
+        files[rel] = tsv([SIB_HEADER, *((str(i), c, text) for i, c, text in rows)])
+    return files
+
+
+def build_intermediate(
+    langs: dict[str, Lang], raw: dict[str, Any], configs: dict[str, str]
+) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for locale in MASSIVE_LOCALES:
+        files[f"massive/{locale}.jsonl"] = massive_file(massive_lang(langs, raw, locale), locale)
+    for code, config in sorted(configs.items()):
+        files.update(sib200_files(langs[code], config))
+    files["README.md"] = intermediate_readme(files, configs)
+    return files
+
+
+# --------------------------------------------------------------------------------------------
 # Checks
 
 REQUIRED_FIELDS: dict[str, tuple[type, int | None]] = {
@@ -1047,6 +1238,296 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
     return errors
 
 
+def check_cue_fields(raw: dict[str, Any], codes: Iterable[str]) -> list[str]:
+    """Every language has a cue word for each SIB-200 category and each MASSIVE intent."""
+    errors = []
+    for code in sorted(codes):
+        entry = raw.get(code)
+        if not isinstance(entry, dict):
+            continue  # reported by check_lexicon
+        for field, labels in (("topics", SIB_CATEGORIES), ("intents", tuple(MASSIVE_INTENTS))):
+            where = f"lexicon.json [{code}] {field}"
+            value = entry.get(field)
+            if not isinstance(value, dict) or set(value) != set(labels):
+                errors.append(f"{where}: expected an object with the keys {', '.join(labels)}")
+                continue
+            for label in labels:
+                cue = value[label]
+                if not isinstance(cue, str) or not cue.strip() or cue != " ".join(cue.split()):
+                    errors.append(f"{where}.{label}: expected a word (or words, single spaces)")
+                elif "/" in cue or "+" in cue or "|" in cue:
+                    errors.append(f"{where}.{label}: {cue!r} holds '/', '+' or '|'")
+            counts = Counter(value.values())
+            for cue, count in sorted(counts.items()):
+                if count > 1:
+                    errors.append(f"{where}: {cue!r} is the cue of {count} labels")
+    return errors
+
+
+def hant_pairs(raw: dict[str, Any]) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(field, Simplified, Traditional) string pairs of zh and zh.hant, and their problems."""
+    zh = raw.get("zh", {})
+    hant = zh.get("hant")
+    where = "lexicon.json [zh] hant"
+    if not isinstance(hant, dict):
+        return [], [f"{where}: expected an object of Traditional forms (for {TRADITIONAL_LOCALE})"]
+    errors = []
+    for field in sorted(set(zh) - set(HANT_SKIP) - set(hant)):
+        errors.append(f"{where}: no Traditional form of {field}")
+    pairs: list[tuple[str, str, str]] = []
+
+    def walk(name: str, simplified: Any, traditional: Any) -> None:
+        if isinstance(simplified, str) and isinstance(traditional, str):
+            if len(simplified) != len(traditional):
+                errors.append(
+                    f"{where}.{name}: {traditional!r} is not a character-by-character "
+                    f"conversion of {simplified!r}"
+                )
+            pairs.append((name, simplified, traditional))
+        elif isinstance(simplified, list) and isinstance(traditional, list):
+            if len(simplified) != len(traditional):
+                errors.append(f"{where}.{name}: expected {len(simplified)} entries")
+            for i, (a, b) in enumerate(zip(simplified, traditional, strict=False)):
+                walk(f"{name}[{i}]", a, b)
+        elif isinstance(simplified, dict) and isinstance(traditional, dict):
+            if set(simplified) != set(traditional):
+                errors.append(f"{where}.{name}: expected the keys {', '.join(simplified)}")
+            for key in sorted(set(simplified) & set(traditional)):
+                walk(f"{name}.{key}", simplified[key], traditional[key])
+        else:
+            errors.append(f"{where}.{name}: not the same shape as zh.{name}")
+
+    for field in sorted(hant):
+        if field in HANT_SKIP or field not in zh:
+            errors.append(f"{where}.{field}: not a word field of zh")
+            continue
+        walk(field, zh[field], hant[field])
+    return pairs, errors
+
+
+def chinese_variants(raw: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The characters only the Simplified, and only the Traditional, lexicon forms use."""
+    pairs, _ = hant_pairs(raw)
+    simplified: set[str] = set()
+    traditional: set[str] = set()
+    for _, a, b in pairs:
+        for s, t in zip(a, b, strict=False):
+            if s != t:
+                simplified.add(s)
+                traditional.add(t)
+    return simplified - traditional, traditional - simplified
+
+
+def words_of(text: str) -> list[str]:
+    """Space-separated words without the punctuation around them."""
+    words = []
+    for word in text.split():
+        start, end = 0, len(word)
+        while start < end and unicodedata.category(word[start]).startswith("P"):
+            start += 1
+        while end > start and unicodedata.category(word[end - 1]).startswith("P"):
+            end -= 1
+        words.append(word[start:end])
+    return words
+
+
+def has_cue(text: str, cue: str, lang: Lang) -> bool:
+    """Whether `text` holds `cue` (or, opening a sentence, its capitalised form): as whole words
+    where the language spaces its words, else as a substring."""
+    forms = {cue, capitalise(cue, lang.code)}
+    if not lang.sep:
+        return any(form in text for form in forms)
+    words = words_of(text)
+    for form in forms:
+        parts = form.split()
+        if any(words[i : i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
+            return True
+    return False
+
+
+def check_cues(
+    where: str, text: str, label: str, cues: dict[str, str], lang: Lang, errors: list[str]
+) -> None:
+    if not has_cue(text, cues[label], lang):
+        errors.append(f"{where}: lacks the cue word {cues[label]!r} of {label}")
+    others = [other for other, cue in cues.items() if other != label and has_cue(text, cue, lang)]
+    for other in others:
+        errors.append(f"{where}: holds {cues[other]!r}, the cue word of {other}, not of {label}")
+
+
+def check_one_line(where: str, value: Any, errors: list[str]) -> bool:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        errors.append(f"{where}: expected a non-empty string without surrounding spaces")
+        return False
+    if any(ch in value for ch in '\t\n\r"[]'):
+        errors.append(f"{where}: holds a tab, newline, quote or bracket")
+        return False
+    return True
+
+
+def check_massive(
+    rel: str, content: str, locale: str, lang: Lang, variants: set[str], errors: list[str]
+) -> None:
+    code = locale_language(locale)
+    cues = lang.e["intents"]
+    counts: Counter[tuple[str, str]] = Counter()
+    ids: dict[str, int] = {}
+    partition_of: dict[str, str] = {}
+    for number, line in enumerate(lines_of(rel, content, errors), start=1):
+        where = f"{rel}:{number} [{locale}]"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{where}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(record, dict) or list(record) != MASSIVE_KEYS:
+            errors.append(f"{where}: expected the keys {', '.join(MASSIVE_KEYS)} in that order")
+            continue
+        if not isinstance(record["id"], str) or not record["id"].isdigit():
+            errors.append(f"{where} id: expected a string of digits")
+        elif record["id"] in ids:
+            errors.append(f"{where} id: {record['id']} is also the id of line {ids[record['id']]}")
+        else:
+            ids[record["id"]] = number
+        if record["locale"] != locale:
+            errors.append(f"{where} locale: {record['locale']!r}, expected {locale!r}")
+        partition, intent = record["partition"], record["intent"]
+        if partition not in MASSIVE_PARTITIONS:
+            errors.append(f"{where} partition: {partition!r} is not one of train, dev, test")
+        if intent not in MASSIVE_INTENTS:
+            errors.append(f"{where} intent: {intent!r} is not one of {', '.join(MASSIVE_INTENTS)}")
+            continue
+        if record["scenario"] != MASSIVE_INTENTS[intent]:
+            errors.append(
+                f"{where} scenario: {record['scenario']!r}, expected {MASSIVE_INTENTS[intent]!r}"
+            )
+        counts[(partition, intent)] += 1
+        utt = record["utt"]
+        if not check_one_line(f"{where} utt", utt, errors):
+            continue
+        if record["annot_utt"] != utt:
+            errors.append(f"{where} annot_utt: expected the utt (no slot annotation)")
+        if utt in partition_of:
+            errors.append(f"{where} utt: also in {partition_of[utt]} (the same utterance twice)")
+        partition_of.setdefault(utt, partition)
+        check_cues(f"{where} utt", utt, intent, cues, lang, errors)
+        odd = sorted(set(utt) & variants)
+        if odd:
+            errors.append(f"{where} utt: characters of the other Chinese script: {''.join(odd)}")
+    for partition in MASSIVE_PARTITIONS:
+        for intent in MASSIVE_INTENTS:
+            found, expected = counts[(partition, intent)], MASSIVE_SIZES[partition]
+            if found != expected:
+                errors.append(
+                    f"{rel} [{locale}] intent: {found} {intent} utterances in {partition}, "
+                    f"expected {expected}"
+                )
+    check_script(rel, code, "utt", " ".join(partition_of), errors)
+
+
+def check_sib200(
+    config: str, files: dict[str, str], code: str, lang: Lang, errors: list[str]
+) -> None:
+    cues = lang.e["topics"]
+    ids: dict[str, str] = {}
+    split_of: dict[str, str] = {}
+    for split in SIB_SPLITS:
+        rel = f"sib200/{config}/{split}.tsv"
+        if rel not in files:
+            continue
+        counts: Counter[str] = Counter()
+        lines = lines_of(rel, files[rel], errors)
+        if not lines or lines[0].split("\t") != list(SIB_HEADER):
+            errors.append(f"{rel} [{code}]: expected the header {'<TAB>'.join(SIB_HEADER)}")
+        texts = []
+        for number, line in enumerate(lines[1:], start=2):
+            where = f"{rel}:{number} [{code}]"
+            fields = line.split("\t")
+            if len(fields) != 3 or next(csv.reader([line], delimiter="\t"), []) != fields:
+                errors.append(f"{where}: expected 3 tab-separated fields that need no quoting")
+                continue
+            index_id, category, text = fields
+            if not index_id.isdigit() or str(int(index_id)) != index_id:
+                errors.append(f"{where} index_id: {index_id!r} is not an integer")
+            elif index_id in ids:
+                errors.append(f"{where} index_id: {index_id} is also in {ids[index_id]}")
+            else:
+                ids[index_id] = rel
+            if category not in SIB_CATEGORIES:
+                shown = ", ".join(SIB_CATEGORIES)
+                errors.append(f"{where} category: {category!r} is not one of {shown}")
+                continue
+            counts[category] += 1
+            if not check_one_line(f"{where} text", text, errors):
+                continue
+            if text in split_of:
+                errors.append(f"{where} text: also in {split_of[text]} (the same sentence twice)")
+            split_of.setdefault(text, split)
+            texts.append(text)
+            check_cues(f"{where} text", text, category, cues, lang, errors)
+        for category in SIB_CATEGORIES:
+            if counts[category] != SIB_SIZES[split]:
+                errors.append(
+                    f"{rel} [{code}] category: {counts[category]} {category} sentences, "
+                    f"expected {SIB_SIZES[split]}"
+                )
+        check_script(rel, code, "text", " ".join(texts), errors)
+
+
+def check_intermediate(
+    files: dict[str, str],
+    langs: dict[str, Lang],
+    raw: dict[str, Any],
+    configs: dict[str, str],
+    registry: dict[str, dict[str, Any]],
+) -> list[str]:
+    errors: list[str] = []
+    required = ["README.md"] + [f"massive/{locale}.jsonl" for locale in MASSIVE_LOCALES]
+    for config in sorted(configs.values()):
+        required += [f"sib200/{config}/{split}.tsv" for split in SIB_SPLITS]
+    for rel in required:
+        if rel not in files:
+            errors.append(f"{rel}: missing")
+    code_of = {config: code for code, config in configs.items()}
+    known = {
+        config: record["code"]
+        for record in registry.values()
+        for config in record.get("datasets", {}).get("sib200", [])
+    }
+    simplified, traditional = chinese_variants(raw)
+    checked = set()
+    for rel in sorted(files):
+        parts = rel.split("/")
+        if rel == "README.md":
+            continue
+        if parts[0] == "massive" and len(parts) == 2 and parts[1].endswith(".jsonl"):
+            locale = parts[1].removesuffix(".jsonl")
+            if locale not in MASSIVE_LOCALES:
+                errors.append(f"{rel}: {locale!r} is not a MASSIVE locale")
+                continue
+            variants = set()
+            if locale_language(locale) == "zh":
+                variants = simplified if locale == TRADITIONAL_LOCALE else traditional
+            lang = massive_lang(langs, raw, locale)
+            check_massive(rel, files[rel], locale, lang, variants, errors)
+        elif parts[0] == "sib200" and len(parts) == 3 and parts[2][:-4] in SIB_SPLITS:
+            config = parts[1]
+            if config not in known:
+                errors.append(f"{rel}: {config!r} is not a SIB-200 config of the registry")
+            elif config not in code_of:
+                errors.append(
+                    f"{rel} [{known[config]}]: not the config chosen for the language "
+                    f"({configs.get(known[config])})"
+                )
+            elif config not in checked:
+                checked.add(config)
+                code = code_of[config]
+                check_sib200(config, files, code, langs[code], errors)
+        else:
+            errors.append(f"{rel}: not a file of the MASSIVE or SIB-200 layout")
+    return errors
+
+
 # --------------------------------------------------------------------------------------------
 # README, writing, command line
 
@@ -1098,6 +1579,7 @@ def readme(files: dict[str, str], task_langs: dict[str, list[str]]) -> str:
     rows.append(f"| `siqa/` | {fmt} | {trn} | {dev} | none (English only) | examples |")
     table = "\n".join(rows)
     total = sum(1 for rel in files if rel != "README.md")
+    langs = len({code for codes in task_langs.values() for code in codes} | {"en"})
     return f"""# Sample data for the XTREME-R tasks
 
 **Generated file: do not edit.** Written by `scripts/sample_data/make_sample_data.py` from the
@@ -1127,7 +1609,7 @@ Differences from the official download:
 ## The text is synthetic
 
 Every sentence is assembled from a lexicon of 8 nouns, 4 verbs, 4 adjectives, a few function
-words, cue words and names per language (50 languages, each in its own script), in a word order
+words, cue words and names per language ({langs} languages, each in its own script), in a word order
 plausible for the language and with gender/case agreement only where the lexicon spells it out.
 The sentences are not natural text, and the examples are not translations of each other.
 
@@ -1161,7 +1643,119 @@ script, never these files.
 """
 
 
-def sync(out: Path, files: dict[str, str], check: bool) -> tuple[list[str], list[str]]:
+def intermediate_readme(files: dict[str, str], configs: dict[str, str]) -> str:
+    total = sum(1 for rel in files if rel != "README.md")
+    per = {split: MASSIVE_SIZES[split] * len(MASSIVE_INTENTS) for split in MASSIVE_PARTITIONS}
+    sib = {split: SIB_SIZES[split] * len(SIB_CATEGORIES) for split in SIB_SPLITS}
+    rows = range(0, len(MASSIVE_LOCALES), 12)
+    locales = "\n".join(" ".join(MASSIVE_LOCALES[i : i + 12]) for i in rows)
+    en = json.loads(LEXICON.read_text(encoding="utf-8"))["en"]
+    intents = "\n".join(
+        f"| `{intent}` | `{scenario}` | {en['intents'][intent]} |"
+        for intent, scenario in MASSIVE_INTENTS.items()
+    )
+    categories = "\n".join(f"| `{c}` | {en['topics'][c]} |" for c in SIB_CATEGORIES)
+    items = [f"{code}=`{config}`" for code, config in sorted(configs.items())]
+    config_list = "\n".join(" ".join(items[i : i + 6]) for i in range(0, len(items), 6))
+    massive_row = (
+        f"| `massive/<locale>.jsonl` | MASSIVE 1.0 JSON lines | {per['train']} | {per['dev']} "
+        f"| {per['test']} | each of the {len(MASSIVE_LOCALES)} locales |"
+    )
+    sib_row = (
+        f"| `sib200/<config>/{{train,dev,test}}.tsv` | SIB-200 TSV | {sib['train']} "
+        f"| {sib['dev']} | {sib['test']} | each of {len(configs)} configs |"
+    )
+    massive_sizes = "{train} train, {dev} dev and {test} test".format(**MASSIVE_SIZES)
+    sib_sizes = "{train} train, {dev} dev and {test} test".format(**SIB_SIZES)
+    return f"""# Sample data for the intermediate tasks (MASSIVE, SIB-200)
+
+**Generated file: do not edit.** Written by `scripts/sample_data/make_sample_data.py` from the
+hand-written lexicon `scripts/sample_data/lexicon.json`.
+
+## What the files are
+
+Small synthetic data sets for two multilingual intermediate-task datasets, in the datasets'
+**original release formats**, so that reading them, sampling language sets and intermediate-task
+training can be tested and demonstrated offline. {total} data files in all.
+
+| Files | Format | train | dev | test | of |
+|---|---|---|---|---|---|
+{massive_row}
+{sib_row}
+
+### MASSIVE
+
+The layout of the MASSIVE 1.0 release (`AmazonScience/massive`, `1.0/data/<locale>.jsonl`): one
+file per locale holding all three partitions, one JSON object per line with the keys, in this
+order, `id` (a string, unique within the file), `locale`, `partition` (`train`, `dev` or `test`),
+`scenario`, `intent`, `utt` (the utterance) and `annot_utt`. Every locale of MASSIVE has a file:
+
+{locales}
+
+zh-CN is written in Simplified and zh-TW in Traditional characters.
+
+{len(MASSIVE_INTENTS)} of MASSIVE's 60 intents, each with its scenario and the English form of
+its cue word; per locale {massive_sizes} utterances per intent:
+
+| intent | scenario | cue |
+|---|---|---|
+{intents}
+
+Differences from the release: only the seven keys above (no `worker_id`, `slot_method`,
+`judgments`); `annot_utt` is the utterance itself, without slot annotation; the ids are drawn at
+random and do not link translations across locales (the utterances are not translations of each
+other).
+
+### SIB-200
+
+The layout of the SIB-200 release (github `dadelani/sib-200`, `data/annotated/<config>/`;
+`Davlan/sib200` on the Hugging Face hub): per config `train.tsv`, `dev.tsv` and `test.tsv`,
+tab-separated with the header line `index_id<TAB>category<TAB>text`. `index_id` is an integer,
+unique within a config across its three files (drawn at random: not FLORES-200 sentence numbers,
+and not linking translations across configs). The {len(SIB_CATEGORIES)} categories, each
+with the English form of its cue word; per config {sib_sizes} sentences per category:
+
+| category | cue |
+|---|---|
+{categories}
+
+One config per language of the lexicon: the language's SIB-200 config in its script in the
+language registry (`registry/languages.json`, `datasets.sib200`), else the first one listed:
+
+{config_list}
+
+## The text is synthetic
+
+Every utterance and sentence is assembled from the lexicon's words (8 nouns, 4 verbs, 4 adjectives,
+function words and names per language, each language in its own script): one clause (MASSIVE) or
+one or two clauses (SIB-200), with the cue word of the label, translated into the language, before
+or after them. MASSIVE utterances are neither capitalised nor punctuated, as spoken requests;
+SIB-200 sentences are. The label is signalled the same way in every language, so that a tiny
+model trained on one language's train file beats chance on its dev file. The text is not natural,
+and nothing in it is a translation of the real datasets.
+
+**Scores on these files mean nothing about a model's quality, about cross-lingual transfer, or
+about which languages help as intermediate tasks**; use them to check that things run and that
+numbers are computed correctly.
+
+## Regenerating
+
+    python scripts/sample_data/make_sample_data.py            # rewrite files whose content changed
+    python scripts/sample_data/make_sample_data.py --check    # exit 1 if anything would change
+
+The same command writes `plugins/xtreme_r/sample/`. The output is deterministic (fixed seeds,
+sorted iteration, UTF-8, `\\n` line endings). Before writing, the script checks every file: formats
+parse back, every MASSIVE locale present, every SIB-200 config valid for the registry, exact label
+sets and balance, each language's text mostly in its own script (zh-TW free of Simplified and zh-CN
+of Traditional forms), each example holding its label's cue word and no other label's, and no
+example repeated within a locale or config across train, dev and test. Edit the lexicon or the
+script, never these files.
+"""
+
+
+def sync(
+    out: Path, files: dict[str, str], check: bool, folders: Iterable[str] = TASK_DIRS
+) -> tuple[list[str], list[str]]:
     """Write changed files (unless `check`); return (changed or new, stale) relative paths."""
     changed, stale = [], []
     for rel in sorted(files):
@@ -1172,16 +1766,20 @@ def sync(out: Path, files: dict[str, str], check: bool) -> tuple[list[str], list
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-    for folder in TASK_DIRS:
+    for folder in folders:
         directory = out / folder
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
-            rel = f"{folder}/{path.name}"
+        for path in sorted(directory.rglob("*")):
+            rel = path.relative_to(out).as_posix()
             if path.is_file() and rel not in files:
                 stale.append(rel)
                 if not check:
                     path.unlink()
+        if not check:  # folders left empty (a config no longer generated)
+            for path in sorted(directory.rglob("*"), reverse=True):
+                if path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
     return changed, stale
 
 
@@ -1191,17 +1789,33 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})"
     )
     parser.add_argument(
+        "--intermediate-out",
+        type=Path,
+        default=INTERMEDIATE_OUT,
+        help=f"output folder of MASSIVE and SIB-200 (default: {INTERMEDIATE_OUT})",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if any file would change"
     )
     args = parser.parse_args(argv)
+    outputs: list[tuple[Path, dict[str, str], tuple[str, ...]]] = []
     try:
         langs, raw = load_lexicon()
         task_langs = task_languages()
+        configs, errors = intermediate_plan(langs, load_language_registry())
         needed = {code for codes in task_langs.values() for code in codes} | {"en"}
-        errors = check_lexicon(raw, needed)
+        needed |= set(langs) | {locale_language(locale) for locale in MASSIVE_LOCALES}
+        errors += check_lexicon(raw, needed) + check_cue_fields(raw, needed)
+        errors += hant_pairs(raw)[1]
         if not errors:
             files = build(langs, task_langs)
             errors = check_files(files, task_langs)
+            intermediate = build_intermediate(langs, raw, configs)
+            errors += check_intermediate(
+                intermediate, langs, raw, configs, load_language_registry()
+            )
+            outputs = [(args.out, files, TASK_DIRS)]
+            outputs.append((args.intermediate_out, intermediate, INTERMEDIATE_DIRS))
     except SampleDataError as exc:
         errors = [str(exc)]
     if errors:
@@ -1209,19 +1823,21 @@ def main(argv: list[str] | None = None) -> int:
         for error in errors:
             print(f"  {error}", file=sys.stderr)
         return 2
-    changed, stale = sync(args.out, files, args.check)
-    if args.check:
-        if changed or stale:
-            print(f"{args.out}: regenerating would change {len(changed) + len(stale)} file(s):")
+    status = 0
+    for out, files, folders in outputs:
+        changed, stale = sync(out, files, args.check, folders)
+        if not args.check:
+            print(f"{out}: {len(files)} files, {len(changed)} written, {len(stale)} removed")
+        elif changed or stale:
+            print(f"{out}: regenerating would change {len(changed) + len(stale)} file(s):")
             for rel in changed:
                 print(f"  changed: {rel}")
             for rel in stale:
                 print(f"  removed: {rel}")
-            return 1
-        print(f"{args.out}: up to date ({len(files)} files)")
-        return 0
-    print(f"{args.out}: {len(files)} files, {len(changed)} written, {len(stale)} removed")
-    return 0
+            status = 1
+        else:
+            print(f"{out}: up to date ({len(files)} files)")
+    return status
 
 
 if __name__ == "__main__":
