@@ -29,7 +29,16 @@ demo: setup
 		$(OFFLINE) $(BIN)/xharness run --model $(DEMO)/tiny-model --task $$task --source sample \
 			$(DEMO_RECIPE) --out $(DEMO)/$$task --overwrite --quiet || exit 1; \
 	done
-	@echo "== results in $(DEMO)/<task>/result.json, predictions in $(DEMO)/<task>/predictions/"
+	@for set in high-resource low-resource-diverse; do \
+		echo "== WikiANN-NER after MASSIVE intermediate training on 7 $$set languages (140 examples, 40 steps)"; \
+		$(OFFLINE) $(BIN)/xharness language-sets show $$set --task massive --source sample \
+			--languages 7 --budget 140 --seed 1 || exit 1; \
+		$(OFFLINE) $(BIN)/xharness run --model $(DEMO)/tiny-model --task panx --source sample \
+			--intermediate massive --language-set $$set --languages 7 --budget 140 \
+			--intermediate-max-steps 40 $(DEMO_RECIPE) --out $(DEMO)/panx-$$set --overwrite \
+			--quiet || exit 1; \
+	done
+	@echo "== results in $(DEMO)/<run>/result.json, predictions in $(DEMO)/<run>/predictions/"
 
 test: setup
 	$(BIN)/ruff check .
@@ -57,6 +66,10 @@ wheel-check: setup
 	$(WHEEL_VENV)/bin/python -m pip install --quiet $(TORCH_SPEC)
 	$(WHEEL_VENV)/bin/python -m pip install --quiet dist/xtreme_harness-*.whl
 	cd /tmp && $(OFFLINE) $(WHEEL_VENV)/bin/xharness languages sw --json > /dev/null
+	rm -rf build/wheel-run && mkdir -p build/wheel-run
+	cd build/wheel-run && $(OFFLINE) $(WHEEL_VENV)/bin/xharness tiny-model tiny > /dev/null
+	cd build/wheel-run && $(OFFLINE) $(WHEEL_VENV)/bin/xharness run --model tiny --task xcopa \
+		--source sample --max-steps 2 --out xcopa --quiet > /dev/null && echo "wheel run ok"
 	cd /tmp && $(OFFLINE) XHARNESS_STRICT_PLUGINS=1 $(WHEEL_VENV)/bin/xharness plugins --json \
 		| $(WHEEL_VENV)/bin/python -c "import json,sys; names={p['name'] for p in json.load(sys.stdin)}; assert 'robust' in names, names; print('wheel ok:', sorted(names))"
 

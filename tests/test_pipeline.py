@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from xtreme_harness import hookimpl
 from xtreme_harness.cli import cli
 from xtreme_harness.engine.trainer import TrainingDiverged
-from xtreme_harness.errors import UnknownNameError, UsageError
+from xtreme_harness.errors import UnknownNameError, UsageError, XHarnessWarning
 from xtreme_harness.pipeline import Intermediate, Overrides, RunConfig, run
 from xtreme_harness.plugin_host import PluginHost
 from xtreme_harness.regularizer import Regularizer
@@ -55,8 +55,8 @@ def test_tiny_model_learns_each_task_and_scores_every_language(tiny_model, tmp_p
 
 
 def test_same_seed_gives_identical_predictions_and_scores(tiny_model, tmp_path):
-    first = run(config(tiny_model, tmp_path / "a", "udpos", languages=("en", "hi", "yo")))
-    second = run(config(tiny_model, tmp_path / "b", "udpos", languages=("en", "hi", "yo")))
+    first = run(config(tiny_model, tmp_path / "a", "udpos", eval_languages=("en", "hi", "yo")))
+    second = run(config(tiny_model, tmp_path / "b", "udpos", eval_languages=("en", "hi", "yo")))
     assert first["scores"] == second["scores"]
     assert first["training"]["phases"][0]["losses"] == second["training"]["phases"][0]["losses"]
     for language in ("en", "hi", "yo"):
@@ -64,7 +64,7 @@ def test_same_seed_gives_identical_predictions_and_scores(tiny_model, tmp_path):
         assert (tmp_path / "a" / "udpos" / name).read_bytes() == (
             tmp_path / "b" / "udpos" / name
         ).read_bytes()
-    third = run(config(tiny_model, tmp_path / "c", "udpos", languages=("en",), seed=2))
+    third = run(config(tiny_model, tmp_path / "c", "udpos", eval_languages=("en",), seed=2))
     assert third["training"]["phases"][0]["losses"] != first["training"]["phases"][0]["losses"]
 
 
@@ -105,7 +105,7 @@ def test_nan_loss_stops_the_run_without_a_result(tiny_model, tmp_path, use_host)
 
 
 def test_rerun_with_overwrite_removes_the_old_result_first(tiny_model, tmp_path, use_host):
-    settings = config(tiny_model, tmp_path, "xnli", languages=("en",))
+    settings = config(tiny_model, tmp_path, "xnli", eval_languages=("en",))
     run(settings)
     with pytest.raises(UsageError, match="pass --overwrite"):
         run(settings)
@@ -117,36 +117,50 @@ def test_rerun_with_overwrite_removes_the_old_result_first(tiny_model, tmp_path,
 
 
 def test_intermediate_stage_then_target(tiny_model, tmp_path):
-    result = run(
-        config(tiny_model, tmp_path, "udpos", languages=("en", "hi"),
-               intermediate=Intermediate("xnli", {"en": 30}, overrides=Overrides(max_steps=5)))
-    )  # fmt: skip
+    stage = Intermediate("xnli", options={"codes": "en:30"}, overrides=Overrides(max_steps=5))
+    settings = config(
+        tiny_model, tmp_path, "udpos", eval_languages=("en", "hi"), intermediate=stage
+    )
+    with pytest.warns(XHarnessWarning, match="'xnli' is itself a task of the xtreme-r benchmark"):
+        result = run(settings)
+    assert any("itself a task of the xtreme-r benchmark" in note for note in result["notes"])
     stage = result["training"]["intermediate"]
     assert stage["name"] == "xnli" and stage["train_examples"] == {"en": 30}
     assert stage["updates"] == 5 and stage["best"] is None
-    assert result["config"]["intermediate"]["languages"] == {"en": 30}
+    assert result["config"]["intermediate"]["language_set"] == {
+        "name": "explicit", "options": {"codes": "en:30", "max_epochs": 1.0}
+    }  # fmt: skip
+    (row,) = result["intermediate"]["allocation"]["languages"]
+    assert (row["language"], row["examples"], row["available"]) == ("en", 30, 90)
+    assert row["tokens"] > 30
+    targets = result["intermediate"]["targets"]
+    assert targets["en"] == {"seen": True, "family": "Indo-European", "family_in_set": True,
+                             "conventional_family_in_set": True}  # fmt: skip
+    assert targets["hi"]["seen"] is False and targets["hi"]["family_in_set"] is True
+    assert targets["ja"]["family_in_set"] is False
     assert (tmp_path / "udpos" / "intermediate" / "config.json").is_file()
     assert result["average"] is None  # only two of the 38 languages were evaluated
     assert any("no task average" in note for note in result["notes"])
 
 
+@pytest.mark.filterwarnings("ignore::xtreme_harness.errors.XHarnessWarning")
 def test_intermediate_asking_for_more_examples_than_exist(tiny_model, tmp_path):
-    settings = config(tiny_model, tmp_path, "udpos", languages=("en",),
-                      intermediate=Intermediate("xnli", {"en": 10**6}))  # fmt: skip
-    with pytest.raises(Exception, match="1000000 examples asked for"):
+    stage = Intermediate("xnli", options={"codes": "en:1000000"})
+    settings = config(tiny_model, tmp_path, "udpos", eval_languages=("en",), intermediate=stage)
+    with pytest.raises(UsageError, match="1000000 examples of 'en' asked for, but it has 90"):
         run(settings)
 
 
+@pytest.mark.filterwarnings("ignore::xtreme_harness.errors.XHarnessWarning")
 def test_intermediate_language_without_training_data(tiny_model, tmp_path):
-    settings = config(tiny_model, tmp_path, "udpos", languages=("en",),
-                      intermediate=Intermediate("xnli", {"sw": None}))  # fmt: skip
-    with pytest.raises(Exception) as info:
+    settings = config(tiny_model, tmp_path, "udpos", eval_languages=("en",),
+                      intermediate=Intermediate("xnli", options={"codes": "sw"}))  # fmt: skip
+    with pytest.raises(UsageError, match="no training data in sw; it has en"):
         run(settings)
-    assert "train-sw.tsv" in str(info.value) and "missing" in str(info.value)
 
 
 def test_mixed_precision_on_cpu_falls_back_to_fp32_and_says_so(tiny_model, tmp_path):
-    result = run(config(tiny_model, tmp_path, "pawsx", languages=("en",), precision="bf16",
+    result = run(config(tiny_model, tmp_path, "pawsx", eval_languages=("en",), precision="bf16",
                         device="cpu", overrides=Overrides(max_steps=2)))  # fmt: skip
     assert result["config"]["precision"] == "fp32"
     assert any("bf16 needs CUDA" in note for note in result["notes"])
@@ -158,7 +172,7 @@ def test_mixed_precision_on_cpu_falls_back_to_fp32_and_says_so(tiny_model, tmp_p
         ({"task": "xnlii"}, UnknownNameError, "did you mean: xnli"),
         ({"source": "hubb"}, UnknownNameError, "unknown data source of task 'xnli'"),
         ({"regularizer": "adverserial"}, UnknownNameError, "unknown regularizer"),
-        ({"languages": ("en", "xx")}, UnknownNameError, "evaluation language of task 'xnli'"),
+        ({"eval_languages": ("en", "xx")}, UnknownNameError, "evaluation language of task 'xnli'"),
         ({"regularizer_options": {"epsilon": "1"}}, UnknownNameError, "takes no parameters"),
     ],
 )
@@ -173,7 +187,7 @@ def test_cli_run_prints_scores_and_writes_the_result(tiny_model, tmp_path):
     out = tmp_path / "run"
     result = CliRunner().invoke(
         cli, ["run", "--model", tiny_model, "--task", "xcopa", "--source", "sample",
-              "--max-steps", "3", "--languages", "et,qu", "--out", str(out), "--quiet"],
+              "--max-steps", "3", "--eval-languages", "et,qu", "--out", str(out), "--quiet"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

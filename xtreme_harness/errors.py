@@ -91,5 +91,9 @@ class DuplicateNameError(PluginError):
         )
 
 
-class PluginWarning(UserWarning):
+class XHarnessWarning(UserWarning):
+    """Something a user should know about that does not stop the command (shown as a warning)."""
+
+
+class PluginWarning(XHarnessWarning):
     """A plugin was skipped (it failed to import or to register) and everything else goes on."""

@@ -16,20 +16,21 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
-import random
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from xtreme_harness import metrics
+from xtreme_harness import intermediate, metrics
 from xtreme_harness.atomic import write_json
 from xtreme_harness.engine.device import Placement, place
 from xtreme_harness.engine.seeding import seed_everything
 from xtreme_harness.engine.trainer import Schedule, TrainingReport, predict, train
-from xtreme_harness.errors import DataError, UnknownNameError, UsageError
+from xtreme_harness.errors import DataError, UnknownNameError, UsageError, XHarnessWarning
 from xtreme_harness.kinds import implementation
 from xtreme_harness.kinds.base import KindImpl
+from xtreme_harness.languages import default_registry
 from xtreme_harness.models import count_parameters, is_tiny, load_model, load_tokenizer, save
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.provenance import now, provenance
@@ -64,10 +65,13 @@ class Overrides:
 
 @dataclass(frozen=True)
 class Intermediate:
-    """Train on `task` first, in `languages` (language -> examples, None for all of them)."""
+    """Train on `task` first, on the languages and examples that `language_set` (with its
+    `options`) allocates from `budget` examples (None: all the data of the chosen languages)."""
 
     task: str
-    languages: Mapping[str, int | None]
+    language_set: str = "explicit"
+    options: Mapping[str, Any] = field(default_factory=dict)
+    budget: int | None = None
     source: str | None = None
     overrides: Overrides = Overrides()
     regularize: bool = False
@@ -83,7 +87,7 @@ class RunConfig:
     data_revision: str | None = None
     model_revision: str | None = None
     seed: int = 1
-    languages: tuple[str, ...] | None = None
+    eval_languages: tuple[str, ...] | None = None
     regularizer: str = "none"
     regularizer_options: Mapping[str, Any] = field(default_factory=dict)
     overrides: Overrides = Overrides()
@@ -111,10 +115,9 @@ def _source(spec: TaskSpec, name: str) -> Any:
 
 
 def _load(spec: TaskSpec, source: str, split: str, language: str, config: RunConfig) -> list[dict]:
-    table = _source(spec, source).load(
+    return _source(spec, source).read(
         split, language, data_dir=config.data_dir, revision=config.data_revision
     )
-    return table.to_list()
 
 
 def _report_record(
@@ -147,11 +150,16 @@ class Run:
         self.regularizer = regularizer_class(**dict(config.regularizer_options))
         _source(self.spec, config.source)
         self.languages = self._evaluation_languages()
+        if config.intermediate is not None:  # check the stage's settings before any work
+            stage = config.intermediate
+            stage_spec = self.host.get("tasks", stage.task)
+            _source(stage_spec, stage.source or config.source)
+            self.host.get("language_sets", stage.language_set)(**dict(stage.options))
         self.notes: list[str] = []
         self.timings: dict[str, float] = {}
 
     def _evaluation_languages(self) -> tuple[str, ...]:
-        wanted = self.config.languages or self.spec.languages
+        wanted = self.config.eval_languages or self.spec.languages
         for language in wanted:
             if language not in self.spec.languages:
                 raise UnknownNameError(
@@ -177,9 +185,10 @@ class Run:
         encoder = config.model
         intermediate_record = None
         intermediate_config = None
+        intermediate_section = None
         if config.intermediate is not None:
-            encoder, intermediate_record, intermediate_config = self._intermediate(
-                tokenizer, placement
+            encoder, intermediate_record, intermediate_config, intermediate_section = (
+                self._intermediate(tokenizer, placement)
             )
         kind = implementation(self.spec)
         model = load_model(
@@ -233,6 +242,7 @@ class Run:
                 "eval_batch_size": config.eval_batch_size,
             },
             "training": {"intermediate": intermediate_record, "phases": phases},
+            "intermediate": intermediate_section,
             "evaluation": evaluation,
             "scores": scores,
             "average": average,
@@ -252,48 +262,34 @@ class Run:
 
     # stages
 
-    def _train_examples(
-        self, spec: TaskSpec, source: str, split: str, language: str, wanted: int | None
-    ) -> list[dict]:
-        examples = _load(spec, source, split, language, self.config)
-        if wanted is None:
-            return examples
-        if wanted > len(examples):
-            raise DataError(
-                f"{spec.name} {split} {language}",
-                f"{wanted} examples asked for, but the {source} source has {len(examples)}",
-            )
-        order = list(range(len(examples)))
-        random.Random(f"{self.config.seed}-{spec.name}-{language}").shuffle(order)
-        return [examples[i] for i in sorted(order[:wanted])]
-
     def _intermediate(
         self, tokenizer: Any, placement: Placement
-    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    ) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
         config = self.config
         stage = config.intermediate
         assert stage is not None
         spec: TaskSpec = self.host.get("tasks", stage.task)
-        if "intermediate" not in spec.roles:
-            self.notes.append(f"{spec.name} is not declared as an intermediate task")
-        if spec.name == self.spec.name:
-            self.notes.append(
-                f"the intermediate task is the target task {spec.name!r}: its data leaks into "
-                "the evaluation"
-            )
+        self._check_leakage(spec)
         source = stage.source or config.source
+        _source(spec, source)
+        sampler = self.host.get("language_sets", stage.language_set)(**dict(stage.options))
         phase = spec.phases[-1]
         recipe = stage.overrides.apply(spec.recipe_of(phase))
         kind = implementation(spec)
-        examples: list[dict] = []
-        counts: dict[str, int] = {}
-        for language, wanted in stage.languages.items():
-            chosen = self._train_examples(spec, source, phase.train_split, language, wanted)
-            counts[language] = len(chosen)
-            examples.extend(chosen)
         started = time.perf_counter()
+        allocation, loaded, missing = intermediate.select(
+            sampler, spec, source, stage.budget, config.seed,
+            data_dir=config.data_dir, revision=config.data_revision,
+        )  # fmt: skip
+        if missing:
+            self.notes.append(
+                f"the {source} source of {spec.name} has no training data in "
+                f"{len(missing)} languages the language set could have chosen: {', '.join(missing)}"
+            )
+        chosen = intermediate.materialize(allocation, loaded, config.seed, spec.name)
+        features, tokens = intermediate.encode(kind, chosen, tokenizer, recipe.max_length)
+        allocation = intermediate.with_tokens(allocation, tokens)
         model = load_model(kind, config.model, config.model_revision)
-        features = kind.encode(examples, tokenizer, recipe.max_length)
         regularizer = (
             self.regularizer if stage.regularize else self.host.get("regularizers", "none")()
         )
@@ -309,16 +305,43 @@ class Run:
         del model
         gc.collect()
         self.timings["intermediate"] = time.perf_counter() - started
+        counts = {language: len(items) for language, items in chosen.items()}
         record = _report_record(spec.name, report, counts, 0, select=False)
         stage_config = {
             "task": spec.name,
             "source": source,
-            "languages": dict(stage.languages),
+            "language_set": {"name": sampler.name, "options": dict(sampler.options)},
+            "budget": stage.budget,
             "recipe": _recipe_record(recipe),
             "max_steps": stage.overrides.max_steps,
             "regularized": stage.regularize,
         }
-        return folder, record, stage_config
+        registry = default_registry()
+        section = {
+            "allocation": allocation.describe(registry),
+            "targets": intermediate.relations(allocation, self.spec.languages, registry),
+        }
+        return folder, record, stage_config, section
+
+    def _check_leakage(self, spec: TaskSpec) -> None:
+        """Warn (and note in the result) when the intermediate task's data reaches the target's
+        evaluation: the same task, or a task of the target's benchmark."""
+        if "intermediate" not in spec.roles:
+            self.notes.append(f"{spec.name} is not declared as an intermediate task")
+        message = None
+        if spec.name == self.spec.name:
+            message = (
+                f"the intermediate task is the target task {spec.name!r}: its data leaks into "
+                "the evaluation"
+            )
+        elif spec.benchmark is not None and spec.benchmark == self.spec.benchmark:
+            message = (
+                f"the intermediate task {spec.name!r} is itself a task of the {spec.benchmark} "
+                "benchmark: report its benchmark average without it"
+            )
+        if message:
+            warnings.warn(message, XHarnessWarning, stacklevel=3)
+            self.notes.append(message)
 
     def _fine_tune(
         self, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement

@@ -107,6 +107,17 @@ class DataSource(ABC):
         the data; a malformed line names the file, the line and what was expected.
         """
 
+    def read(
+        self,
+        split: str,
+        language: str,
+        *,
+        data_dir: str | PathLike[str] | None = None,
+        revision: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The same examples as plain dicts (sources that can skip `datasets` do)."""
+        return self.load(split, language, data_dir=data_dir, revision=revision).to_list()
+
 
 @dataclass(frozen=True)
 class TaskSpec:
@@ -119,6 +130,9 @@ class TaskSpec:
     languages: tuple[str, ...]
     metric: str
     train_language: str = "en"
+    train_languages: tuple[str, ...] = ()
+    """Languages with training data, for intermediate training on several languages; empty means
+    only `train_language`."""
     train_data: str = ""
     labels: tuple[str, ...] = ()
     sources: Mapping[str, DataSource] = field(default_factory=dict)
@@ -154,6 +168,11 @@ class TaskSpec:
         if problems:
             raise ValueError(f"invalid TaskSpec {self.name!r}: " + "; ".join(problems))
 
+    @property
+    def training_languages(self) -> tuple[str, ...]:
+        """The languages this task has training data in."""
+        return self.train_languages or (self.train_language,)
+
     def recipe_of(self, phase: Phase) -> Recipe:
         """The recipe `phase` trains with."""
         recipe = phase.recipe or self.recipe
@@ -170,6 +189,7 @@ class TaskSpec:
             "roles": list(self.roles),
             "benchmark": self.benchmark,
             "train_language": self.train_language,
+            "train_languages": list(self.training_languages),
             "train_data": self.train_data,
             "languages": list(self.languages),
             "metric": self.metric,

@@ -133,11 +133,13 @@ def sample_texts(host: Any) -> list[str]:
     for registration in sorted(host.registrations("tasks").values(), key=lambda r: r.name):
         spec = registration.obj
         source = spec.sources.get("sample")
-        if source is None or not hasattr(source, "read"):
+        if source is None:
             continue
         kind = implementation(spec)
-        languages = sorted(set(spec.languages) | {spec.train_language})
-        for split in sorted(source.files):
+        languages = sorted(set(spec.languages) | set(spec.training_languages))
+        splits = {phase.train_split for phase in spec.phases}
+        splits |= {phase.dev_split for phase in spec.phases} | {"test"}
+        for split in sorted(splits):
             for language in languages:
                 try:
                     examples = source.read(split, language)

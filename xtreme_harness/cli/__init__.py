@@ -14,12 +14,12 @@ import click
 
 from xtreme_harness import __version__
 from xtreme_harness.cli.group import XHarnessGroup
-from xtreme_harness.errors import PluginWarning, XHarnessError
+from xtreme_harness.errors import XHarnessError, XHarnessWarning
 
 BUILTIN_COMMANDS = {
     "languages": "xtreme_harness.cli.listing:languages",
     "tasks": "xtreme_harness.cli.listing:tasks",
-    "language-sets": "xtreme_harness.cli.listing:language_sets",
+    "language-sets": "xtreme_harness.cli.language_sets:language_sets",
     "regularizers": "xtreme_harness.cli.listing:regularizers",
     "plugins": "xtreme_harness.cli.listing:plugins",
     "run": "xtreme_harness.cli.run:run",
@@ -57,7 +57,7 @@ _default_showwarning = warnings.showwarning
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    if issubclass(category, PluginWarning):
+    if issubclass(category, XHarnessWarning):
         click.echo(f"Warning: {message}", err=True)
     else:
         _default_showwarning(message, category, filename, lineno, file, line)

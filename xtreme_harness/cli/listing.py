@@ -155,26 +155,24 @@ def tasks(as_json: bool) -> None:
     )
 
 
-def _component_listing(kind: str, noun: str) -> click.Command:
-    @click.command(name=kind.replace("_", "-"))
-    @JSON_OPTION
-    def listing(as_json: bool) -> None:
-        from xtreme_harness.plugin_host import get_host
+def print_components(kind: str, noun: str, as_json: bool) -> None:
+    """List the registered components of `kind` with their parameters and plugin."""
+    from xtreme_harness.plugin_host import get_host
 
-        registered = get_host().registrations(kind)
-        if as_json:
-            emit_json([{**r.obj.describe(), "plugin": r.plugin} for r in _sorted(registered)])
-            return
-        rows = [
-            [r.name, r.obj.description, _params_summary(r.obj.params), r.plugin]
-            for r in _sorted(registered)
-        ]
-        emit_table(
-            rows, ["name", "description", "parameters", "plugin"], footer=f"{len(rows)} {noun}"
-        )
-
-    listing.help = f"List the registered {noun} with their parameters and defaults."
-    return listing
+    registered = get_host().registrations(kind)
+    if as_json:
+        emit_json([{**r.obj.describe(), "plugin": r.plugin} for r in _sorted(registered)])
+        return
+    rows = [
+        [r.name, r.obj.description, _params_summary(r.obj.params), r.plugin]
+        for r in _sorted(registered)
+    ]
+    emit_table(
+        rows,
+        ["name", "description", "parameters", "plugin"],
+        footer=f"{len(rows)} {noun}",
+        widths=[None, 56, 36, None],
+    )
 
 
 def _params_summary(params: Any) -> str:
@@ -189,8 +187,11 @@ def _sorted(registered: dict[str, Any]) -> list[Any]:
     return [registered[name] for name in sorted(registered)]
 
 
-language_sets = _component_listing("language_sets", "language sets")
-regularizers = _component_listing("regularizers", "regularizers")
+@click.command()
+@JSON_OPTION
+def regularizers(as_json: bool) -> None:
+    """List the registered regularizers with their parameters and defaults."""
+    print_components("regularizers", "regularizers", as_json)
 
 
 @click.command()

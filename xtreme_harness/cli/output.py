@@ -19,11 +19,25 @@ def emit_json(document: Any) -> None:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def emit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], footer: str = "") -> None:
+def emit_table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    footer: str = "",
+    widths: Sequence[int | None] | None = None,
+) -> None:
+    """A plain-text table; `widths` wraps long columns at that many characters."""
     from tabulate import tabulate
 
     if rows:
-        click.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+        click.echo(
+            tabulate(
+                rows,
+                headers=headers,
+                tablefmt="simple",
+                disable_numparse=True,
+                maxcolwidths=list(widths) if widths else None,
+            )
+        )
     if footer:
         click.echo(("\n" if rows else "") + footer)
 

@@ -22,22 +22,6 @@ def parse_options(values: tuple[str, ...], what: str) -> dict[str, str]:
     return options
 
 
-def parse_language_list(text: str | None, what: str) -> dict[str, int | None] | None:
-    """``"en,sw:500"`` -> ``{"en": None, "sw": 500}`` (a count limits that language's examples)."""
-    if text is None:
-        return None
-    languages: dict[str, int | None] = {}
-    for item in text.split(","):
-        code, sep, count = item.strip().partition(":")
-        if not code:
-            raise UsageError(f"{what} {text!r}: empty language code")
-        try:
-            languages[code] = int(count) if sep else None
-        except ValueError:
-            raise UsageError(f"{what} {text!r}: {count!r} is not a number of examples") from None
-    return languages
-
-
 def recipe_options(function: Any) -> Any:
     """The options that override a task's reference recipe."""
     for option in reversed(
@@ -75,11 +59,37 @@ def recipe_options(function: Any) -> Any:
 )
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of the xtreme source.")
 @click.option("--data-revision", help="Revision of hub datasets.")
-@click.option("--languages", help="Evaluation languages, comma-separated (default: all).")
+@click.option(
+    "--eval-languages", help="Evaluate only these languages, comma-separated (default: all)."
+)
 @click.option("--intermediate", help="Train on this task first, keep the encoder, drop the head.")
 @click.option(
+    "--language-set",
+    help="Sampler that picks the intermediate languages (see `xharness language-sets`); "
+    "default: explicit with --intermediate-languages.",
+)
+@click.option(
+    "--languages",
+    "k",
+    type=click.IntRange(min=1),
+    help="Number of intermediate languages k for the language set.",
+)
+@click.option(
+    "--budget",
+    type=click.IntRange(min=1),
+    help="Total intermediate training examples (default: all data of the chosen languages).",
+)
+@click.option(
+    "--language-set-option",
+    "language_set_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the language set (threshold=2, alpha=0.3, ...); repeatable.",
+)
+@click.option(
     "--intermediate-languages",
-    help="Languages of the intermediate stage, comma-separated; LANG:N uses N examples of LANG.",
+    help="Intermediate languages, comma-separated; LANG:N uses N examples of LANG "
+    "(the explicit language set).",
 )
 @click.option(
     "--intermediate-source",
@@ -90,7 +100,7 @@ def recipe_options(function: Any) -> Any:
 @click.option(
     "--intermediate-max-steps",
     type=click.IntRange(min=1),
-    help="Updates of the intermediate stage instead of epochs.",
+    help="Updates of the intermediate stage instead of epochs (the same for every set).",
 )
 @click.option(
     "--regularize-intermediate",
@@ -138,16 +148,19 @@ def recipe_options(function: Any) -> Any:
 def run(**options: Any) -> None:
     """Fine-tune a model on a task's English data and evaluate it zero-shot on every language.
 
-    Optionally trains on an intermediate task first. Writes OUT/result.json (configuration,
-    per-language scores, provenance), the predictions in the official submission layout under
+    Optionally trains on an intermediate task first, on the languages a language set picks.
+    Writes OUT/result.json (configuration, intermediate allocation, per-language scores,
+    provenance), the predictions in the official submission layout under
     OUT/predictions/, and the fine-tuned model under OUT/model/. Prints per-language scores.
 
     \b
     Example:
       xharness tiny-model models/tiny
       xharness run --model models/tiny --task xnli --source sample --out runs/xnli
+      xharness run --model models/tiny --task panx --source sample --intermediate massive \\
+          --language-set low-resource-diverse --languages 7 --budget 140 --out runs/lrd
     """
-    from xtreme_harness.pipeline import Intermediate, Overrides, RunConfig
+    from xtreme_harness.pipeline import Overrides, RunConfig
     from xtreme_harness.pipeline import run as run_pipeline
 
     source = options["source"] or ("xtreme" if options["data_dir"] else None)
@@ -168,25 +181,7 @@ def run(**options: Any) -> None:
         weight_decay=options["weight_decay"],
         max_grad_norm=options["max_grad_norm"],
     )
-    intermediate = None
-    if options["intermediate"]:
-        languages = parse_language_list(
-            options["intermediate_languages"], "--intermediate-languages"
-        )
-        if not languages:
-            raise UsageError("--intermediate needs --intermediate-languages")
-        intermediate = Intermediate(
-            task=options["intermediate"],
-            languages=languages,
-            source=options["intermediate_source"],
-            overrides=Overrides(
-                epochs=options["intermediate_epochs"],
-                max_steps=options["intermediate_max_steps"],
-            ),
-            regularize=options["regularize_intermediate"],
-        )
-    elif options["intermediate_languages"]:
-        raise UsageError("--intermediate-languages needs --intermediate TASK")
+    intermediate = intermediate_stage(options)
     config = RunConfig(
         model=options["model"],
         model_revision=options["model_revision"],
@@ -196,7 +191,9 @@ def run(**options: Any) -> None:
         data_revision=options["data_revision"],
         out=options["out"],
         seed=options["seed"],
-        languages=tuple(options["languages"].split(",")) if options["languages"] else None,
+        eval_languages=tuple(options["eval_languages"].split(","))
+        if options["eval_languages"]
+        else None,
         regularizer=options["regularizer"],
         regularizer_options=parse_options(options["regularizer_options"], "--regularizer-option"),
         overrides=overrides,
@@ -211,6 +208,63 @@ def run(**options: Any) -> None:
     )
     result = run_pipeline(config)
     print_scores(result)
+
+
+def intermediate_stage(options: dict[str, Any]) -> Any:
+    """The intermediate stage the options describe, or None; options that need
+    ``--intermediate`` without it are an error."""
+    from xtreme_harness.pipeline import Intermediate, Overrides
+
+    needing = [
+        flag
+        for flag, key in (
+            ("--language-set", "language_set"),
+            ("--languages", "k"),
+            ("--budget", "budget"),
+            ("--language-set-option", "language_set_options"),
+            ("--intermediate-languages", "intermediate_languages"),
+            ("--intermediate-source", "intermediate_source"),
+            ("--intermediate-epochs", "intermediate_epochs"),
+            ("--intermediate-max-steps", "intermediate_max_steps"),
+            ("--regularize-intermediate", "regularize_intermediate"),
+        )
+        if options.get(key)
+    ]
+    if not options["intermediate"]:
+        if needing:
+            raise UsageError(f"{', '.join(needing)} need --intermediate TASK")
+        return None
+    language_set = options["language_set"]
+    sampler_options: dict[str, Any] = parse_options(
+        options["language_set_options"], "--language-set-option"
+    )
+    if options["intermediate_languages"]:
+        if language_set not in (None, "explicit"):
+            raise UsageError(
+                "--intermediate-languages lists the languages itself (the explicit language "
+                f"set); it cannot be combined with --language-set {language_set}"
+            )
+        language_set = "explicit"
+        sampler_options["codes"] = options["intermediate_languages"]
+    if language_set is None:
+        raise UsageError(
+            "--intermediate needs its languages: --intermediate-languages en,sw,... or "
+            "--language-set NAME (see `xharness language-sets`)"
+        )
+    if options["k"] is not None:
+        sampler_options["languages"] = options["k"]
+    return Intermediate(
+        task=options["intermediate"],
+        language_set=language_set,
+        options=sampler_options,
+        budget=options["budget"],
+        source=options["intermediate_source"],
+        overrides=Overrides(
+            epochs=options["intermediate_epochs"],
+            max_steps=options["intermediate_max_steps"],
+        ),
+        regularize=options["regularize_intermediate"],
+    )
 
 
 def print_scores(result: dict[str, Any]) -> None:

@@ -31,8 +31,9 @@ class FolderSource(DataSource):
 
     `files` maps a split name to a path pattern relative to the root, with ``{lang}`` for the
     language (``{"train": "xnli/train-{lang}.tsv", ...}``); `readers` maps a split to its reader
-    where one split needs another format, else `reader` reads every split. With `root` unset the
-    root is the ``--data-dir`` of the run (the ``xtreme`` source).
+    where one split needs another format, else `reader` reads every split. `file_key` turns a
+    language code into the name the files use (a MASSIVE locale, a SIB-200 config). With `root`
+    unset the root is the ``--data-dir`` of the run (the ``xtreme`` source).
     """
 
     def __init__(
@@ -44,6 +45,7 @@ class FolderSource(DataSource):
         root: str | os.PathLike[str] | None = None,
         readers: Mapping[str, Reader] | None = None,
         languages: Mapping[str, tuple[str, ...]] | None = None,
+        file_key: Callable[[str], str] | None = None,
         how_to_get: str = "",
     ) -> None:
         self.kind = kind
@@ -52,6 +54,7 @@ class FolderSource(DataSource):
         self.readers = dict(readers or {})
         self.root = None if root is None else str(root)
         self.languages = dict(languages or {})
+        self.file_key = file_key
         self.how_to_get = how_to_get
 
     def describe(self) -> str:
@@ -77,7 +80,8 @@ class FolderSource(DataSource):
                 f"the {self.kind} source reads the official download layout from a folder; "
                 f"give it with --data-dir. {self.how_to_get}".strip(),
             )
-        return os.path.join(os.fspath(root), self.files[split].format(lang=language))
+        key = self.file_key(language) if self.file_key is not None else language
+        return os.path.join(os.fspath(root), self.files[split].format(lang=key))
 
     def load(
         self,
@@ -90,9 +94,14 @@ class FolderSource(DataSource):
         return examples_to_dataset(self.read(split, language, data_dir=data_dir))
 
     def read(
-        self, split: str, language: str, *, data_dir: str | os.PathLike[str] | None = None
+        self,
+        split: str,
+        language: str,
+        *,
+        data_dir: str | os.PathLike[str] | None = None,
+        revision: str | None = None,
     ) -> list[dict[str, Any]]:
-        """The examples of a split as plain dicts."""
+        """The examples of a split as plain dicts, without going through `datasets`."""
         path = self.path(split, language, data_dir)
         if not os.path.isfile(path):
             hint = f" {self.how_to_get}" if self.how_to_get else ""

@@ -111,6 +111,11 @@ def _optimizer(model: Any, recipe: Recipe) -> Any:
     return torch.optim.AdamW(groups, lr=recipe.learning_rate, eps=1e-8)
 
 
+def _hidden(progress: bool) -> bool | None:
+    """tqdm's `disable`: None shows bars only on a terminal; True hides them."""
+    return None if progress else True
+
+
 def to_device(batch: Mapping[str, Any], device: str) -> dict[str, Any]:
     return {key: value.to(device, non_blocking=True) for key, value in batch.items()}
 
@@ -152,7 +157,7 @@ def train(
     report = TrainingReport()
     best_state: dict[str, Any] | None = None
     started = time.perf_counter()
-    bar = tqdm(total=total, desc=label, unit="step", disable=not progress, leave=False)
+    bar = tqdm(total=total, desc=label, unit="step", disable=_hidden(progress), leave=False)
     epoch = 0
     last_evaluated = -1
     window = [0.0, 0]  # loss sum and batch count since the last evaluation
@@ -249,7 +254,9 @@ def predict(
     outputs: list[Any] = [None] * len(features)
     batches = sorted_batches([f.length for f in features], batch_size)
     with torch.inference_mode():
-        for indices in tqdm(batches, desc=label, unit="batch", disable=not progress, leave=False):
+        for indices in tqdm(
+            batches, desc=label, unit="batch", disable=_hidden(progress), leave=False
+        ):
             chunk = [features[i] for i in indices]
             batch = kind.collate(chunk, pad_id)
             batch.pop("labels", None)

@@ -1,0 +1,115 @@
+"""The intermediate stage's data: which languages and how many examples of each (a language set
+applied to an intermediate task), and how the target languages relate to that set."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from xtreme_harness.errors import DataError
+from xtreme_harness.language_set import Allocation
+from xtreme_harness.languages import LanguageRegistry
+from xtreme_harness.task import TaskSpec
+
+
+def load_candidates(
+    spec: TaskSpec,
+    source: str,
+    languages: Sequence[str],
+    *,
+    data_dir: str | None = None,
+    revision: str | None = None,
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The training examples of each language the source has, and the languages it lacks."""
+    split = spec.phases[-1].train_split
+    loaded: dict[str, list[dict[str, Any]]] = {}
+    missing: list[str] = []
+    for language in languages:
+        try:
+            table = spec.sources[source].load(split, language, data_dir=data_dir, revision=revision)
+        except DataError:
+            missing.append(language)
+            continue
+        loaded[language] = table.to_list()
+    return loaded, missing
+
+
+def select(
+    sampler: Any,
+    spec: TaskSpec,
+    source: str,
+    budget: int | None,
+    seed: int,
+    *,
+    data_dir: str | None = None,
+    revision: str | None = None,
+) -> tuple[Allocation, dict[str, list[dict[str, Any]]], list[str]]:
+    """Apply a language set to an intermediate task: the allocation, the loaded examples of the
+    languages considered, and the considered languages the source has no data for."""
+    considered = sampler.considers(spec.training_languages)
+    loaded, missing = load_candidates(
+        spec, source, considered, data_dir=data_dir, revision=revision
+    )
+    counts = {language: len(examples) for language, examples in loaded.items()}
+    return sampler.select(counts, budget, seed), loaded, missing
+
+
+def materialize(
+    allocation: Allocation, loaded: Mapping[str, list[dict[str, Any]]], seed: int, task: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The examples of each allocated language: a seeded draw without repeats, or, where a
+    language is allocated more than it has, whole passes over its data plus a partial one."""
+    chosen: dict[str, list[dict[str, Any]]] = {}
+    for language in allocation.languages:
+        examples = loaded[language]
+        wanted = allocation.examples[language]
+        order = list(range(len(examples)))
+        random.Random(f"{seed}-{task}-{language}").shuffle(order)
+        passes, rest = divmod(wanted, len(examples))
+        picked = order * passes + sorted(order[:rest])
+        chosen[language] = [examples[i] for i in picked]
+    return chosen
+
+
+def encode(
+    kind: Any, chosen: Mapping[str, list[dict[str, Any]]], tokenizer: Any, max_length: int
+) -> tuple[list[Any], dict[str, int]]:
+    """Features of all chosen examples (languages in order) and the tokens of each language."""
+    examples = [example for language in chosen for example in chosen[language]]
+    owners = [language for language in chosen for _ in chosen[language]]
+    features = kind.encode(examples, tokenizer, max_length)
+    tokens = dict.fromkeys(chosen, 0)
+    for feature in features:
+        tokens[owners[feature.example]] += feature.length
+    return features, tokens
+
+
+def with_tokens(allocation: Allocation, tokens: Mapping[str, int]) -> Allocation:
+    return dataclasses.replace(allocation, tokens=dict(tokens))
+
+
+def relations(
+    allocation: Allocation, targets: Sequence[str], registry: LanguageRegistry
+) -> dict[str, dict[str, Any]]:
+    """For each target language: was it in the intermediate set (seen), and is a language of its
+    family (Glottolog, and conventional label) in the set?"""
+    chosen = [registry.get(code) for code in allocation.languages]
+    families = {lang.family for lang in chosen}
+    conventional = {lang.family_conventional for lang in chosen}
+    codes = {lang.code for lang in chosen}
+    described: dict[str, dict[str, Any]] = {}
+    for code in targets:
+        if code not in registry:
+            described[code] = {"seen": False, "family": None, "family_in_set": None,
+                               "conventional_family_in_set": None}  # fmt: skip
+            continue
+        lang = registry.get(code)
+        described[code] = {
+            "seen": lang.code in codes,
+            "family": lang.family,
+            "family_in_set": lang.family in families,
+            "conventional_family_in_set": lang.family_conventional in conventional,
+        }
+    return described
