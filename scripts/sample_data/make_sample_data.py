@@ -7,7 +7,9 @@ Writes small synthetic files in the official XTREME download layout (xnli, pawsx
 udpos, panx) under ``plugins/xtreme_r/sample`` (or ``--out``), one test file per language of each
 task as the registry lists them (``registry/benchmarks/xtreme-r.json``; PAWS-X from
 ``xtreme.json``), plus English train and dev files. Unlike the official download, test files keep
-their gold labels.
+their gold labels. The XNLI and PAWS-X test files are parallel, as the real test sets are: the
+examples are drawn once per task and rendered in every language, so line i is the same example,
+with the same label, in every language's file.
 
 It also writes, under ``plugins/intermediate/sample`` (or ``--intermediate-out``), two
 multilingual intermediate-task datasets in their original release formats: MASSIVE
@@ -26,7 +28,8 @@ a few hundred steps beats chance. The text is synthetic and says nothing about r
 The output is deterministic: fixed seeds (one `random.Random` per file), sorted iteration, UTF-8,
 ``\\n`` line endings, and files are written only when their content changes. Before writing, the
 script checks every file (format, labels, label balance, scripts of the languages, long sentences,
-no train/dev/test overlap) and stops with a message naming the file, language and field at fault.
+no train/dev/test overlap, parallel XNLI and PAWS-X test files) and stops with a message naming
+the file, language and field at fault.
 ``--check`` writes nothing and exits 1 when regenerating would change, add or remove a file in
 either output folder. Standard library only.
 """
@@ -506,61 +509,105 @@ def conll(sentences: list[list[Token]], column: int) -> str:
     )
 
 
-def xnli_file(lang: Lang, split: str, seen: set[Any], per_label: int) -> str:
-    draw = Draw(lang, file_rng("xnli", lang.code, split))
+def xnli_pair(draw: Draw, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The clause specs of an XNLI premise and hypothesis with this label."""
+    premise = draw.clause(adjectives=1, pp=0.4)
+    if label == "entailment":
+        hyp = strip_adjectives(premise)
+        if hyp.get("P") and draw.rng.random() < 0.5:
+            del hyp["P"]
+    elif label == "contradiction":
+        hyp = {**copy.deepcopy(premise), "neg": True}
+    else:
+        verb = draw.verb(exclude=[premise["O"]["idx"]])
+        obj = draw.obj(verb, exclude=[premise["O"]["idx"]])
+        if draw.rng.random() < 0.5:
+            obj["adj"] = draw.adj()
+        hyp = {"S": copy.deepcopy(premise["S"]), "V": verb, "O": obj, "perhaps": True}
+        hyp["S"]["adj"] = None
+    return premise, hyp
+
+
+def pawsx_pair(draw: Draw, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The clause specs of a PAWS-X sentence pair with this label."""
+    verb = draw.rng.randrange(4)
+    first = {"S": draw.noun(draw.child), "V": verb, "O": draw.obj(verb)}
+    first["O"]["adj"] = draw.adj()
+    if label == "1":  # a paraphrase: one more adjective, same roles
+        second = copy.deepcopy(first)
+        second["S"]["adj"] = draw.adj()
+    else:  # the two noun phrases swapped, and negated
+        second = {
+            "S": copy.deepcopy(first["O"]),
+            "V": verb,
+            "O": copy.deepcopy(first["S"]),
+            "neg": True,
+        }
+    return first, second
+
+
+PairMaker = Callable[[Draw, str], tuple[dict[str, Any], dict[str, Any]]]
+PAIR_TASKS: dict[str, tuple[tuple[str, ...], PairMaker]] = {
+    "xnli": (NLI_LABELS, xnli_pair),
+    "pawsx": (PAWS_LABELS, pawsx_pair),
+}
+
+
+def pair_file(task: str, lang: Lang, split: str, seen: set[Any], per_label: int) -> str:
+    """An XNLI or PAWS-X file of one language (the English train and dev files)."""
+    labels, make_pair = PAIR_TASKS[task]
+    draw = Draw(lang, file_rng(task, lang.code, split))
     rows: list[tuple[str, ...]] = []
-    for label in NLI_LABELS:
+    for label in labels:
         for _ in range(per_label):
 
             def make(label: str = label) -> tuple[Any, Any]:
-                premise = draw.clause(adjectives=1, pp=0.4)
-                if label == "entailment":
-                    hyp = strip_adjectives(premise)
-                    if hyp.get("P") and draw.rng.random() < 0.5:
-                        del hyp["P"]
-                elif label == "contradiction":
-                    hyp = {**copy.deepcopy(premise), "neg": True}
-                else:
-                    verb = draw.verb(exclude=[premise["O"]["idx"]])
-                    obj = draw.obj(verb, exclude=[premise["O"]["idx"]])
-                    if draw.rng.random() < 0.5:
-                        obj["adj"] = draw.adj()
-                    hyp = {"S": copy.deepcopy(premise["S"]), "V": verb, "O": obj, "perhaps": True}
-                    hyp["S"]["adj"] = None
-                row = (lang.sentence(premise), lang.sentence(hyp), label)
-                return row[:2], row
-
-            rows.append(unique(make, seen, f"xnli/{split}-{lang.code}"))
-    draw.rng.shuffle(rows)
-    return tsv(rows)
-
-
-def pawsx_file(lang: Lang, split: str, seen: set[Any], per_label: int) -> str:
-    draw = Draw(lang, file_rng("pawsx", lang.code, split))
-    rows: list[tuple[str, ...]] = []
-    for label in PAWS_LABELS:
-        for _ in range(per_label):
-
-            def make(label: str = label) -> tuple[Any, Any]:
-                verb = draw.rng.randrange(4)
-                first = {"S": draw.noun(draw.child), "V": verb, "O": draw.obj(verb)}
-                first["O"]["adj"] = draw.adj()
-                if label == "1":  # a paraphrase: one more adjective, same roles
-                    second = copy.deepcopy(first)
-                    second["S"]["adj"] = draw.adj()
-                else:  # the two noun phrases swapped, and negated
-                    second = {
-                        "S": copy.deepcopy(first["O"]),
-                        "V": verb,
-                        "O": copy.deepcopy(first["S"]),
-                        "neg": True,
-                    }
+                first, second = make_pair(draw, label)
                 row = (lang.sentence(first), lang.sentence(second), label)
                 return row[:2], row
 
-            rows.append(unique(make, seen, f"pawsx/{split}-{lang.code}"))
+            rows.append(unique(make, seen, f"{task}/{split}-{lang.code}"))
     draw.rng.shuffle(rows)
     return tsv(rows)
+
+
+def parallel_test_files(
+    task: str, langs: dict[str, Lang], codes: list[str], seen: set[Any], per_label: int
+) -> dict[str, str]:
+    """The XNLI or PAWS-X test files of all `codes`, parallel as in the real test sets.
+
+    The examples (label, clause specs: noun, verb and adjective indices, names, construction) are
+    drawn once, from the task's own generator, and rendered in every language, so that line i of
+    every file is the same example with the same label. An example is kept only if it is new in
+    every language (English: also not in `seen`, the train and dev pairs)."""
+    labels, make_pair = PAIR_TASKS[task]
+    # The lexicon's word lists are index-aligned across languages (`_glosses`), so the specs
+    # drawn with the English entry mean the same in every language.
+    draw = Draw(langs["en"], random.Random(f"{SEED}:{task}:test:parallel"))
+    seen_in = {code: seen if code == "en" else set() for code in codes}
+    plan: list[tuple[str, dict[str, tuple[str, str]]]] = []
+    for label in labels:
+        for _ in range(per_label):
+            for _attempt in range(2000):
+                first, second = make_pair(draw, label)
+                pairs = {
+                    code: (langs[code].sentence(first), langs[code].sentence(second))
+                    for code in codes
+                }
+                if all(pairs[code] not in seen_in[code] for code in codes):
+                    break
+            else:
+                raise SampleDataError(
+                    f"{task}/test: could not draw a new parallel example (the lexicon is too small)"
+                )
+            for code in codes:
+                seen_in[code].add(pairs[code])
+            plan.append((label, pairs))
+    draw.rng.shuffle(plan)
+    return {
+        f"{task}/test-{code}.tsv": tsv([(*pairs[code], label) for label, pairs in plan])
+        for code in codes
+    }
 
 
 def xcopa_file(lang: Lang, split: str, seen: set[Any], total: int) -> str:
@@ -747,15 +794,11 @@ def task_languages() -> dict[str, list[str]]:
 def build(langs: dict[str, Lang], task_langs: dict[str, list[str]]) -> dict[str, str]:
     files: dict[str, str] = {}
     en = langs["en"]
-    for task in ("xnli", "pawsx"):
-        make = xnli_file if task == "xnli" else pawsx_file
+    for task in PAIR_TASKS:
         seen: set[Any] = set()
-        for split in ("train", "dev", "test"):
-            for code in ["en"] if split != "test" else task_langs[task]:
-                own = seen if code == "en" else set()
-                files[f"{task}/{split}-{code}.tsv"] = make(
-                    langs[code], split, own, SIZES[task][split]
-                )
+        for split in ("train", "dev"):
+            files[f"{task}/{split}-en.tsv"] = pair_file(task, en, split, seen, SIZES[task][split])
+        files.update(parallel_test_files(task, langs, task_langs[task], seen, SIZES[task]["test"]))
     seen = set()
     for split, name in (("train", "train-en"), ("dev", "val-en")):
         files[f"xcopa/{name}.jsonl"] = xcopa_file(en, split, seen, SIZES["xcopa"][split])
@@ -1235,6 +1278,39 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
                 seen.setdefault(key, rel)
         if len(set(keys)) != len(keys):
             errors.append(f"{rel} [{lang}]: holds the same example twice")
+    return errors + check_parallel(files, task_langs)
+
+
+def check_parallel(files: dict[str, str], task_langs: dict[str, list[str]]) -> list[str]:
+    """The XNLI and PAWS-X test files of a task have the same number of lines and the same label
+    on every line as the English one (line i is the same example in every language)."""
+    errors = []
+    for task in PAIR_TASKS:
+        codes = [c for c in task_langs.get(task, []) if f"{task}/test-{c}.tsv" in files]
+        if not codes:
+            continue
+        pivot = "en" if "en" in codes else codes[0]
+
+        def labels(code: str, task: str = task) -> list[str]:
+            lines = files[f"{task}/test-{code}.tsv"].split("\n")[:-1]
+            return [line.rsplit("\t", 1)[-1] for line in lines]
+
+        expected = labels(pivot)
+        for code in codes:
+            rel, found = f"{task}/test-{code}.tsv", labels(code)
+            where = f"{task} test files not parallel: {rel}"
+            if len(found) != len(expected):
+                errors.append(
+                    f"{where} [{code}]: {len(found)} lines, test-{pivot}.tsv has {len(expected)}"
+                )
+            differ = [i for i, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b]
+            if differ:
+                line = differ[0] + 1
+                errors.append(
+                    f"{where}:{line} [{code}] label: {found[line - 1]!r}, but "
+                    f"{expected[line - 1]!r} on line {line} of test-{pivot}.tsv "
+                    f"({len(differ)} line(s) differ)"
+                )
     return errors
 
 
@@ -1611,7 +1687,15 @@ Differences from the official download:
 Every sentence is assembled from a lexicon of 8 nouns, 4 verbs, 4 adjectives, a few function
 words, cue words and names per language ({langs} languages, each in its own script), in a word order
 plausible for the language and with gender/case agreement only where the lexicon spells it out.
-The sentences are not natural text, and the examples are not translations of each other.
+The sentences are not natural text.
+
+**The XNLI and PAWS-X test files are parallel**, as the real test sets are: line i is the same
+example in every language (the same label, the same nouns, verbs, adjectives and names of the
+lexicon, the same construction), rendered in each language, so that line i has the same label in
+every `test-<lang>` file of the task. Pairs whose two sentences come from the files of two
+languages, aligned by line number, keep the label of the line (the "generalised cross-lingual"
+setting of Huang et al., 2021). The other files are not translations of each other: each is drawn
+on its own.
 
 Labels are signalled by cue words, the same way in every language, so that a tiny model trained on
 the English files for a few hundred steps beats chance on the English dev set:
@@ -1638,8 +1722,9 @@ to check that things run and that numbers are computed correctly, not to compare
 The output is deterministic (fixed seeds, sorted iteration, UTF-8, `\\n` line endings). Before
 writing, the script checks every file: formats parse back, label sets and balance, no tab or
 newline inside a field, each language's text mostly in its own script, long sentences present,
-and no example shared between the English train, dev and test files. Edit the lexicon or the
-script, never these files.
+no example shared between the English train, dev and test files, and the XNLI and PAWS-X test
+files parallel (the same number of lines and the same label on every line in every language).
+Edit the lexicon or the script, never these files.
 """
 
 
