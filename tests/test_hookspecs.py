@@ -89,6 +89,7 @@ def test_xharness_register_language_sets(use_host):
                     "type": "int",
                     "default": 2,
                     "help": "number of languages",
+                    "minimum": 1,
                     "verified": True,
                 }
             ],

@@ -33,6 +33,8 @@ class Param:
     choices: tuple[Any, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    above: float | None = None
+    """A strict lower bound (the value must be greater)."""
     source: str = ""
     verified: bool = True
 
@@ -49,6 +51,8 @@ class Param:
             )
         if self.minimum is not None and converted < self.minimum:
             raise UsageError(f"{where}: expected at least {self.minimum}, got {value!r}")
+        if self.above is not None and converted <= self.above:
+            raise UsageError(f"{where}: expected a value greater than {self.above}, got {value!r}")
         if self.maximum is not None and converted > self.maximum:
             raise UsageError(f"{where}: expected at most {self.maximum}, got {value!r}")
         return converted
@@ -82,6 +86,8 @@ class Param:
         }
         if self.choices is not None:
             described["choices"] = list(self.choices)
+        bounds = {"minimum": self.minimum, "maximum": self.maximum, "above": self.above}
+        described.update({key: value for key, value in bounds.items() if value is not None})
         if self.source:
             described["source"] = self.source
         described["verified"] = self.verified
@@ -103,6 +109,12 @@ class Component:
         self.options: dict[str, Any] = resolve_params(
             f"{self.kind} {self.name!r}", self.params, options
         )
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What determines this component's behaviour, for step keys and result files: its
+        resolved options, plus anything they point to (a component reading a file adds a digest
+        of its content)."""
+        return dict(self.options)
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from xtreme_harness import intermediate, metrics
+from xtreme_harness import generalized, intermediate, metrics
 from xtreme_harness.atomic import write_json
 from xtreme_harness.engine.device import Placement, place
 from xtreme_harness.engine.seeding import seed_everything
@@ -34,7 +34,7 @@ from xtreme_harness.languages import default_registry
 from xtreme_harness.models import count_parameters, is_tiny, load_model, load_tokenizer, save
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.provenance import now, provenance
-from xtreme_harness.task import Recipe, TaskSpec
+from xtreme_harness.task import Recipe, TaskKind, TaskSpec
 from xtreme_harness.validation import validate
 
 RESULT_FILE = "result.json"
@@ -99,6 +99,7 @@ class RunConfig:
     progress: bool = True
     overwrite: bool = False
     save_model: bool = True
+    generalized: bool = False
 
 
 def _recipe_record(recipe: Recipe) -> dict[str, Any]:
@@ -157,6 +158,14 @@ class Run:
             self.host.get("language_sets", stage.language_set)(**dict(stage.options))
         self.notes: list[str] = []
         self.timings: dict[str, float] = {}
+        self.test_examples: dict[str, list[dict]] = {}
+        if config.generalized and not (
+            self.spec.kind is TaskKind.CLASSIFICATION and self.spec.metric == "accuracy"
+        ):
+            raise UsageError(
+                f"generalised evaluation is for sentence-pair classification (xnli, pawsx); "
+                f"{self.spec.name} is {self.spec.kind.value}"
+            )
 
     def _evaluation_languages(self) -> tuple[str, ...]:
         wanted = self.config.eval_languages or self.spec.languages
@@ -198,6 +207,9 @@ class Run:
         if config.save_model:
             save(model, tokenizer, os.path.join(config.out, "model"))
         evaluation, scores = self._evaluate(model, kind, tokenizer, placement)
+        generalized_scores = (
+            self._generalized(model, kind, tokenizer, placement) if config.generalized else None
+        )
         average, score = self._aggregate(scores)
         tiny = is_tiny(config.model)
         if tiny:
@@ -232,7 +244,7 @@ class Run:
                 "phases": phase_configs,
                 "regularizer": {
                     "name": self.regularizer.name,
-                    "options": dict(self.regularizer.options),
+                    "options": self.regularizer.fingerprint(),
                 },
                 "intermediate": intermediate_config,
                 "precision": placement.precision,
@@ -245,6 +257,7 @@ class Run:
             "intermediate": intermediate_section,
             "evaluation": evaluation,
             "scores": scores,
+            "generalized": generalized_scores,
             "average": average,
             "score": score,
             "meaningful": not tiny and config.source != "sample",
@@ -310,7 +323,7 @@ class Run:
         stage_config = {
             "task": spec.name,
             "source": source,
-            "language_set": {"name": sampler.name, "options": dict(sampler.options)},
+            "language_set": {"name": sampler.name, "options": sampler.fingerprint()},
             "budget": stage.budget,
             "recipe": _recipe_record(recipe),
             "max_steps": stage.overrides.max_steps,
@@ -353,7 +366,11 @@ class Run:
         for phase in spec.phases:
             recipe = config.overrides.apply(spec.recipe_of(phase))
             language = spec.train_language
-            train_examples = _load(spec, config.source, phase.train_split, language, config)
+            train_examples = self.regularizer.augment(
+                _load(spec, config.source, phase.train_split, language, config),
+                text_fields=kind.text_fields,
+                seed=config.seed,
+            )
             dev_examples = _load(spec, config.source, phase.dev_split, language, config)
             gold = kind.gold(dev_examples)
             if gold is None:
@@ -404,7 +421,6 @@ class Run:
     ) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
         config = self.config
         spec = self.spec
-        max_length = config.overrides.apply(spec.recipe_of(spec.phases[-1])).max_length
         folder = os.path.join(config.out, "predictions", spec.name)
         os.makedirs(folder, exist_ok=True)
         evaluation: dict[str, Any] = {}
@@ -413,13 +429,8 @@ class Run:
         for language in self.languages:
             began = time.perf_counter()
             examples = _load(spec, config.source, "test", language, config)
-            features = kind.encode(examples, tokenizer, max_length)
-            logits = predict(
-                model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
-                batch_size=config.eval_batch_size, progress=config.progress,
-                label=f"evaluate {language}",
-            )  # fmt: skip
-            predicted = kind.decode(examples, features, logits)
+            self.test_examples[language] = examples
+            predicted = self._predict(model, kind, tokenizer, placement, examples, language)
             name = f"test-{language}.{kind.prediction_suffix}"
             kind.write_predictions(os.path.join(folder, name), predicted)
             gold = kind.gold(examples)
@@ -443,6 +454,51 @@ class Run:
             )
         self.timings["evaluate"] = time.perf_counter() - started
         return evaluation, scores
+
+    def _predict(
+        self,
+        model: Any,
+        kind: KindImpl,
+        tokenizer: Any,
+        placement: Placement,
+        examples: list[dict],
+        label: str,
+    ) -> list[Any]:
+        max_length = self.config.overrides.apply(
+            self.spec.recipe_of(self.spec.phases[-1])
+        ).max_length
+        features = kind.encode(examples, tokenizer, max_length)
+        logits = predict(
+            model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
+            batch_size=self.config.eval_batch_size, progress=self.config.progress,
+            label=f"evaluate {label}",
+        )  # fmt: skip
+        return kind.decode(examples, features, logits)
+
+    def _generalized(
+        self, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement
+    ) -> dict[str, Any]:
+        """Every ordered pair of evaluation languages (see `xtreme_harness.generalized`)."""
+        started = time.perf_counter()
+        correct: dict[tuple[str, str], int] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for l1 in self.languages:
+            for l2 in self.languages:
+                examples = generalized.pairs(
+                    self.test_examples[l1], self.test_examples[l2], (l1, l2), self.spec.name
+                )
+                if kind.gold(examples) is None:
+                    raise DataError(
+                        f"{self.spec.name} test {l1}", "generalised evaluation needs gold labels"
+                    )
+                predicted = self._predict(model, kind, tokenizer, placement, examples,
+                                          f"{l1}-{l2}")  # fmt: skip
+                correct[(l1, l2)] = sum(
+                    int(p == e["label"]) for p, e in zip(predicted, examples, strict=True)
+                )
+                counts[(l1, l2)] = len(examples)
+        self.timings["generalized"] = time.perf_counter() - started
+        return generalized.summary(self.languages, correct, counts)
 
     def _aggregate(
         self, scores: dict[str, dict[str, float]]

@@ -28,7 +28,8 @@ class TrainingContext(Protocol):
 
     task_kind: TaskKind
     generator: torch.Generator
-    """The run's seeded random generator; draw all noise from it."""
+    """A CPU generator seeded from the run's seed, for the regularizer's own draws (kept apart
+    from the one that orders batches, so that every regularizer sees the same batches)."""
 
     def forward(
         self, model: torch.nn.Module, batch: Mapping[str, Any], inputs_embeds: Any = None
@@ -50,9 +51,15 @@ class Regularizer(Component, ABC):
     kind = "regularizer"
 
     def augment(
-        self, examples: Sequence[Mapping[str, Any]], *, text_fields: Sequence[str], seed: int
+        self, examples: Sequence[Mapping[str, Any]], *, text_fields: Mapping[str, str], seed: int
     ) -> list[Mapping[str, Any]]:
-        """The training examples to train on; by default the given ones, unchanged."""
+        """The training examples to train on; by default the given ones, unchanged.
+
+        Called on training data only. `text_fields` says which fields of an example hold text and
+        how: ``"text"`` (a string of words), ``"texts"`` (a list of such strings, e.g. the
+        choices of a multiple-choice example) or ``"words"`` (a list of words that labels are
+        aligned with, for tagging: words may change, never their number).
+        """
         return list(examples)
 
     @abstractmethod

@@ -1,9 +1,15 @@
-"""Regularizers: the plain training loss, and the robust-training methods built on the same hook."""
+"""Regularizers: the plain training loss, and the robust-training methods of Huang et al. (2021)
+built on the same hook: adversarial training, randomized smoothing by random perturbation (rs-rp)
+and by synonym data augmentation (rs-da)."""
 
+from xharness_plugins.robust.adversarial import Adversarial
+from xharness_plugins.robust.augmentation import SynonymAugmentation
 from xharness_plugins.robust.plain import PlainLoss
+from xharness_plugins.robust.smoothing import RandomPerturbation
 from xtreme_harness import hookimpl
 
 
 @hookimpl
 def xharness_register_regularizers(register):
-    register(PlainLoss)
+    for regularizer in (PlainLoss, Adversarial, RandomPerturbation, SynonymAugmentation):
+        register(regularizer)

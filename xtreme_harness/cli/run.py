@@ -120,6 +120,11 @@ def recipe_options(function: Any) -> Any:
     metavar="KEY=VALUE",
     help="A parameter of the regularizer; repeatable.",
 )
+@click.option(
+    "--synonyms",
+    type=click.Path(dir_okay=False),
+    help="Synonym table of rs-da (JSON: word -> list of words).",
+)
 @click.option("--seed", type=int, default=1, show_default=True)
 @recipe_options
 @click.option(
@@ -144,6 +149,12 @@ def recipe_options(function: Any) -> Any:
 )
 @click.option("--overwrite", is_flag=True, help="Replace an existing result in --out.")
 @click.option("--no-save-model", is_flag=True, help="Do not keep the fine-tuned model.")
+@click.option(
+    "--generalized",
+    is_flag=True,
+    help="Also evaluate every ordered pair of languages on sentence pairs whose two sentences "
+    "come from different languages (xnli, pawsx).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")  # fmt: skip
 def run(**options: Any) -> None:
     """Fine-tune a model on a task's English data and evaluate it zero-shot on every language.
@@ -195,7 +206,7 @@ def run(**options: Any) -> None:
         if options["eval_languages"]
         else None,
         regularizer=options["regularizer"],
-        regularizer_options=parse_options(options["regularizer_options"], "--regularizer-option"),
+        regularizer_options=regularizer_options(options),
         overrides=overrides,
         eval_steps=options["eval_steps"],
         eval_batch_size=options["eval_batch_size"],
@@ -205,9 +216,18 @@ def run(**options: Any) -> None:
         progress=not options["quiet"],
         overwrite=options["overwrite"],
         save_model=not options["no_save_model"],
+        generalized=options["generalized"],
     )
     result = run_pipeline(config)
     print_scores(result)
+
+
+def regularizer_options(options: dict[str, Any]) -> dict[str, str]:
+    """``--regularizer-option KEY=VALUE`` pairs, and ``--synonyms`` as the option `synonyms`."""
+    parsed = parse_options(options["regularizer_options"], "--regularizer-option")
+    if options["synonyms"]:
+        parsed["synonyms"] = options["synonyms"]
+    return parsed
 
 
 def intermediate_stage(options: dict[str, Any]) -> Any:
@@ -285,6 +305,19 @@ def print_scores(result: dict[str, Any]) -> None:
     emit_table(rows, ["language", *metric_names])
     if result["score"] is not None:
         click.echo(f"score: {result['score']:.2f}")
+    if result["generalized"] is not None:
+        table = result["generalized"]
+        languages = table["languages"]
+        click.echo("\ngeneralised: accuracy by language of sentence 1 (rows) and 2 (columns)")
+        emit_table(
+            [[l1] + [f"{table['accuracy'][l1][l2]:.1f}" for l2 in languages] for l1 in languages],
+            ["", *languages],
+        )
+        off = table["off_diagonal_mean"]
+        click.echo(
+            f"pooled {table['total']:.2f}, diagonal mean {table['diagonal_mean']:.2f}, "
+            f"off-diagonal mean {'-' if off is None else f'{off:.2f}'}"
+        )
     for note in result["notes"]:
         click.echo(f"note: {note}")
 

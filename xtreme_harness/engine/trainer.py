@@ -63,16 +63,17 @@ class TrainingReport:
     """Mean training loss of each epoch (or of the part of an epoch that ran)."""
 
 
-class _Context:
-    """The `TrainingContext` lent to regularizers."""
+class EngineContext:
+    """The `TrainingContext` the engine lends to regularizers (also usable on its own, to test a
+    regularizer on a model and a batch)."""
 
     def __init__(
         self,
         task_kind: TaskKind,
         placement: Placement,
         generator: Any,
-        accumulation: int,
-        scaler: Any,
+        accumulation: int = 1,
+        scaler: Any = None,
     ) -> None:
         self.task_kind = task_kind
         self.generator = generator
@@ -147,13 +148,16 @@ def train(
         raise XHarnessError(f"{label}: no training examples")
     model.to(placement.device)
     generator = torch.Generator().manual_seed(seed)
+    regularizer_generator = torch.Generator().manual_seed(seed + 1_000_003)
     lengths = [f.length for f in features]
     batches_per_epoch = math.ceil(len(features) / recipe.batch_size)
     total = schedule.updates(batches_per_epoch)
     optimizer = _optimizer(model, recipe)
     scheduler = get_linear_schedule_with_warmup(optimizer, min(recipe.warmup_steps, total), total)
     scaler = torch.amp.GradScaler("cuda") if placement.precision == "fp16" else None
-    context = _Context(kind.spec.kind, placement, generator, recipe.gradient_accumulation, scaler)
+    context = EngineContext(
+        kind.spec.kind, placement, regularizer_generator, recipe.gradient_accumulation, scaler
+    )
     report = TrainingReport()
     best_state: dict[str, Any] | None = None
     started = time.perf_counter()

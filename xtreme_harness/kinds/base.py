@@ -47,6 +47,8 @@ class KindImpl(ABC):
     """File extension of the kind's official prediction files."""
     metric: str
     """Default metric (a key of `xtreme_harness.metrics.METRICS`)."""
+    text_fields: dict[str, str]
+    """The fields of an example that hold text, as `Regularizer.augment` describes them."""
 
     def __init__(self, spec: TaskSpec) -> None:
         self.spec = spec

@@ -16,6 +16,7 @@ class Classification(KindImpl):
     auto_model = "AutoModelForSequenceClassification"
     prediction_suffix = "tsv"
     metric = "accuracy"
+    text_fields = {"text_a": "text", "text_b": "text"}  # noqa: RUF012
 
     def model_kwargs(self) -> dict[str, Any]:
         labels = self.spec.labels

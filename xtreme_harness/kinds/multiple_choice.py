@@ -19,6 +19,7 @@ class MultipleChoice(KindImpl):
     auto_model = "AutoModelForMultipleChoice"
     prediction_suffix = "jsonl"
     metric = "accuracy"
+    text_fields = {"context": "text", "choices": "texts"}  # noqa: RUF012
 
     def encode(
         self, examples: Sequence[dict[str, Any]], tokenizer: Any, max_length: int

@@ -24,6 +24,7 @@ class Tagging(KindImpl):
     auto_model = "AutoModelForTokenClassification"
     prediction_suffix = "tsv"
     metric = "seqeval"
+    text_fields = {"tokens": "words"}  # noqa: RUF012
 
     def model_kwargs(self) -> dict[str, Any]:
         labels = self.spec.labels

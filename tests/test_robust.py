@@ -1,0 +1,257 @@
+"""Robust-training regularizers: the attack's constraints, gradients, noise, synonym
+augmentation, and every regularizer through every task kind."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import torch
+
+from xtreme_harness.engine.device import place
+from xtreme_harness.engine.trainer import EngineContext, Schedule, train
+from xtreme_harness.errors import DataError, UsageError
+from xtreme_harness.kinds import implementation
+from xtreme_harness.models import load_model, load_tokenizer
+from xtreme_harness.pipeline import Overrides, RunConfig, run
+from xtreme_harness.plugin_host import PluginHost
+
+HOST = PluginHost()
+CPU = place("cpu", "fp32")
+
+
+def regularizer(name, **options):
+    return HOST.get("regularizers", name)(**options)
+
+
+def batch_for(task, tiny_model, count=6):
+    spec = HOST.get("tasks", task)
+    kind = implementation(spec)
+    tokenizer = load_tokenizer(tiny_model)
+    examples = spec.sources["sample"].read("train", "en")[:count]
+    features = kind.encode(examples, tokenizer, 64)
+    return spec, kind, tokenizer, features, kind.collate(features, tokenizer.pad_token_id)
+
+
+def context(spec, seed=0):
+    return EngineContext(spec.kind, CPU, torch.Generator().manual_seed(seed))
+
+
+@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos"])
+@pytest.mark.parametrize(("norm", "variant"), [("l2", "pgd"), ("linf", "pgd"), ("l2", "fgm")])
+def test_perturbation_stays_within_epsilon_and_off_padding(tiny_model, task, norm, variant):
+    spec, kind, _, _, batch = batch_for(task, tiny_model)
+    model = load_model(kind, tiny_model)
+    attack = regularizer("adversarial", variant=variant, norm=norm, epsilon=0.5, alpha=0.4,
+                         steps=4)  # fmt: skip
+    delta = attack.perturbation(model, batch, context(spec))
+    flat = delta.reshape(delta.shape[0], -1)
+    sizes = flat.norm(dim=1) if norm == "l2" else flat.abs().amax(dim=1)
+    assert (sizes <= 0.5 + 1e-5).all()
+    assert (sizes > 0.1).all()  # it did move
+    padding = batch["attention_mask"] == 0
+    assert (delta[padding] == 0).all()
+
+
+def test_adversarial_loss_exceeds_clean_loss_on_a_trained_model(tiny_model):
+    spec, kind, tokenizer, features, batch = batch_for("xnli", tiny_model, count=24)
+    model = load_model(kind, tiny_model)
+    recipe = spec.recipe_of(spec.phases[0])
+    recipe = type(recipe)(learning_rate=3e-3, epochs=1, max_length=64, batch_size=8)
+    train(model, kind, features, schedule=Schedule(recipe, max_steps=30),
+          regularizer=regularizer("none"), placement=CPU, seed=1,
+          pad_id=tokenizer.pad_token_id, progress=False)  # fmt: skip
+    model.eval()  # no dropout: the two losses differ only by the perturbation
+    ctx = context(spec)
+    clean = ctx.forward(model, batch).loss
+    attack = regularizer("adversarial", epsilon=1.0, alpha=0.5, steps=3, init="zero", loss="adv")
+    adversarial = attack.loss(model, batch, ctx)
+    assert adversarial.item() > clean.item()
+
+
+@pytest.mark.parametrize(
+    "options", [{"variant": "pgd"}, {"variant": "fgm"}, {"variant": "freelb"},
+                {"variant": "pgd", "loss": "adv"}],
+)  # fmt: skip
+def test_attack_leaves_embeddings_alone_and_trains_parameters(tiny_model, options):
+    spec, kind, _, _, batch = batch_for("xnli", tiny_model)
+    model = load_model(kind, tiny_model)
+    embeddings = model.get_input_embeddings().weight
+    before = embeddings.detach().clone()
+    loss = regularizer("adversarial", **options).loss(model, batch, context(spec))
+    assert torch.equal(embeddings.detach(), before)  # the attack did not write to the matrix
+    if loss.requires_grad:
+        loss.backward()
+    else:
+        assert options["variant"] == "freelb"  # it back-propagated itself
+    assert embeddings.grad is not None and embeddings.grad.abs().sum() > 0
+    head = [p for n, p in model.named_parameters() if "classifier" in n]
+    assert all(p.grad is not None for p in head)
+
+
+def test_random_perturbation_noise(tiny_model):
+    spec, kind, _, _, batch = batch_for("xnli", tiny_model)
+    model = load_model(kind, tiny_model)
+    embeddings = context(spec).embed(model, batch).detach()
+    ball = regularizer("rs-rp", distribution="uniform-l2", scale=0.2)
+    noise = ball.noise(embeddings, batch, context(spec))
+    assert (noise.reshape(noise.shape[0], -1).norm(dim=1) <= 0.2 + 1e-6).all()
+    gaussian = regularizer("rs-rp", distribution="gaussian", scale=0.05)
+    noise = gaussian.noise(embeddings, batch, context(spec))
+    real = batch["attention_mask"] == 1
+    assert noise[real].std().item() == pytest.approx(0.05, rel=0.1)
+    assert (noise[~real] == 0).all()
+    loss = gaussian.loss(model, batch, context(spec))
+    loss.backward()
+    assert model.get_input_embeddings().weight.grad is not None
+
+
+def test_regularizer_noise_repeats_per_seed(tiny_model):
+    spec, kind, _, _, batch = batch_for("xnli", tiny_model)
+    model = load_model(kind, tiny_model)
+    embeddings = context(spec).embed(model, batch).detach()
+    noisy = regularizer("rs-rp")
+    first = noisy.noise(embeddings, batch, context(spec, seed=5))
+    assert torch.equal(first, noisy.noise(embeddings, batch, context(spec, seed=5)))
+    assert not torch.equal(first, noisy.noise(embeddings, batch, context(spec, seed=6)))
+
+
+def synonym_file(tmp_path, table):
+    path = tmp_path / "synonyms.json"
+    path.write_text(json.dumps(table), encoding="utf-8")
+    return str(path)
+
+
+def test_rs_da_keeps_a_word_with_probability_one_over_k_plus_one(tmp_path):
+    table = {"big": ["large", "huge", "great"], "house": ["home"]}
+    augmenter = regularizer("rs-da", num=4000, synonyms=synonym_file(tmp_path, table))
+    examples = [{"id": "0", "text_a": "the big house", "text_b": "Big house, big.", "label": "x"}]
+    copies = augmenter.augment(examples, text_fields={"text_a": "text", "text_b": "text"}, seed=3)
+    assert len(copies) == 4000
+    firsts = [copy["text_a"].split(" ") for copy in copies]
+    assert sum(words[1] == "big" for words in firsts) / 4000 == pytest.approx(1 / 4, abs=0.03)
+    assert sum(words[2] == "house" for words in firsts) / 4000 == pytest.approx(1 / 2, abs=0.03)
+    assert {words[1] for words in firsts} == {"big", "large", "huge", "great"}
+    # case-sensitive, whitespace tokens: "Big" and "big." are never replaced, "house," neither
+    assert {copy["text_b"] for copy in copies} == {"Big house, big."}
+
+
+def test_rs_da_is_reproducible_and_handles_every_kind(tmp_path):
+    augmenter = regularizer("rs-da", num=3)
+    examples = [
+        {"id": "0", "context": "The big child reads.", "choices": ["a small book", "old bread"],
+         "label": 1},
+    ]  # fmt: skip
+    fields = {"context": "text", "choices": "texts"}
+    first = augmenter.augment(examples, text_fields=fields, seed=7)
+    assert json.dumps(first) == json.dumps(augmenter.augment(examples, text_fields=fields, seed=7))
+    assert json.dumps(first) != json.dumps(augmenter.augment(examples, text_fields=fields, seed=8))
+    assert all(len(copy["choices"]) == 2 and copy["label"] == 1 for copy in first)
+    words = [{"id": "0", "tokens": ["the", "old", "road"], "tags": ["DET", "ADJ", "NOUN"]}]
+    tagged = augmenter.augment(words, text_fields={"tokens": "words"}, seed=1)
+    assert all(len(copy["tokens"]) == 3 and copy["tags"] == words[0]["tags"] for copy in tagged)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('["big", "large"]', "found a JSON list; expected a JSON object mapping each word"),
+        ('{"big": "large"}', "field 'big': expected a JSON object"),
+        ('{"big": ["large", 3]}', "found ['large', 3]"),
+        ("{oops", "not valid JSON"),
+    ],
+)
+def test_bad_synonym_files_name_the_parameter(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        regularizer("rs-da", synonyms=str(path))
+    assert "parameter 'synonyms' of rs-da" in str(info.value)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("adversarial", {"epsilon": "0"}, "parameter 'epsilon' of regularizer 'adversarial': "
+         "expected a value greater than 0.0, got '0'"),
+        ("adversarial", {"epsilon": "-1"}, "expected a value greater than 0.0"),
+        ("adversarial", {"steps": "0"}, "parameter 'steps' of regularizer 'adversarial': "
+         "expected at least 1"),
+        ("adversarial", {"alpha": "0"}, "parameter 'alpha'"),
+        ("adversarial", {"norm": "l1"}, "expected one of l2, linf"),
+        ("rs-rp", {"scale": "0"}, "parameter 'scale' of regularizer 'rs-rp'"),
+        ("rs-da", {"num": "0"}, "parameter 'num' of regularizer 'rs-da': expected at least 1"),
+    ],
+)  # fmt: skip
+def test_bad_parameters_name_the_parameter_and_range(name, options, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        regularizer(name, **options)
+
+
+@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos"])
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("adversarial", {"steps": "2"}), ("adversarial", {"variant": "freelb", "steps": "2"}),
+     ("rs-rp", {}), ("rs-da", {"num": "2"})],
+)  # fmt: skip
+def test_every_regularizer_trains_every_task_kind_with_accumulation(
+    tiny_model, tmp_path, task, name, options
+):
+    result = run(
+        RunConfig(
+            model=tiny_model, task=task, source="sample", out=str(tmp_path / "run"),
+            regularizer=name, regularizer_options=options, eval_languages=("en",)
+            if task != "xcopa" else ("et",),
+            overrides=Overrides(max_steps=2, batch_size=4, gradient_accumulation=2),
+            progress=False,
+        )
+    )  # fmt: skip
+    recorded = result["config"]["regularizer"]
+    assert recorded["name"] == name
+    assert {k: str(v) for k, v in recorded["options"].items() if k in options} == options
+    assert all(p["updates"] == 2 for p in result["training"]["phases"])
+    if name == "rs-da":
+        assert len(recorded["options"]["synonyms_sha256"]) == 64
+        phase = result["training"]["phases"][-1]
+        examples = next(iter(phase["train_examples"].values()))
+        original = len(HOST.get("tasks", task).sources["sample"].read(
+            HOST.get("tasks", task).phases[-1].train_split, "en"))  # fmt: skip
+        assert examples == 2 * original
+
+
+def test_generalized_evaluation_has_every_pair_and_its_diagonal_is_the_standard_score(
+    tiny_model, tmp_path
+):
+    languages = ("en", "de", "hi", "sw")
+    result = run(
+        RunConfig(model=tiny_model, task="xnli", source="sample", out=str(tmp_path / "g"),
+                  eval_languages=languages, generalized=True, progress=False,
+                  overrides=Overrides(learning_rate=3e-3, batch_size=8, gradient_accumulation=1,
+                                      epochs=6))
+    )  # fmt: skip
+    table = result["generalized"]
+    assert table["languages"] == list(languages)
+    cells = [(l1, l2) for l1 in table["accuracy"] for l2 in table["accuracy"][l1]]
+    assert len(cells) == len(languages) ** 2
+    for language in languages:
+        assert table["accuracy"][language][language] == result["scores"][language]["accuracy"]
+    off = [table["accuracy"][a][b] for a, b in cells if a != b]
+    assert table["off_diagonal_mean"] == pytest.approx(sum(off) / len(off))
+    pooled = sum(v for row in table["accuracy"].values() for v in row.values()) / len(cells)
+    assert table["total"] == pytest.approx(pooled)  # equal-sized cells: pooled = mean of cells
+
+
+def test_generalized_evaluation_refuses_other_kinds_and_unparallel_data(tiny_model, tmp_path):
+    with pytest.raises(UsageError, match="for sentence-pair classification"):
+        run(RunConfig(model=tiny_model, task="udpos", source="sample", out=str(tmp_path / "u"),
+                      generalized=True, progress=False))  # fmt: skip
+    from xtreme_harness.generalized import pairs
+
+    first = [{"id": "0", "text_a": "a", "text_b": "b", "label": "neutral"}]
+    second = [{"id": "0", "text_a": "c", "text_b": "d", "label": "entailment"}]
+    with pytest.raises(DataError, match="example 1 is 'neutral' in en and 'entailment' in de"):
+        pairs(first, second, ("en", "de"), "xnli")
+    with pytest.raises(DataError, match="1 examples in en, 0 in de"):
+        pairs(first, [], ("en", "de"), "xnli")
