@@ -91,11 +91,11 @@ def with_tokens(allocation: Allocation, tokens: Mapping[str, int]) -> Allocation
 
 
 def relations(
-    allocation: Allocation, targets: Sequence[str], registry: LanguageRegistry
+    languages: Sequence[str], targets: Sequence[str], registry: LanguageRegistry
 ) -> dict[str, dict[str, Any]]:
-    """For each target language: was it in the intermediate set (seen), and is a language of its
-    family (Glottolog, and conventional label) in the set?"""
-    chosen = [registry.get(code) for code in allocation.languages]
+    """For each target language: was it in the intermediate set `languages` (seen), and is a
+    language of its family (Glottolog, and conventional label) in the set?"""
+    chosen = [registry.get(code) for code in languages]
     families = {lang.family for lang in chosen}
     conventional = {lang.family_conventional for lang in chosen}
     codes = {lang.code for lang in chosen}
@@ -113,3 +113,19 @@ def relations(
             "conventional_family_in_set": lang.family_conventional in conventional,
         }
     return described
+
+
+def leak(intermediate_spec: TaskSpec, target: TaskSpec) -> str | None:
+    """A warning when the intermediate task's data reaches the target's evaluation: the same
+    task, or another task of the target's benchmark."""
+    if intermediate_spec.name == target.name:
+        return (
+            f"the intermediate task is the target task {target.name!r}: its data leaks into the "
+            "evaluation"
+        )
+    if intermediate_spec.benchmark is not None and intermediate_spec.benchmark == target.benchmark:
+        return (
+            f"the intermediate task {intermediate_spec.name!r} is itself a task of the "
+            f"{target.benchmark} benchmark: report its benchmark average without it"
+        )
+    return None

@@ -102,6 +102,28 @@ class RunConfig:
     generalized: bool = False
 
 
+def config_to_dict(config: RunConfig) -> dict[str, Any]:
+    """A JSON-ready form of a run configuration (`config_from_dict` reads it back)."""
+    record = dataclasses.asdict(config)
+    record["eval_languages"] = (
+        None if config.eval_languages is None else list(config.eval_languages)
+    )
+    return record
+
+
+def config_from_dict(record: Mapping[str, Any]) -> RunConfig:
+    fields = dict(record)
+    fields["overrides"] = Overrides(**fields.get("overrides") or {})
+    stage = fields.get("intermediate")
+    if stage is not None:
+        stage = dict(stage)
+        stage["overrides"] = Overrides(**stage.get("overrides") or {})
+        fields["intermediate"] = Intermediate(**stage)
+    if fields.get("eval_languages") is not None:
+        fields["eval_languages"] = tuple(fields["eval_languages"])
+    return RunConfig(**fields)
+
+
 def _recipe_record(recipe: Recipe) -> dict[str, Any]:
     record = dataclasses.asdict(recipe)
     if not record.get("source"):
@@ -151,14 +173,16 @@ class Run:
         self.regularizer = regularizer_class(**dict(config.regularizer_options))
         _source(self.spec, config.source)
         self.languages = self._evaluation_languages()
+        self.leak: str | None = None
+        self.role_notes: list[str] = []
         if config.intermediate is not None:  # check the stage's settings before any work
             stage = config.intermediate
             stage_spec = self.host.get("tasks", stage.task)
             _source(stage_spec, stage.source or config.source)
             self.host.get("language_sets", stage.language_set)(**dict(stage.options))
-        self.notes: list[str] = []
-        self.timings: dict[str, float] = {}
-        self.test_examples: dict[str, list[dict]] = {}
+            self.leak = intermediate.leak(stage_spec, self.spec)
+            if "intermediate" not in stage_spec.roles:
+                self.role_notes.append(f"{stage_spec.name} is not declared as an intermediate task")
         if config.generalized and not (
             self.spec.kind is TaskKind.CLASSIFICATION and self.spec.metric == "accuracy"
         ):
@@ -177,6 +201,8 @@ class Run:
         return tuple(dict.fromkeys(wanted))
 
     def execute(self) -> dict[str, Any]:
+        """All stages in one folder (`xharness run`); returns the result, also written to
+        `<out>/result.json`."""
         config = self.config
         result_path = os.path.join(config.out, RESULT_FILE)
         if os.path.exists(result_path):
@@ -186,38 +212,55 @@ class Run:
                 )
             os.remove(result_path)  # a failed re-run must not leave the old result behind
         started_at, started = now(), time.perf_counter()
-        placement = place(config.device, config.precision)
-        if placement.note:
-            self.notes.append(placement.note)
-        seed_everything(config.seed)
-        tokenizer = load_tokenizer(config.model, config.model_revision)
+        if self.leak:
+            warnings.warn(self.leak, XHarnessWarning, stacklevel=3)
+        stage = None
         encoder = config.model
-        intermediate_record = None
-        intermediate_config = None
-        intermediate_section = None
         if config.intermediate is not None:
-            encoder, intermediate_record, intermediate_config, intermediate_section = (
-                self._intermediate(tokenizer, placement)
-            )
-        kind = implementation(self.spec)
-        model = load_model(
-            kind, encoder, config.model_revision if encoder == config.model else None
-        )
-        phases, phase_configs = self._fine_tune(model, kind, tokenizer, placement)
-        if config.save_model:
-            save(model, tokenizer, os.path.join(config.out, "model"))
-        evaluation, scores = self._evaluate(model, kind, tokenizer, placement)
-        generalized_scores = (
-            self._generalized(model, kind, tokenizer, placement) if config.generalized else None
-        )
-        average, score = self._aggregate(scores)
+            stage = self.stage_intermediate(config.out)
+            encoder = os.path.join(config.out, stage["encoder"])
+        model, tuned = self.stage_finetune(config.out, encoder, save_model=config.save_model)
+        evaluated = self.stage_evaluate(config.out, model)
+        result = self.assemble(stage, tuned, evaluated, started_at=started_at,
+                               seconds=time.perf_counter() - started)  # fmt: skip
+        validate(result, "result", source=result_path)
+        write_json(result_path, result)
+        return result
+
+    def assemble(
+        self,
+        stage: dict[str, Any] | None,
+        tuned: dict[str, Any],
+        evaluated: dict[str, Any],
+        *,
+        started_at: str,
+        seconds: float,
+        predictions_prefix: str = "",
+    ) -> dict[str, Any]:
+        """The result document from the outputs of the three stages."""
+        config = self.config
+        notes: list[str] = ([self.leak] if self.leak else []) + self.role_notes
+        for part in (stage, tuned, evaluated):
+            for note in (part or {}).get("notes", []):
+                if note not in notes:
+                    notes.append(note)
+        average, score, missing_note = self._aggregate(evaluated["scores"])
+        if missing_note:
+            notes.append(missing_note)
         tiny = is_tiny(config.model)
         if tiny:
-            self.notes.append("tiny random-initialised model: the scores mean nothing")
+            notes.append("tiny random-initialised model: the scores mean nothing")
         if config.source == "sample":
-            self.notes.append("sample data is small and synthetic: the scores mean nothing")
-        self.timings["total"] = time.perf_counter() - started
-        result = {
+            notes.append("sample data is small and synthetic: the scores mean nothing")
+        timings = {"intermediate": stage["seconds"]} if stage else {}
+        timings.update(tuned["timings"])
+        timings.update(evaluated["timings"])
+        timings["total"] = seconds
+        evaluation = {
+            language: {**entry, "predictions": predictions_prefix + entry["predictions"]}
+            for language, entry in evaluated["evaluation"].items()
+        }
+        return {
             "format": "xharness-result",
             "version": 1,
             "status": "complete",
@@ -234,68 +277,80 @@ class Run:
                 "name_or_path": config.model,
                 "revision": config.model_revision,
                 "tiny": tiny,
-                "parameters": count_parameters(model),
+                "parameters": tuned["parameters"],
             },
             "config": {
                 "source": config.source,
                 "data_dir": config.data_dir,
                 "data_revision": config.data_revision,
                 "seed": config.seed,
-                "phases": phase_configs,
+                "phases": tuned["phase_configs"],
                 "regularizer": {
                     "name": self.regularizer.name,
                     "options": self.regularizer.fingerprint(),
                 },
-                "intermediate": intermediate_config,
-                "precision": placement.precision,
-                "device": placement.device,
+                "intermediate": stage["config"] if stage else None,
+                "precision": tuned["precision"],
+                "device": tuned["device"],
                 "eval_languages": list(self.languages),
                 "eval_steps": config.eval_steps,
                 "eval_batch_size": config.eval_batch_size,
             },
-            "training": {"intermediate": intermediate_record, "phases": phases},
-            "intermediate": intermediate_section,
+            "training": {
+                "intermediate": stage["record"] if stage else None,
+                "phases": tuned["phases"],
+            },
+            "intermediate": None
+            if stage is None
+            else {
+                "allocation": stage["allocation"],
+                "targets": intermediate.relations(
+                    [row["language"] for row in stage["allocation"]["languages"]],
+                    self.spec.languages,
+                    default_registry(),
+                ),
+            },
             "evaluation": evaluation,
-            "scores": scores,
-            "generalized": generalized_scores,
+            "scores": evaluated["scores"],
+            "generalized": evaluated["generalized"],
             "average": average,
             "score": score,
             "meaningful": not tiny and config.source != "sample",
-            "notes": self.notes,
+            "notes": notes,
             "provenance": provenance(
                 plugins={p.name: p.version for p in self.host.plugins()},
-                device=placement.describe(),
+                device=tuned["device_name"],
                 started_at=started_at,
-                timings=self.timings,
+                timings=timings,
             ),
         }
-        validate(result, "result", source=result_path)
-        write_json(result_path, result)
-        return result
 
     # stages
 
-    def _intermediate(
-        self, tokenizer: Any, placement: Placement
-    ) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    def stage_intermediate(self, out: str) -> dict[str, Any]:
+        """Train on the intermediate task's allocation; save the encoder (no head) under
+        `<out>/intermediate`. Returns the stage's record (JSON-ready)."""
         config = self.config
         stage = config.intermediate
         assert stage is not None
+        started = time.perf_counter()
+        notes: list[str] = []
+        seed_everything(config.seed)
+        placement = place(config.device, config.precision)
+        tokenizer = load_tokenizer(config.model, config.model_revision)
         spec: TaskSpec = self.host.get("tasks", stage.task)
-        self._check_leakage(spec)
         source = stage.source or config.source
         _source(spec, source)
         sampler = self.host.get("language_sets", stage.language_set)(**dict(stage.options))
         phase = spec.phases[-1]
         recipe = stage.overrides.apply(spec.recipe_of(phase))
         kind = implementation(spec)
-        started = time.perf_counter()
         allocation, loaded, missing = intermediate.select(
             sampler, spec, source, stage.budget, config.seed,
             data_dir=config.data_dir, revision=config.data_revision,
         )  # fmt: skip
         if missing:
-            self.notes.append(
+            notes.append(
                 f"the {source} source of {spec.name} has no training data in "
                 f"{len(missing)} languages the language set could have chosen: {', '.join(missing)}"
             )
@@ -313,56 +368,45 @@ class Run:
             pad_id=tokenizer.pad_token_id, progress=config.progress,
             label=f"intermediate {spec.name}",
         )  # fmt: skip
-        folder = os.path.join(config.out, "intermediate")
-        save(model.base_model, tokenizer, folder)
+        save(model.base_model, tokenizer, os.path.join(out, "intermediate"))
         del model
         gc.collect()
-        self.timings["intermediate"] = time.perf_counter() - started
         counts = {language: len(items) for language, items in chosen.items()}
-        record = _report_record(spec.name, report, counts, 0, select=False)
-        stage_config = {
-            "task": spec.name,
-            "source": source,
-            "language_set": {"name": sampler.name, "options": sampler.fingerprint()},
-            "budget": stage.budget,
-            "recipe": _recipe_record(recipe),
-            "max_steps": stage.overrides.max_steps,
-            "regularized": stage.regularize,
-        }
         registry = default_registry()
-        section = {
+        return {
+            "encoder": "intermediate",
+            "record": _report_record(spec.name, report, counts, 0, select=False),
+            "config": {
+                "task": spec.name,
+                "source": source,
+                "language_set": {"name": sampler.name, "options": sampler.fingerprint()},
+                "budget": stage.budget,
+                "recipe": _recipe_record(recipe),
+                "max_steps": stage.overrides.max_steps,
+                "regularized": stage.regularize,
+            },
             "allocation": allocation.describe(registry),
-            "targets": intermediate.relations(allocation, self.spec.languages, registry),
+            "notes": notes + ([placement.note] if placement.note else []),
+            "seconds": round(time.perf_counter() - started, 3),
         }
-        return folder, record, stage_config, section
 
-    def _check_leakage(self, spec: TaskSpec) -> None:
-        """Warn (and note in the result) when the intermediate task's data reaches the target's
-        evaluation: the same task, or a task of the target's benchmark."""
-        if "intermediate" not in spec.roles:
-            self.notes.append(f"{spec.name} is not declared as an intermediate task")
-        message = None
-        if spec.name == self.spec.name:
-            message = (
-                f"the intermediate task is the target task {spec.name!r}: its data leaks into "
-                "the evaluation"
-            )
-        elif spec.benchmark is not None and spec.benchmark == self.spec.benchmark:
-            message = (
-                f"the intermediate task {spec.name!r} is itself a task of the {spec.benchmark} "
-                "benchmark: report its benchmark average without it"
-            )
-        if message:
-            warnings.warn(message, XHarnessWarning, stacklevel=3)
-            self.notes.append(message)
-
-    def _fine_tune(
-        self, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def stage_finetune(
+        self, out: str, encoder: str, *, save_model: bool = True
+    ) -> tuple[Any, dict[str, Any]]:
+        """Fine-tune `encoder` (a model id or folder) on the target task's phases, keeping the
+        best weights on the development set; save the model under `<out>/model` if asked.
+        Returns the model and the stage's record."""
         config = self.config
         spec = self.spec
-        records, phase_configs = [], []
         started = time.perf_counter()
+        seed_everything(config.seed)
+        placement = place(config.device, config.precision)
+        tokenizer = load_tokenizer(config.model, config.model_revision)
+        kind = implementation(spec)
+        model = load_model(
+            kind, encoder, config.model_revision if encoder == config.model else None
+        )
+        records, phase_configs = [], []
         for phase in spec.phases:
             recipe = config.overrides.apply(spec.recipe_of(phase))
             language = spec.train_language
@@ -413,23 +457,42 @@ class Run:
                     "max_steps": config.overrides.max_steps,
                 }
             )
-        self.timings["fine_tune"] = time.perf_counter() - started
-        return records, phase_configs
+        if save_model:
+            save(model, tokenizer, os.path.join(out, "model"))
+        return model, {
+            "model": "model" if save_model else None,
+            "phases": records,
+            "phase_configs": phase_configs,
+            "parameters": count_parameters(model),
+            "precision": placement.precision,
+            "device": placement.device,
+            "device_name": placement.describe(),
+            "notes": [placement.note] if placement.note else [],
+            "timings": {"fine_tune": round(time.perf_counter() - started, 3)},
+        }
 
-    def _evaluate(
-        self, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement
-    ) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    def stage_evaluate(self, out: str, model: Any) -> dict[str, Any]:
+        """Predict every evaluation language's test set with `model` (a model or a folder),
+        write the official prediction files under `<out>/predictions/<task>/`, score them where
+        gold labels exist, and run the generalised evaluation if asked."""
         config = self.config
         spec = self.spec
-        folder = os.path.join(config.out, "predictions", spec.name)
+        started = time.perf_counter()
+        seed_everything(config.seed)
+        placement = place(config.device, config.precision)
+        tokenizer = load_tokenizer(config.model, config.model_revision)
+        kind = implementation(spec)
+        if isinstance(model, str):
+            model = load_model(kind, model)
+        folder = os.path.join(out, "predictions", spec.name)
         os.makedirs(folder, exist_ok=True)
         evaluation: dict[str, Any] = {}
         scores: dict[str, dict[str, float]] = {}
-        started = time.perf_counter()
+        test_examples: dict[str, list[dict]] = {}
         for language in self.languages:
             began = time.perf_counter()
             examples = _load(spec, config.source, "test", language, config)
-            self.test_examples[language] = examples
+            test_examples[language] = examples
             predicted = self._predict(model, kind, tokenizer, placement, examples, language)
             name = f"test-{language}.{kind.prediction_suffix}"
             kind.write_predictions(os.path.join(folder, name), predicted)
@@ -445,15 +508,27 @@ class Run:
                 "labelled": gold is not None,
                 "seconds": round(time.perf_counter() - began, 3),
             }
+        notes = []
         unlabelled = [lang for lang, e in evaluation.items() if not e["labelled"]]
         if unlabelled:
-            self.notes.append(
+            notes.append(
                 "no gold labels in the test data of "
                 + ", ".join(unlabelled)
                 + " (the official download strips them): predictions written, not scored"
             )
-        self.timings["evaluate"] = time.perf_counter() - started
-        return evaluation, scores
+        timings = {"evaluate": round(time.perf_counter() - started, 3)}
+        generalized_scores = None
+        if config.generalized:
+            began = time.perf_counter()
+            generalized_scores = self._generalized(model, kind, tokenizer, placement, test_examples)
+            timings["generalized"] = round(time.perf_counter() - began, 3)
+        return {
+            "evaluation": evaluation,
+            "scores": scores,
+            "generalized": generalized_scores,
+            "notes": notes,
+            "timings": timings,
+        }
 
     def _predict(
         self,
@@ -476,16 +551,20 @@ class Run:
         return kind.decode(examples, features, logits)
 
     def _generalized(
-        self, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement
+        self,
+        model: Any,
+        kind: KindImpl,
+        tokenizer: Any,
+        placement: Placement,
+        test_examples: dict[str, list[dict]],
     ) -> dict[str, Any]:
         """Every ordered pair of evaluation languages (see `xtreme_harness.generalized`)."""
-        started = time.perf_counter()
         correct: dict[tuple[str, str], int] = {}
         counts: dict[tuple[str, str], int] = {}
         for l1 in self.languages:
             for l2 in self.languages:
                 examples = generalized.pairs(
-                    self.test_examples[l1], self.test_examples[l2], (l1, l2), self.spec.name
+                    test_examples[l1], test_examples[l2], (l1, l2), self.spec.name
                 )
                 if kind.gold(examples) is None:
                     raise DataError(
@@ -497,26 +576,29 @@ class Run:
                     int(p == e["label"]) for p, e in zip(predicted, examples, strict=True)
                 )
                 counts[(l1, l2)] = len(examples)
-        self.timings["generalized"] = time.perf_counter() - started
         return generalized.summary(self.languages, correct, counts)
 
     def _aggregate(
         self, scores: dict[str, dict[str, float]]
-    ) -> tuple[dict[str, float] | None, float | None]:
+    ) -> tuple[dict[str, float] | None, float | None, str]:
+        """The task average over all its languages, its score, and a note if some are missing."""
         missing = [lang for lang in self.spec.languages if lang not in scores]
         if missing:
-            self.notes.append(
-                f"no task average: {len(missing)} of {len(self.spec.languages)} languages not "
-                f"scored ({', '.join(missing)})"
+            return (
+                None,
+                None,
+                (
+                    f"no task average: {len(missing)} of {len(self.spec.languages)} languages not "
+                    f"scored ({', '.join(missing)})"
+                ),
             )
-            return None, None
         keys = next(iter(scores.values())).keys()
         average = {
             key: round(sum(scores[lang][key] for lang in self.spec.languages)
                        / len(self.spec.languages), 6)
             for key in keys
         }  # fmt: skip
-        return average, round(metrics.task_score(self.spec.metric, average), 6)
+        return average, round(metrics.task_score(self.spec.metric, average), 6), ""
 
 
 def run(config: RunConfig, host: PluginHost | None = None) -> dict[str, Any]:

@@ -8,8 +8,8 @@ import click
 
 from xtreme_harness.cli.listing import JSON_OPTION, print_components
 from xtreme_harness.cli.output import blank, emit_json, emit_table
-from xtreme_harness.cli.run import SOURCES, parse_options
 from xtreme_harness.errors import UsageError
+from xtreme_harness.run_options import SOURCES, parse_pairs
 
 
 @click.group(name="language-sets", invoke_without_command=True)
@@ -65,7 +65,7 @@ def show(name: str, task: str, **options: Any) -> None:
 
     host = get_host()
     spec = host.get("tasks", task)
-    sampler_options: dict[str, Any] = parse_options(options["options"], "--option")
+    sampler_options: dict[str, Any] = parse_pairs(options["options"], "--option")
     if options["k"] is not None:
         sampler_options["languages"] = options["k"]
     sampler = host.get("language_sets", name)(**sampler_options)
