@@ -12,33 +12,19 @@ $(BIN)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ray]'
 	touch $@
 
 setup: $(BIN)/.installed
 
 DEMO := runs/demo
-DEMO_TASKS := xnli pawsx xcopa udpos panx
-# a tiny model needs a far higher learning rate than the reference recipes' 2e-5
-DEMO_RECIPE := --learning-rate 1e-3 --batch-size 8 --grad-accum 1 --epochs 15
 
 demo: setup
 	$(OFFLINE) $(BIN)/xharness tiny-model $(DEMO)/tiny-model
-	@for task in $(DEMO_TASKS); do \
-		echo "== $$task: tiny model, sample data, zero-shot from English"; \
-		$(OFFLINE) $(BIN)/xharness run --model $(DEMO)/tiny-model --task $$task --source sample \
-			$(DEMO_RECIPE) --out $(DEMO)/$$task --overwrite --quiet || exit 1; \
-	done
-	@for set in high-resource low-resource-diverse; do \
-		echo "== WikiANN-NER after MASSIVE intermediate training on 7 $$set languages (140 examples, 40 steps)"; \
-		$(OFFLINE) $(BIN)/xharness language-sets show $$set --task massive --source sample \
-			--languages 7 --budget 140 --seed 1 || exit 1; \
-		$(OFFLINE) $(BIN)/xharness run --model $(DEMO)/tiny-model --task panx --source sample \
-			--intermediate massive --language-set $$set --languages 7 --budget 140 \
-			--intermediate-max-steps 40 $(DEMO_RECIPE) --out $(DEMO)/panx-$$set --overwrite \
-			--quiet || exit 1; \
-	done
-	@echo "== results in $(DEMO)/<run>/result.json, predictions in $(DEMO)/<run>/predictions/"
+	@echo "== every task once: tiny model, sample data, zero-shot from English (grids/tasks.yaml)"
+	$(OFFLINE) $(BIN)/xharness grid grids/tasks.yaml
+	@echo "== the research question in miniature (grids/demo.yaml)"
+	$(OFFLINE) $(BIN)/xharness grid grids/demo.yaml
 
 test: setup
 	$(BIN)/ruff check .
@@ -57,6 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/train_throughput.py
 	$(BIN)/python benchmarks/regularizer_cost.py
+	$(BIN)/python benchmarks/grid_reuse.py
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.
 wheel-check: setup

@@ -68,11 +68,25 @@ class Executor(Component, ABC):
     def run(
         self,
         steps: Sequence[Step],
-        run_step: Callable[[Step], None],
+        run_step: Callable[[Step], Any],
         report: Callable[[Event], None],
+        *,
+        fail_fast: bool = False,
     ) -> dict[str, Outcome]:
-        """Run every step after the steps it needs; return each step's outcome by key.
+        """Run every step after the steps it needs (needs outside `steps` are already done);
+        return each step's outcome by key.
 
-        `run_step` raises if a step fails; the executor records the failure, skips the steps that
-        need the failed one, and goes on with the rest.
+        `run_step` is picklable (a module-level function bound to the run folder), so it can run
+        in other processes; it raises if a step fails. The executor records the failure, skips
+        the steps that need the failed one, and goes on with the rest, unless `fail_fast`: then
+        it starts nothing new after the first failure and skips what was not started.
         """
+
+
+def blocked_by(step: Step, outcomes: dict[str, Outcome]) -> str | None:
+    """The first step `step` needs that failed or was skipped, if any."""
+    for need in step.needs:
+        outcome = outcomes.get(need)
+        if outcome is not None and outcome.status is not Status.DONE:
+            return need
+    return None

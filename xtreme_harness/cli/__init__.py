@@ -24,6 +24,7 @@ BUILTIN_COMMANDS = {
     "plugins": "xtreme_harness.cli.listing:plugins",
     "run": "xtreme_harness.cli.run:run",
     "tiny-model": "xtreme_harness.cli.run:tiny_model",
+    "grid": "xtreme_harness.cli.grid:grid",
 }
 
 

@@ -1,0 +1,178 @@
+"""``xharness grid``: a grid of runs as a plan of shared steps, resumable, on any executor."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import click
+
+from xtreme_harness.cli.options import grid_options
+from xtreme_harness.cli.output import blank, emit_table
+from xtreme_harness.errors import UsageError
+
+
+@click.command()
+@click.argument("spec_file", required=False, metavar="[SPEC]", type=click.Path(dir_okay=False))
+@grid_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Run folder (steps/, results/); default: the grid file's `out`.",
+)
+@click.option("--validate", is_flag=True, help="Check the grid and show its size; run nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show the cells, the unique steps, which are done, and the work left.",
+)
+@click.option(
+    "--executor", help="Where steps run: local (default) or ray (see `xharness plugins`)."
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes of the local executor (one GPU each when available).",
+)
+@click.option("--ray-address", help="Address of a running Ray cluster (default: a local one).")
+@click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
+@click.option("--rerun", type=click.Choice(["failed"]),
+              help="Run steps that failed in an earlier run again.")  # fmt: skip
+def grid(
+    spec_file: str | None,
+    out: str | None,
+    validate: bool,
+    dry_run: bool,
+    executor: str | None,
+    jobs: int | None,
+    ray_address: str | None,
+    fail_fast: bool,
+    rerun: str | None,
+    **options: Any,
+) -> None:
+    """Run a grid of cells (model x intermediate task x language set x regularizer x target
+    task x seed ...) from a grid file and/or options, sharing every step that cells have in
+    common, resuming what a previous run left, and ending with a table of the cells' scores.
+
+    Every option of `xharness run` is accepted, with one value or a comma-separated list (an
+    axis). Options given here override the grid file.
+
+    \b
+    Examples:
+      xharness grid grids/demo.yaml --out runs/demo-grid
+      xharness grid --model models/tiny --source sample --tasks xnli,panx \\
+          --intermediate massive --language-sets high-resource,low-resource-diverse \\
+          --languages 5 --budget 100 --regularizers none,rs-rp --seeds 1,2 --out runs/g
+    """
+    from xtreme_harness.grid import plan as planning
+    from xtreme_harness.grid import spec as specs
+    from xtreme_harness.plugin_host import get_host
+
+    host = get_host()
+    spec = specs.load(spec_file) if spec_file else specs.GridSpec()
+    spec = specs.merge(spec, specs.from_flags(options))
+    specs.check_names(spec, host)
+    out = out or spec.settings.get("out")
+    if out is None and not validate:
+        raise UsageError("give the run folder with --out (or `out:` in the grid file)")
+    configs = specs.expand(spec, out=out or ".")
+    plan = planning.build(configs, host)
+    counts = plan.count()
+    axes = specs.describe(spec)
+    if validate:
+        click.echo(
+            f"valid: {len(plan.cells)} cells, {len(plan.steps)} steps ("
+            + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+            + ")"
+            + (f"; axes: {', '.join(f'{k} ({len(v)})' for k, v in axes.items())}" if axes else "")
+        )
+        return
+    from xtreme_harness.grid.store import Store
+
+    store = Store(out)
+    if dry_run:
+        _dry_run(plan, store, axes)
+        return
+    executor_component = _executor(host, spec, executor, jobs, ray_address)
+    from xtreme_harness.grid.progress import Progress
+    from xtreme_harness.grid.runner import run_grid
+
+    progress = Progress(len(plan.steps))
+    report = run_grid(
+        plan, store, executor_component, progress, host=host, fail_fast=fail_fast,
+        rerun_failed=rerun == "failed",
+    )  # fmt: skip
+    _summary(plan, report)
+    if report.failures:
+        click.echo(f"\n{len(report.failures)} steps did not finish:", err=True)
+        for outcome in report.failures:
+            click.echo(f"  {outcome.status.value} {outcome.key}: {outcome.error}", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _executor(host: Any, spec: Any, name: str | None, jobs: int | None, address: str | None) -> Any:
+    configured = spec.settings.get("executor") or {"name": "local", "options": {}}
+    chosen = name or configured["name"]
+    options = dict(configured["options"]) if chosen == configured["name"] else {}
+    if jobs is not None:
+        options["jobs"] = jobs
+    if address is not None:
+        options["address"] = address
+    return host.get("executors", chosen)(**options)
+
+
+def _dry_run(plan: Any, store: Any, axes: dict[str, Any]) -> None:
+    statuses = {key: store.status(key) for key in plan.steps}
+    click.echo(f"{len(plan.cells)} cells" + (f" over {', '.join(axes)}" if axes else ""))
+    for cell in plan.cells:
+        marks = " ".join(f"{kind}:{statuses[key] or 'to do'}" for kind, key in cell.steps.items())
+        click.echo(f"  {cell.id}  {marks}")
+    rows = []
+    for kind in ("intermediate", "finetune", "evaluate"):
+        keys = [key for key, step in plan.steps.items() if step.kind == kind]
+        if not keys:
+            continue
+        done = sum(statuses[k] == "done" for k in keys)
+        failed = sum(statuses[k] == "failed" for k in keys)
+        seconds = [store.record(k)["seconds"] for k in keys if statuses[k] == "done"]
+        estimate = (
+            f"~{sum(seconds) / len(seconds) * (len(keys) - done - failed):.0f} s"
+            if seconds
+            else "-"
+        )
+        rows.append([kind, len(keys), done, failed, len(keys) - done - failed, estimate])
+    emit_table(rows, ["step", "unique", "done", "failed", "to do", "time left (est.)"])
+    shared = sum(len(cell.steps) for cell in plan.cells) - len(plan.steps)
+    click.echo(f"{len(plan.steps)} unique steps for {len(plan.cells)} cells ({shared} shared)")
+
+
+def _summary(plan: Any, report: Any) -> None:
+    rows = []
+    for cell in plan.cells:
+        config = cell.config
+        stage = config.intermediate
+        score, meaningful = None, True
+        path = report.results.get(cell.id)
+        if path is not None:
+            with open(path, encoding="utf-8") as handle:
+                result = json.load(handle)
+            score, meaningful = result["score"], result["meaningful"]
+        rows.append(
+            [
+                config.task,
+                f"{stage.task} {stage.language_set}" if stage else "-",
+                config.regularizer,
+                config.seed,
+                blank(None if score is None else f"{score:.2f}"),
+                os.path.relpath(path) if path else "(not finished)",
+            ]
+        )
+    click.echo()
+    emit_table(rows, ["task", "intermediate", "regularizer", "seed", "score", "result"])
+    if rows and not meaningful:
+        click.echo("note: tiny model and/or sample data: the scores mean nothing")
+    click.echo(
+        f"{len(report.results)}/{len(plan.cells)} cells finished; "
+        f"{report.ran} steps run, {report.reused} reused"
+    )

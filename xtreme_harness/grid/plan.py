@@ -1,0 +1,150 @@
+"""From cells to a plan of shared steps with content keys.
+
+A cell (one run configuration) needs up to three steps:
+
+    intermediate  model, intermediate task, language set, budget, seed, ...  -> an encoder
+    finetune      the intermediate step (or the base model), target task, regularizer, seed, ...
+    evaluate      the finetune step, evaluation languages, generalised evaluation
+
+A step's key is a digest of exactly what determines its output: its own settings, the keys of the
+steps it needs, and the versions of xharness and of the plugins that define it. Cells that agree on
+a step's settings share that step: one intermediate model serves every target task and every
+regularizer that does not apply to the intermediate stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xtreme_harness.executor import Resources, Step
+from xtreme_harness.pipeline import RunConfig, config_to_dict
+
+KINDS = ("intermediate", "finetune", "evaluate")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One run configuration of the grid and the keys of its steps."""
+
+    id: str
+    config: RunConfig
+    steps: dict[str, str]
+    """Step kind -> key."""
+
+
+@dataclass
+class Plan:
+    cells: list[Cell]
+    steps: dict[str, Step] = field(default_factory=dict)
+
+    def ordered(self) -> list[Step]:
+        """Steps in an order where every step comes after the steps it needs."""
+        rank = {kind: i for i, kind in enumerate(KINDS)}
+        return sorted(self.steps.values(), key=lambda s: (rank[s.kind], s.key))
+
+    def count(self) -> dict[str, int]:
+        return {kind: sum(s.kind == kind for s in self.steps.values()) for kind in KINDS}
+
+
+def digest(document: Any) -> str:
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _versions(host: Any) -> dict[str, Any]:
+    from xtreme_harness import __version__
+
+    return {"xharness": __version__, "plugins": {p.name: p.version for p in host.plugins()}}
+
+
+def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | None]:
+    """What determines each stage's output, as JSON-ready dicts (intermediate may be None)."""
+    record = config_to_dict(config)
+    regularizer = host.get("regularizers", config.regularizer)(**dict(config.regularizer_options))
+    regularizer_print = {"name": regularizer.name, "options": regularizer.fingerprint()}
+    base = {
+        "model": config.model,
+        "model_revision": config.model_revision,
+        "data_dir": config.data_dir,
+        "data_revision": config.data_revision,
+        "seed": config.seed,
+        "precision": config.precision,
+        "device": config.device,
+        "versions": _versions(host),
+    }
+    stage = None
+    if config.intermediate is not None:
+        settings = config.intermediate
+        sampler = host.get("language_sets", settings.language_set)(**dict(settings.options))
+        stage = {
+            **base,
+            "task": settings.task,
+            "source": settings.source or config.source,
+            "language_set": {"name": sampler.name, "options": sampler.fingerprint()},
+            "budget": settings.budget,
+            "overrides": record["intermediate"]["overrides"],
+            "regularizer": regularizer_print if settings.regularize else None,
+        }
+    finetune = {
+        **base,
+        "task": config.task,
+        "source": config.source,
+        "regularizer": regularizer_print,
+        "overrides": record["overrides"],
+        "eval_steps": config.eval_steps,
+        "eval_batch_size": config.eval_batch_size,
+    }
+    evaluate = {
+        "task": config.task,
+        "source": config.source,
+        "eval_languages": record["eval_languages"],
+        "generalized": config.generalized,
+        "eval_batch_size": config.eval_batch_size,
+    }
+    return {"intermediate": stage, "finetune": finetune, "evaluate": evaluate}
+
+
+def cell_name(config: RunConfig) -> str:
+    """A readable name: task, intermediate set, regularizer, seed."""
+    parts = [config.task]
+    if config.intermediate is not None:
+        parts.append(f"{config.intermediate.task}.{config.intermediate.language_set}")
+    parts += [config.regularizer, f"s{config.seed}"]
+    return "-".join(part.replace("/", "_") for part in parts)
+
+
+def build(configs: Sequence[RunConfig], host: Any) -> Plan:
+    """The plan of `configs`: each cell with its steps, each distinct step once."""
+    plan = Plan(cells=[])
+    seen_cells: set[str] = set()
+    for config in configs:
+        settings = stage_settings(config, host)
+        needs: tuple[str, ...] = ()
+        keys: dict[str, str] = {}
+        for kind in KINDS:
+            own = settings[kind]
+            if own is None:
+                continue
+            key = f"{kind[:2]}-{digest({'kind': kind, 'settings': own, 'needs': needs})}"
+            keys[kind] = key
+            if key not in plan.steps:
+                plan.steps[key] = Step(
+                    key=key,
+                    kind=kind,
+                    needs=needs,
+                    resources=Resources(
+                        cpus=1.0, gpus=1.0 if config.device.startswith("cuda") else 0.0
+                    ),
+                    config={"run": config_to_dict(config), "settings": own},
+                )
+            needs = (key,)
+        cell_id = f"{cell_name(config)}-{digest(keys)[:8]}"
+        if cell_id in seen_cells:
+            continue
+        seen_cells.add(cell_id)
+        plan.cells.append(Cell(cell_id, config, keys))
+    return plan

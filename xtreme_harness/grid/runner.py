@@ -1,0 +1,109 @@
+"""Running a plan: reuse finished steps, hand the rest to an executor, assemble cell results.
+
+Finished steps are never run again. A step that failed before stays failed (with its recorded
+error) unless `rerun_failed`; the steps that need a failed one are skipped and everything else
+goes on. Once a cell's steps are all done, its result file is assembled from their outputs: no
+training code is imported for that, so re-running a finished grid takes about a second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from xtreme_harness.atomic import write_json
+from xtreme_harness.executor import Executor, Outcome, Status, blocked_by
+from xtreme_harness.grid.plan import Cell, Plan
+from xtreme_harness.grid.progress import Progress
+from xtreme_harness.grid.store import Store
+from xtreme_harness.grid.worker import execute_step
+from xtreme_harness.validation import validate
+
+
+@dataclass
+class GridReport:
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    results: dict[str, str] = field(default_factory=dict)
+    """Cell id -> result file, for the cells whose steps all finished."""
+    reused: int = 0
+    ran: int = 0
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes.values() if o.status is not Status.DONE]
+
+
+def run_grid(
+    plan: Plan,
+    store: Store,
+    executor: Executor,
+    progress: Progress,
+    *,
+    host: Any,
+    fail_fast: bool = False,
+    rerun_failed: bool = False,
+) -> GridReport:
+    """Run what is left of `plan` in `store` and assemble the results of finished cells."""
+    store.clean()
+    os.makedirs(store.path("steps"), exist_ok=True)
+    report = GridReport()
+    todo = []
+    for step in plan.ordered():
+        record = store.record(step.key)
+        if record is not None and record["status"] == "failed" and rerun_failed:
+            store.forget(step.key)
+            record = None
+        if record is None:
+            todo.append(step)
+        elif record["status"] == "done":
+            report.outcomes[step.key] = Outcome(step.key, Status.DONE, None, 0.0)
+            report.reused += 1
+        else:
+            report.outcomes[step.key] = Outcome(step.key, Status.FAILED, record["error"])
+    progress.reused(report.reused)
+    runnable = []
+    for step in todo:
+        blocker = blocked_by(step, report.outcomes)
+        if blocker is None:
+            runnable.append(step)
+        else:
+            report.outcomes[step.key] = Outcome(step.key, Status.SKIPPED, f"needs {blocker}")
+    run_step = functools.partial(execute_step, store.root)
+    report.outcomes.update(executor.run(runnable, run_step, progress.report, fail_fast=fail_fast))
+    report.ran = sum(report.outcomes[step.key].status is Status.DONE for step in runnable)
+    progress.close()
+    for cell in plan.cells:
+        if all(report.outcomes[key].status is Status.DONE for key in cell.steps.values()):
+            report.results[cell.id] = assemble(cell, store, host)
+    return report
+
+
+def assemble(cell: Cell, store: Store, host: Any) -> str:
+    """Write the cell's result file from its steps' outputs (unless it is already there, made
+    from the same steps) and return its path."""
+    from xtreme_harness.pipeline import Run
+
+    path = store.result_path(cell.id)
+    if os.path.exists(path):
+        import json
+
+        with open(path, encoding="utf-8") as handle:
+            if json.load(handle).get("provenance", {}).get("steps") == cell.steps:
+                return path
+    records = {kind: store.record(key) for kind, key in cell.steps.items()}
+    run = Run(dataclasses.replace(cell.config, out=store.root), host)
+    result = run.assemble(
+        records["intermediate"]["outputs"] if "intermediate" in records else None,
+        records["finetune"]["outputs"],
+        records["evaluate"]["outputs"],
+        started_at=min(record["started_at"] for record in records.values()),
+        seconds=sum(record["seconds"] for record in records.values()),
+        predictions_prefix=f"steps/{cell.steps['evaluate']}/",
+    )
+    result["provenance"]["steps"] = dict(cell.steps)
+    validate(result, "result", source=path)
+    write_json(path, result)
+    return path

@@ -1,0 +1,343 @@
+"""Grid specifications: a YAML file and/or command-line options -> the cells of a grid.
+
+Every option of `xharness run` may appear in a grid file (spelled with underscores: ``task``,
+``learning_rate``...) or on the `xharness grid` command line. Most take a list of values: the grid
+is the cartesian product of those lists (its axes). Plural spellings are accepted for the main
+axes (``tasks``, ``seeds``, ``regularizers``, ``language_sets``, ``models``, ``sources``).
+Regularizers and language sets may carry options: ``{name: rs-rp, options: {scale: 0.01}}`` in a
+file, ``rs-rp:scale=0.01`` on the command line. ``intermediate: [null, massive]`` puts cells
+without an intermediate stage next to cells with one (their language-set settings are dropped).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xtreme_harness.errors import DataError, UsageError
+from xtreme_harness.run_options import BY_NAME, INTERMEDIATE_ONLY, OPTIONS, Option
+
+ALIASES = {
+    "models": "model", "tasks": "task", "seeds": "seed", "sources": "source",
+    "regularizers": "regularizer", "language_sets": "language_set",
+}  # fmt: skip
+GRID_KEYS = ("name", "description", "out", "executor")
+"""Keys of a grid file that are not run options."""
+
+
+class SpecError(UsageError):
+    """A grid specification is wrong; the message names the file, line and key."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class GridSpec:
+    """Option name -> list of values (an axis) or one value; grid settings apart."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    source: str = "command line"
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def where(self, *path: Any) -> str:
+        """``file:line: key path`` for messages."""
+        line = None
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                break
+        location = self.source if line is None else f"{self.source}:{line}"
+        rendered = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p)
+                           for i, p in enumerate(path))  # fmt: skip
+        return f"{location}: {rendered}" if rendered else location
+
+
+def _line_map(node: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    import yaml
+
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines.update(_line_map(value, (*path, key.value)))
+            lines[(*path, key.value)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_line_map(item, (*path, index)))
+    return lines
+
+
+def load(path: str) -> GridSpec:
+    """Read and check a grid file (structure and value types; names are checked by `check`)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise DataError(path, "grid file not found") from None
+    try:
+        document = yaml.safe_load(text)
+        lines = _line_map(yaml.compose(text)) if document is not None else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        raise DataError(
+            path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=line
+        ) from None
+    spec = GridSpec(source=path, lines=lines)
+    if not isinstance(document, dict):
+        raise SpecError(spec.where(), "expected a mapping of run options to values or lists")
+    for key in document:
+        name = ALIASES.get(key, key)
+        if name not in BY_NAME and name not in GRID_KEYS:
+            from xtreme_harness.suggest import closest
+
+            hint = closest(str(key), [*BY_NAME, *ALIASES, *GRID_KEYS])
+            suggestion = f"; did you mean: {', '.join(hint)}?" if hint else ""
+            raise SpecError(spec.where(key), f"unknown key {key!r}{suggestion}")
+    _validate(document, spec)
+    for key, value in document.items():
+        name = ALIASES.get(key, key)
+        if name in GRID_KEYS:
+            spec.settings[name] = (
+                _normalise(Option(name, "", str, "", component="x"), value)
+                if (name == "executor")
+                else value
+            )
+            continue
+        if name in spec.values:
+            raise SpecError(spec.where(key), f"{key!r} repeats {name!r}")
+        spec.values[name] = _normalise(BY_NAME[name], value)
+    return spec
+
+
+def grid_schema() -> dict[str, Any]:
+    """The JSON Schema of grid files, built from the table of run options (shipped as
+    registry/schemas/grid.schema.json; a test keeps the two equal)."""
+
+    def scalar(option: Option) -> dict[str, Any]:
+        if option.component:
+            return {
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "options": {"type": "object"},
+                        },
+                    },
+                ]
+            }
+        kind = {int: "integer", float: "number", bool: "boolean", str: "string"}[option.type]
+        schema: dict[str, Any] = {"type": [kind, "null"] if option.name == "intermediate" else kind}
+        if option.choices:
+            schema["enum"] = list(option.choices) + (
+                [None] if option.name == "intermediate" else []
+            )
+        if option.minimum is not None:
+            schema["minimum"] = option.minimum
+        return schema
+
+    properties: dict[str, Any] = {}
+    for option in OPTIONS:
+        one = scalar(option)
+        if option.multiple:
+            one = {"type": "string", "pattern": "^[^=]+=.*$"}
+            schema = {"anyOf": [one, {"type": "array", "items": one}]}
+        elif option.axis or option.name == "eval_languages":
+            schema = {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+        else:
+            schema = one
+        properties[option.name] = {"description": option.help, **schema}
+    for alias, name in ALIASES.items():
+        properties[alias] = {"$ref": f"#/properties/{name}"}
+    properties.update(
+        {
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "out": {"description": "Run folder (--out overrides it).", "type": "string"},
+            "executor": {
+                "description": "Executor name, or {name, options} (--executor overrides it).",
+                **scalar(Option("executor", "--executor", str, "", component="executors")),
+            },
+        }
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://xtreme-harness.invalid/schemas/grid.schema.json",
+        "title": "xharness grid",
+        "description": "A grid of runs: every option of `xharness run`, each with one value or a "
+        "list of values (an axis of the grid).",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def _normalise(option: Option, value: Any) -> Any:
+    """A validated value in the form `expand` uses."""
+    if option.multiple:
+        return [str(v) for v in (value if isinstance(value, list) else [value])]
+    if option.name == "eval_languages" and isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    items = value if isinstance(value, list) else [value]
+    if option.component:
+        items = [component(v) if isinstance(v, str) else {"name": v["name"],
+                 "options": dict(v.get("options", {}))} for v in items]  # fmt: skip
+    elif option.type is float:
+        items = [float(v) for v in items]
+    return items if isinstance(value, list) else items[0]
+
+
+def _validate(document: Any, spec: GridSpec) -> None:
+    """Check a grid document against the grid schema; errors name the line and key."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(grid_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is not None:
+        path = list(error.absolute_path)
+        raise SpecError(spec.where(*path), f"{error.message}")
+
+
+def _check_range(option: Option, item: Any, where: str) -> None:
+    if option.choices and item not in option.choices:
+        raise SpecError(where, f"expected one of {', '.join(option.choices)}, found {item!r}")
+    if option.minimum is not None and item < option.minimum:
+        raise SpecError(where, f"expected at least {option.minimum}, found {item!r}")
+
+
+def component(text: str) -> dict[str, Any]:
+    """``"rs-rp:scale=0.01:distribution=gaussian"`` -> ``{name, options}``."""
+    name, *pairs = text.split(":")
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{text!r}: expected NAME or NAME:KEY=VALUE[:KEY=VALUE...]")
+        options[key] = value
+    return {"name": name, "options": options}
+
+
+def from_flags(options: Mapping[str, Any]) -> GridSpec:
+    """A spec from `xharness grid` options (None and empty mean: not given)."""
+    spec = GridSpec()
+    for option in OPTIONS:
+        value = options.get(option.name)
+        if value is None or value == () or value is False:
+            continue
+        if option.multiple:
+            spec.values[option.name] = list(value)
+        elif option.axis and isinstance(value, str) and not option.is_flag:
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            if not items:
+                raise SpecError(option.flag, "expected at least one value")
+            typed = [_flag_value(option, item) for item in items]
+            spec.values[option.name] = typed if len(typed) > 1 else typed[0]
+        else:
+            spec.values[option.name] = value
+    return spec
+
+
+def _flag_value(option: Option, text: str) -> Any:
+    if option.component:
+        return component(text)
+    if option.name == "intermediate" and text.lower() in ("none", "null"):
+        return None
+    try:
+        value = option.type(text)
+    except ValueError:
+        kinds = {int: "an integer", float: "a number"}
+        raise SpecError(option.flag, f"{text!r} is not {kinds.get(option.type, 'valid')}") from None
+    _check_range(option, value, option.flag)
+    return value
+
+
+def merge(base: GridSpec, flags: GridSpec) -> GridSpec:
+    """`base` (a file) with the command line's values taking precedence."""
+    return GridSpec(
+        values={**base.values, **flags.values},
+        settings=dict(base.settings),
+        source=base.source,
+        lines=base.lines,
+    )
+
+
+def check_names(spec: GridSpec, host: Any) -> None:
+    """Every task, intermediate task, regularizer and language set named exists."""
+    kinds = {"task": "tasks", "intermediate": "tasks", "regularizer": "regularizers",
+             "language_set": "language_sets"}  # fmt: skip
+    for name, kind in kinds.items():
+        if name not in spec.values:
+            continue
+        value = spec.values[name]
+        items = value if isinstance(value, list) else [value]
+        registered = host.registrations(kind)
+        for index, item in enumerate(items):
+            label = item["name"] if isinstance(item, dict) else item
+            if label is None or label in registered:
+                continue
+            from xtreme_harness.suggest import closest
+
+            hint = closest(str(label), registered)
+            suggestion = f"; did you mean: {', '.join(hint)}?" if hint else ""
+            key = _spelling(spec, name)
+            path = (key,) if not isinstance(value, list) else (key, index)
+            raise SpecError(spec.where(*path), f"unknown {kind[:-1].replace('_', ' ')} "
+                                               f"{label!r}{suggestion}")  # fmt: skip
+
+
+def _spelling(spec: GridSpec, name: str) -> str:
+    """The key the file used for option `name` (for line numbers)."""
+    for key, target in ALIASES.items():
+        if target == name and (key,) in spec.lines:
+            return key
+    return name
+
+
+def expand(spec: GridSpec, *, out: str) -> list[Any]:
+    """The run configurations of the grid, without duplicates, in a stable order."""
+    from xtreme_harness.pipeline import config_to_dict
+    from xtreme_harness.run_options import config_from_options
+
+    axes = [name for name, value in spec.values.items() if isinstance(value, list)
+            and not BY_NAME[name].multiple]  # fmt: skip
+    fixed = {name: value for name, value in spec.values.items() if name not in axes}
+    configs, seen = [], set()
+    for combination in itertools.product(*(spec.values[name] for name in axes)):
+        values = {**fixed, **dict(zip(axes, combination, strict=True))}
+        if values.get("intermediate") is None:
+            values = {k: v for k, v in values.items() if k not in INTERMEDIATE_ONLY}
+        values = _flatten_components(values)
+        config = config_from_options(values, out=out, progress=False, save_model=True)
+        identity = repr(sorted(config_to_dict(config).items()))
+        if identity not in seen:
+            seen.add(identity)
+            configs.append(config)
+    return configs
+
+
+def _flatten_components(values: dict[str, Any]) -> dict[str, Any]:
+    """Component entries ``{name, options}`` -> the name and ``KEY=VALUE`` option strings."""
+    flat = dict(values)
+    for name, options_key in (("regularizer", "regularizer_options"),
+                              ("language_set", "language_set_options")):  # fmt: skip
+        entry = flat.get(name)
+        if isinstance(entry, dict):
+            flat[name] = entry["name"]
+            pairs = [f"{k}={v}" for k, v in entry["options"].items()]
+            flat[options_key] = [*flat.get(options_key, []), *pairs]
+    return flat
+
+
+def describe(spec: GridSpec) -> dict[str, Sequence[Any]]:
+    """The axes of the grid (options with several values) and their values."""
+    return {name: value for name, value in spec.values.items()
+            if isinstance(value, list) and not BY_NAME[name].multiple}  # fmt: skip

@@ -1,0 +1,94 @@
+"""Running one step of a grid: the function every executor calls, in whatever process it runs.
+
+`execute_step` takes only picklable arguments (the run folder and the step), so that worker
+processes and Ray tasks can call it; it imports the engine only when it has work to do.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import traceback
+from typing import Any
+
+from xtreme_harness.errors import XHarnessError
+from xtreme_harness.executor import Step
+from xtreme_harness.grid.store import Store
+from xtreme_harness.provenance import now
+
+
+class StepFailed(XHarnessError):
+    """A step raised; its record holds the error."""
+
+
+def execute_step(run_dir: str, step: Step) -> str:
+    """Run `step` unless it is done (or failed and not to be retried); return its status."""
+    store = Store(run_dir)
+    with store.lock(step.key):
+        status = store.status(step.key)
+        if status == "done":
+            return "done"
+        if status == "failed":
+            raise StepFailed(store.record(step.key)["error"])
+        workspace = store.workspace(step.key)
+        started_at, started = now(), time.perf_counter()
+        record: dict[str, Any] = {
+            "format": "xharness-step",
+            "version": 1,
+            "key": step.key,
+            "kind": step.kind,
+            "needs": list(step.needs),
+            "settings": step.config["settings"],
+            "started_at": started_at,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+        }
+        try:
+            outputs = _run(store, step, workspace)
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            with open(os.path.join(workspace, "error.txt"), "w", encoding="utf-8") as handle:
+                handle.write(traceback.format_exc())
+            failed = {
+                **record,
+                "status": "failed",
+                "error": message,
+                "outputs": None,
+                "finished_at": now(),
+                "seconds": round(time.perf_counter() - started, 3),
+            }
+            store.commit(step.key, workspace, failed)
+            store.log_execution(failed)
+            raise StepFailed(message) from exc
+        done = {
+            **record,
+            "status": "done",
+            "error": None,
+            "outputs": outputs,
+            "finished_at": now(),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        store.commit(step.key, workspace, done)
+        store.log_execution(done)
+        return "done"
+
+
+def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
+    from xtreme_harness.pipeline import Run, config_from_dict
+
+    config = config_from_dict({**step.config["run"], "progress": False})
+    run = Run(config)
+    if step.kind == "intermediate":
+        return run.stage_intermediate(workspace)
+    if step.kind == "finetune":
+        encoder = config.model
+        if step.needs:
+            (needed,) = step.needs
+            outputs = store.record(needed)["outputs"]
+            encoder = os.path.join(store.step_dir(needed), outputs["encoder"])
+        _, outputs = run.stage_finetune(workspace, encoder, save_model=True)
+        return outputs
+    (needed,) = step.needs
+    model = os.path.join(store.step_dir(needed), store.record(needed)["outputs"]["model"])
+    return run.stage_evaluate(workspace, model)
