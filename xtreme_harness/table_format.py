@@ -23,8 +23,12 @@ class Cell:
     n: int = 0
     marker: str = ""
     footnote: int | None = None
+    """Index (from 0) into the table's footnotes."""
     text: str | None = None
     """Set for label cells (row and column names); numbers leave it None."""
+    low: float | None = None
+    high: float | None = None
+    """A confidence interval around `mean` (differences against a baseline)."""
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,7 @@ class TableFormat(Component, ABC):
     @abstractmethod
     def render(self, table: Table) -> str:
         """The table as text in this format, footnotes included."""
+
+    def render_many(self, tables: list[Table]) -> str:
+        """Several tables in one document (by default one after the other)."""
+        return "\n\n".join(self.render(table) for table in tables)

@@ -1,0 +1,89 @@
+"""Markdown: a GitHub pipe table, the title in bold above it and the footnotes below."""
+
+from __future__ import annotations
+
+import re
+
+from xharness_plugins.formats._common import (
+    N_PARAM,
+    STD_PARAM,
+    check_table,
+    interval_text,
+    mean_text,
+    number_columns,
+    runs_display,
+    runs_note,
+    std_text,
+)
+from xtreme_harness.table_format import Cell, Table, TableFormat
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def escape(text: str) -> str:
+    """`text` as literal Markdown inside a table cell: special characters backslash-escaped (the
+    pipe included), line breaks as spaces."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+
+
+def footnote_mark(index: int) -> str:
+    """Footnote `index` (0-based) as the superscript number it has below the table (1-based)."""
+    return str(index + 1).translate(_SUPERSCRIPT)
+
+
+class Markdown(TableFormat):
+    name = "md"
+    description = (
+        "GitHub pipe table: numbers as mean ± std, markers and footnote marks after them, "
+        "footnotes below."
+    )
+    suffix = "md"
+    params = (STD_PARAM, N_PARAM)
+
+    def render(self, table: Table) -> str:
+        check_table(table)
+        numeric = number_columns(table)
+        runs = runs_display(table, self.options["n"])
+        lines = []
+        if table.title:
+            lines += [f"**{escape(table.title)}**", ""]
+        lines.append(_row(escape(name) for name in table.columns))
+        lines.append(_row("---:" if is_number else "---" for is_number in numeric))
+        for row in table.rows:
+            lines.append(_row(self._cell(cell, table, runs) for cell in row))
+        notes = []
+        note = runs_note(table, runs, self.options["std"])
+        if note:
+            notes.append(note)
+        notes += [f"{footnote_mark(i)} {escape(text)}" for i, text in enumerate(table.footnotes)]
+        for note in notes:
+            lines += ["", note]
+        return "\n".join(lines) + "\n"
+
+    def render_many(self, tables: list[Table]) -> str:
+        """Several tables one after the other, a blank line between them."""
+        return "\n".join(self.render(table) for table in tables)
+
+    def _cell(self, cell: Cell, table: Table, runs) -> str:
+        if cell.text is not None:
+            text = escape(cell.text)
+        else:
+            text = mean_text(cell, table.digits)
+            std = std_text(cell, table.digits) if self.options["std"] else ""
+            if std:
+                text += f" ± {std}"
+            bounds = interval_text(cell, table.digits)
+            if bounds:
+                text += f" {bounds}"
+        text += escape(cell.marker)
+        n = runs.cell_n(cell)
+        if n is not None:
+            text += f" (n={n})"
+        if cell.footnote is not None:
+            text += footnote_mark(cell.footnote)
+        return text
+
+
+def _row(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
