@@ -25,6 +25,11 @@ demo: setup
 	$(OFFLINE) $(BIN)/xharness grid grids/tasks.yaml
 	@echo "== the research question in miniature (grids/demo.yaml)"
 	$(OFFLINE) $(BIN)/xharness grid grids/demo.yaml
+	@echo "== target languages seen in the intermediate stage, and unseen ones by family"
+	$(OFFLINE) $(BIN)/xharness tables runs/demo-grid --by seen
+	@echo "== differences from high-resource intermediate training, as a sortable HTML page"
+	$(OFFLINE) $(BIN)/xharness tables runs/demo-grid --baseline "massive/high-resource · none" \
+		--format html --out runs/demo-grid/leaderboard.html
 
 test: setup
 	$(BIN)/ruff check .
@@ -44,6 +49,7 @@ bench: setup
 	$(BIN)/python benchmarks/train_throughput.py
 	$(BIN)/python benchmarks/regularizer_cost.py
 	$(BIN)/python benchmarks/grid_reuse.py
+	$(BIN)/python benchmarks/score_speed.py
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.
 wheel-check: setup

@@ -52,16 +52,14 @@ def summary(
     """Accuracy of every (L1, L2) cell, the pooled accuracy over all cells (diagonal included,
     as the reference script reports it), and the means of the diagonal and off-diagonal cells."""
     accuracy = {
-        l1: {l2: 100.0 * correct[(l1, l2)] / counts[(l1, l2)] for l2 in languages}
+        l1: {l2: float(correct[(l1, l2)]) / counts[(l1, l2)] * 100 for l2 in languages}
         for l1 in languages
     }
     off = [accuracy[l1][l2] for l1 in languages for l2 in languages if l1 != l2]
     return {
         "languages": list(languages),
-        "accuracy": {
-            l1: {l2: round(v, 6) for l2, v in row.items()} for l1, row in accuracy.items()
-        },
-        "total": round(100.0 * sum(correct.values()) / sum(counts.values()), 6),
-        "diagonal_mean": round(sum(accuracy[x][x] for x in languages) / len(languages), 6),
-        "off_diagonal_mean": round(sum(off) / len(off), 6) if off else None,
+        "accuracy": accuracy,
+        "total": float(sum(correct.values())) / sum(counts.values()) * 100,
+        "diagonal_mean": sum(accuracy[x][x] for x in languages) / len(languages),
+        "off_diagonal_mean": sum(off) / len(off) if off else None,
     }

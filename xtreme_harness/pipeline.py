@@ -285,6 +285,11 @@ class Run:
                 "data_revision": config.data_revision,
                 "seed": config.seed,
                 "phases": tuned["phase_configs"],
+                "overrides": {
+                    key: value
+                    for key, value in dataclasses.asdict(config.overrides).items()
+                    if value is not None
+                },
                 "regularizer": {
                     "name": self.regularizer.name,
                     "options": self.regularizer.fingerprint(),
@@ -498,10 +503,7 @@ class Run:
             kind.write_predictions(os.path.join(folder, name), predicted)
             gold = kind.gold(examples)
             if gold is not None:
-                scores[language] = {
-                    key: round(value, 6)
-                    for key, value in metrics.compute(spec.metric, gold, predicted).items()
-                }
+                scores[language] = metrics.compute(spec.metric, gold, predicted)
             evaluation[language] = {
                 "examples": len(examples),
                 "predictions": f"predictions/{spec.name}/{name}",
@@ -594,11 +596,10 @@ class Run:
             )
         keys = next(iter(scores.values())).keys()
         average = {
-            key: round(sum(scores[lang][key] for lang in self.spec.languages)
-                       / len(self.spec.languages), 6)
+            key: sum(scores[lang][key] for lang in self.spec.languages) / len(self.spec.languages)
             for key in keys
-        }  # fmt: skip
-        return average, round(metrics.task_score(self.spec.metric, average), 6), ""
+        }
+        return average, metrics.task_score(self.spec.metric, average), ""
 
 
 def run(config: RunConfig, host: PluginHost | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from typing import Any
 
-PACKAGES = ("torch", "transformers", "datasets", "tokenizers", "numpy", "seqeval", "evaluate")
+PACKAGES = ("torch", "transformers", "datasets", "tokenizers", "numpy", "evaluate")
 
 
 def now() -> str:

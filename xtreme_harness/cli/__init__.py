@@ -25,6 +25,11 @@ BUILTIN_COMMANDS = {
     "run": "xtreme_harness.cli.run:run",
     "tiny-model": "xtreme_harness.cli.run:tiny_model",
     "grid": "xtreme_harness.cli.grid:grid",
+    "tables": "xtreme_harness.cli.results:tables",
+    "export": "xtreme_harness.cli.results:export",
+    "schema": "xtreme_harness.cli.results:schema",
+    "plot": "xtreme_harness.cli.results:plot",
+    "score": "xtreme_harness.cli.score:score",
 }
 
 

@@ -82,6 +82,10 @@ class KindImpl(ABC):
         """Write predictions in the official submission format."""
 
     @abstractmethod
+    def read_predictions(self, path: str) -> list[Any]:
+        """Read back what `write_predictions` wrote."""
+
+    @abstractmethod
     def texts(self, example: dict[str, Any]) -> Iterable[str]:
         """The text of an example (to train a tokenizer on)."""
 

@@ -78,6 +78,10 @@ class Classification(KindImpl):
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(f"{label}\n" for label in predictions)
 
+    def read_predictions(self, path: str) -> list[Any]:
+        with open(path, encoding="utf-8") as handle:
+            return [line.strip() for line in handle if line.strip()]
+
     def texts(self, example: dict[str, Any]) -> Iterable[str]:
         yield example["text_a"]
         if example.get("text_b"):

@@ -84,6 +84,10 @@ class MultipleChoice(KindImpl):
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(json.dumps({"label": label}) + "\n" for label in predictions)
 
+    def read_predictions(self, path: str) -> list[Any]:
+        with open(path, encoding="utf-8") as handle:
+            return [json.loads(line)["label"] for line in handle if line.strip()]
+
     def texts(self, example: dict[str, Any]) -> Iterable[str]:
         yield example["context"]
         yield from example["choices"]

@@ -136,6 +136,16 @@ class Tagging(KindImpl):
                 handle.writelines(f"{tag}\n" for tag in sentence)
                 handle.write("\n")
 
+    def read_predictions(self, path: str) -> list[Any]:
+        sentences: list[list[str]] = [[]]
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    sentences[-1].append(line.strip())
+                elif sentences[-1]:
+                    sentences.append([])
+        return [sentence for sentence in sentences if sentence]
+
     def texts(self, example: dict[str, Any]) -> Iterable[str]:
         yield " ".join(example["tokens"])
 
