@@ -11,6 +11,19 @@ their gold labels. The XNLI and PAWS-X test files are parallel, as the real test
 examples are drawn once per task and rendered in every language, so line i is the same example,
 with the same label, in every language's file.
 
+The same folder gets extractive-QA files in SQuAD v1.1 JSON, in the XTREME download layout: SQuAD
+(``squad/{train,dev}-v1.1.json``, English), XQuAD (``xquad/xquad.<lang>.json``), MLQA
+(``mlqa/MLQA_V1/test/test-context-<c>-question-<q>.json``, every pair of its languages) and
+TyDiQA-GoldP (``tydiqa/tydiqa-goldp-v1.1-train/tydiqa.goldp.en.train.json``,
+``tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.goldp.<lang>.dev.json``). A context mixes facts written
+with the lexicon's ``qa`` templates (``<person> lives in <location>``, ``works at``, ``buys <n>
+books``, ``was born in``, ``<organisation> was founded in``) with sentences of the grammar; a
+question asks for one fact, with the same question words in every language, and its answers are
+spans of the context (2-3 gold answers for some dev and test questions). XQuAD and MLQA are
+parallel: one plan rendered in every language, with the same ids (MLQA: contexts and answers in
+one language, questions in another). Every QA file has long contexts (250+ words) answered in
+their second half. The QA part has its own random generators too.
+
 It also writes, under ``plugins/intermediate/sample`` (or ``--intermediate-out``), two
 multilingual intermediate-task datasets in their original release formats: MASSIVE
 (``massive/<locale>.jsonl``, every one of its 51 locales; 8 of its intents) and SIB-200
@@ -28,7 +41,8 @@ a few hundred steps beats chance. The text is synthetic and says nothing about r
 The output is deterministic: fixed seeds (one `random.Random` per file), sorted iteration, UTF-8,
 ``\\n`` line endings, and files are written only when their content changes. Before writing, the
 script checks every file (format, labels, label balance, scripts of the languages, long sentences,
-no train/dev/test overlap, parallel XNLI and PAWS-X test files) and stops with a message naming
+no train/dev/test overlap, parallel XNLI and PAWS-X test files; QA: answer spans, unique ids,
+repeated questions, long contexts, parallel XQuAD and MLQA files) and stops with a message naming
 the file, language and field at fault.
 ``--check`` writes nothing and exits 1 when regenerating would change, add or remove a file in
 either output folder. Standard library only.
@@ -42,6 +56,7 @@ import csv
 import io
 import json
 import random
+import re
 import sys
 import unicodedata
 from collections import Counter
@@ -791,7 +806,9 @@ def task_languages() -> dict[str, list[str]]:
     return out
 
 
-def build(langs: dict[str, Lang], task_langs: dict[str, list[str]]) -> dict[str, str]:
+def build(
+    langs: dict[str, Lang], task_langs: dict[str, list[str]], qa_langs: dict[str, list[str]]
+) -> dict[str, str]:
     files: dict[str, str] = {}
     en = langs["en"]
     for task in PAIR_TASKS:
@@ -820,7 +837,512 @@ def build(langs: dict[str, Lang], task_langs: dict[str, list[str]]) -> dict[str,
                 files[f"{task}/{split}-{code}.tsv"] = tagging_file(
                     task, langs[code], split, own, SIZES[task][split]
                 )
-    files["README.md"] = readme(files, task_langs)
+    files.update(build_qa(langs, qa_langs))  # own generators: the files above do not depend on it
+    files["README.md"] = readme(files, task_langs, qa_langs)
+    return files
+
+
+# --------------------------------------------------------------------------------------------
+# Extractive QA: SQuAD v1.1, XQuAD, MLQA, TyDiQA-GoldP
+
+QA_DIRS = ("squad", "xquad", "mlqa", "tydiqa")
+QA_FIELD = "qa"  # the lexicon field of the QA templates
+QA_NAMES = {"P": "persons", "L": "locations", "O": "organizations"}  # name slots; N, Y: numbers
+QA_FACTS: dict[str, tuple[str, str]] = {  # fact -> its two slots
+    "lives": ("P", "L"),
+    "works": ("P", "O"),
+    "buys": ("P", "N"),
+    "born": ("P", "Y"),
+    "founded": ("O", "Y"),
+}
+QA_QUESTIONS: dict[str, tuple[str, str]] = {  # question -> (the fact it asks about, answer slot)
+    "where_live": ("lives", "L"),
+    "who_live": ("lives", "P"),
+    "where_work": ("works", "O"),
+    "who_work": ("works", "P"),
+    "how_many": ("buys", "N"),
+    "when_born": ("born", "Y"),
+    "when_founded": ("founded", "Y"),
+}
+QA_SIZES = {  # questions per file
+    ("squad", "train"): 300,
+    ("squad", "dev"): 40,
+    ("xquad", "test"): 20,
+    ("mlqa", "test"): 20,
+    ("tydiqa", "train"): 150,
+    ("tydiqa", "dev"): 20,
+}
+QA_PER_ARTICLE = {"squad": 5, "xquad": 4, "mlqa": 1, "tydiqa": 1}  # paragraphs per article
+QA_VERSIONS = {
+    "squad": "1.1",
+    "xquad": "1.1",
+    "mlqa": "1.0",
+    "tydiqa": "TyDiQA-GoldP-1.1-for-SQuAD-1.1",
+}
+QA_LONG = 3  # long contexts per file, every answer in their second half
+QA_LONG_WORDS, QA_LONG_CHARS = 250, 400  # words; characters where words are not spaced (zh, th)
+QA_MAX_ANSWERS = 3
+QA_MAX_REPEATS = 2  # the same question at most twice per file
+QA_NUMBERS = (5, 10)  # 'buys N books': one plural form fits 5-10 in every language
+QA_YEARS = {"born": (1940, 2005), "founded": (1800, 1990)}
+QA_MULTI = 0.4  # share of dev and test questions with a second (or third) gold answer
+QA_EXTRA_SHARE = 0.7  # English training data: share of names from the lexicon's `qa.extra`
+TYDIQA_NAMES = {
+    "ar": "arabic",
+    "bn": "bengali",
+    "en": "english",
+    "fi": "finnish",
+    "id": "indonesian",
+    "ko": "korean",
+    "ru": "russian",
+    "sw": "swahili",
+    "te": "telugu",
+}
+# {P}, {L_in}, ... (maybe with a Korean particle '+a|b' after it); '[' and ']': the long answer
+QA_SLOT = re.compile(r"\{([PLONY])(_[A-Za-z]+)?\}(?:\+([^|\s]+)\|([^\s.,;:!?。？]+))?|[\[\]]")
+
+Span = tuple[int, int]
+
+
+def qa_languages() -> dict[str, list[str]]:
+    xtreme_r = json.loads((REGISTRY / "xtreme-r.json").read_text(encoding="utf-8"))["tasks"]
+    return {task: sorted(xtreme_r[task]["languages"]) for task in ("xquad", "mlqa", "tydiqa")}
+
+
+class QALang:
+    """The QA templates and names of one language (the lexicon's `qa`); with `extended`, the
+    English names of `qa.extra` follow the lexicon's (index-aligned with them in every language)."""
+
+    def __init__(self, lang: Lang, extended: bool = False) -> None:
+        self.lang = lang
+        self.code = lang.code
+        self.qa = lang.e[QA_FIELD]
+        self.names = {
+            slot: [[t[0] for t in split_phrase(v, "PROPN")] for v in lang.e[field]]
+            for slot, field in QA_NAMES.items()
+        }
+        self.lexicon_sizes = {slot: len(names) for slot, names in self.names.items()}
+        if extended:
+            extra = self.qa.get("extra", {})
+            first, last = extra.get("first_names", []), extra.get("last_names", [])
+            self.names["P"] += [[a, b] for a in first for b in last]
+            self.names["L"] += [v.split(" ") for v in extra.get("locations", [])]
+            self.names["O"] += [v.split(" ") for v in extra.get("organizations", [])]
+        # sentences of a context: spaced, or not (Chinese); Thai, without full stops, spaces them
+        self.joiner = " " if lang.sep or not lang.e["punct"] else ""
+        self.spaced = bool(lang.sep)  # whether words are spaced (a long context counts words)
+
+    def sizes(self) -> dict[str, tuple[int, int]]:
+        """(names of the lexicon, names in all) per name slot."""
+        return {slot: (self.lexicon_sizes[slot], len(self.names[slot])) for slot in QA_NAMES}
+
+    def name(self, slot: str, idx: int) -> str:
+        return self.lang.sep.join(self.names[slot][idx])
+
+    def value(self, key: str, values: dict[str, int]) -> tuple[str, int, int]:
+        """The text of placeholder `key` (P, L_in, N, ...) and the answer span within it."""
+        slot, number = key[0], values[key[0]]
+        if slot in "NY":
+            text = str(number)
+            digits = self.qa.get("digits")
+            if digits:
+                text = text.translate(str.maketrans("0123456789", digits))
+            return text, 0, len(text)
+        forms = self.qa.get("forms", {}).get(key) if len(key) > 1 else None
+        if forms is not None and number < len(forms):
+            start = forms[number].index("*")
+            end = forms[number].index("*", start + 1) - 1
+            return forms[number].replace("*", ""), start, end
+        text = self.name(slot, number)
+        return text, 0, len(text)
+
+    def template(self, kind: str, name: str, values: dict[str, int]) -> str:
+        template = self.qa[kind][name]
+        if isinstance(template, dict):  # one variant per gender of the person (or organisation)
+            slot = "P" if "P" in values else "O"
+            template = template[self.qa["genders"][QA_NAMES[slot]][values[slot]]]
+        return template
+
+    def render(
+        self, kind: str, name: str, values: dict[str, int]
+    ) -> tuple[str, dict[str, Span], Span | None]:
+        """A fact or question: its text, the answer span of each slot, and the long answer."""
+        template = self.template(kind, name, values)
+        out: list[str] = []
+        length = 0
+        spans: dict[str, Span] = {}
+        long_start, long = 0, None
+        position = 0
+        for match in QA_SLOT.finditer(template):
+            literal = template[position : match.start()]
+            out.append(literal)
+            length += len(literal)
+            position = match.end()
+            if match.group(0) == "[":
+                long_start = length
+                continue
+            if match.group(0) == "]":
+                long = (long_start, length)
+                continue
+            slot, form, after_consonant, after_vowel = match.groups()
+            text, start, end = self.value(slot + (form or ""), values)
+            spans[slot] = (length + start, length + end)
+            if after_consonant is not None:
+                text += after_consonant if has_final_consonant(text) else after_vowel
+            out.append(text)
+            length += len(text)
+        out.append(template[position:])
+        sentence = "".join(out)
+        capital = capitalise(sentence, self.code)
+        if len(capital) != len(sentence):
+            raise SampleDataError(
+                f"lexicon.json [{self.code}] qa.{kind}.{name}: capitalising it changes its length"
+            )
+        return capital, spans, long
+
+
+def qa_entity(rng: random.Random, slot: str, sizes: dict[str, tuple[int, int]]) -> int:
+    lexicon, total = sizes[slot]
+    if total > lexicon and rng.random() < QA_EXTRA_SHARE:
+        return rng.randrange(lexicon, total)
+    return rng.randrange(lexicon)
+
+
+def qa_fact(
+    rng: random.Random,
+    fact: str,
+    state: dict[str, dict[int, dict[str, int]]],
+    sizes: dict[str, tuple[int, int]],
+) -> dict[str, int] | None:
+    """Values of a new `fact` that agree with the paragraph's facts so far (`state`), or None.
+
+    A person lives, works, buys and was born once, an organisation was founded once; a location
+    (organisation) is where one person of the paragraph lives (works), so that every question
+    about a fact has one answer. Half the time the fact is about a name the paragraph has."""
+    first, second = QA_FACTS[fact]
+    taken = state.get(fact, {})
+    used = {values[second] for values in taken.values()}
+    known = sorted({v[first] for facts in state.values() for v in facts.values() if first in v})
+    for _ in range(50):
+        a = rng.choice(known) if known and rng.random() < 0.5 else qa_entity(rng, first, sizes)
+        if a in taken:
+            continue
+        if second in QA_NAMES:
+            b = qa_entity(rng, second, sizes)
+            if b in used:
+                continue
+        elif second == "N":
+            b = rng.randint(*QA_NUMBERS)
+        else:
+            b = rng.randint(*QA_YEARS[fact])
+        return {first: a, second: b}
+    return None
+
+
+def qa_filler(draw: Draw, mention: tuple[str, int] | None = None) -> dict[str, Any]:
+    """A sentence of the grammar (a clause spec), maybe naming a person, organisation or place;
+    `mention`: the name it must hold (a second place in the context for an answer)."""
+    rng = draw.rng
+    kind = rng.choice(("plain", "plain", "person", "org", "place"))
+    if mention is not None:
+        kind = {"P": "person", "O": "org", "L": "place"}[mention[0]]
+    if kind == "org":
+        idx = mention[1] if mention else rng.randrange(len(draw.lang.e["organizations"]))
+        subject: dict[str, Any] = {"kind": "name", "cat": "organizations", "idx": idx}
+    elif kind == "person":  # the two first names: subjects of 3rd-person masculine verbs
+        idx = mention[1] if mention else rng.randrange(2)
+        subject = {"kind": "name", "cat": "persons", "idx": idx}
+    else:
+        subject = draw.subject(("child", "pron", "person"))
+    c = draw.clause(subject=subject, adjectives=rng.randrange(2), pp=0.0)
+    if kind == "place":
+        idx = mention[1] if mention else rng.randrange(len(draw.lang.e["locations"]))
+        c["P"] = {"kind": "name", "cat": "locations", "idx": idx}
+    elif kind == "plain" and rng.random() < 0.3:
+        c["P"] = draw.place(exclude=[c["O"]["idx"]])
+    return {"filler": c, "mention": mention}
+
+
+def qa_context(items: list[dict[str, Any]], ql: QALang) -> tuple[str, list[dict[str, Any]]]:
+    """The context of a paragraph's sentences in `ql`'s language, and the spans of each sentence
+    (`slots` and `long` of a fact, `mention` of a filler) in the context."""
+    parts: list[str] = []
+    infos: list[dict[str, Any]] = []
+    offset = 0
+    for item in items:
+        if parts:
+            offset += len(ql.joiner)
+        info: dict[str, Any] = {}
+        if "fact" in item:
+            text, slots, long = ql.render("facts", item["fact"], item["values"])
+            info["slots"] = {k: (offset + s, offset + e) for k, (s, e) in slots.items()}
+            info["long"] = (offset + long[0], offset + long[1]) if long else None
+        else:
+            text = ql.lang.sentence(item["filler"])
+            if item["mention"]:
+                name = ql.name(*item["mention"])
+                if text.count(name) == 1:
+                    start = offset + text.index(name)
+                    info["mention"] = (start, start + len(name))
+        parts.append(text)
+        infos.append(info)
+        offset += len(text)
+    return ql.joiner.join(parts), infos
+
+
+def qa_answers(
+    par: dict[str, Any], qa: dict[str, Any], context: str, infos: list[dict[str, Any]], ql: QALang
+) -> list[dict[str, Any]]:
+    """The gold answers of a question: the fact's span, then its planned variants."""
+    _, slot = QA_QUESTIONS[qa["q"]]
+    info = infos[qa["item"]]
+    start, end = info["slots"][slot]
+    spans = [(start, end)]
+    for variant in qa["variants"]:
+        if variant == "long" and info["long"]:
+            spans.append(info["long"])
+        elif variant == "part":  # the last word of a person's name
+            text = context[start:end]
+            tokens = ql.names["P"][par["items"][qa["item"]]["values"]["P"]]
+            if " " in text:
+                spans.append((start + text.rindex(" ") + 1, end))
+            elif len(tokens) > 1 and text == "".join(tokens):
+                spans.append((end - len(tokens[-1]), end))
+    for index in qa["repeats"]:  # the same text elsewhere (not a case form of it: Москве, Москва)
+        mention = infos[index].get("mention")
+        if mention and context[mention[0] : mention[1]] == context[start:end]:
+            spans.append(mention)
+    unique_spans = list(dict.fromkeys(spans))[:QA_MAX_ANSWERS]
+    return [{"text": context[s:e], "answer_start": s} for s, e in unique_spans]
+
+
+def qa_question(qa: dict[str, Any], values: dict[str, int], ql: QALang) -> str:
+    _, slot = QA_QUESTIONS[qa["q"]]
+    return ql.render("questions", qa["q"], {k: v for k, v in values.items() if k != slot})[0]
+
+
+def qa_size(context: str, spaced: bool) -> int:
+    """Words of a context, or characters where words are not spaced."""
+    return len(context.split()) if spaced else len(context)
+
+
+def qa_paragraph(
+    draw: Draw,
+    sizes: dict[str, tuple[int, int]],
+    questions: int,
+    long: bool,
+    multi: bool,
+    counts: Counter[Any],
+    render: list[QALang],
+    where: str,
+) -> dict[str, Any]:
+    """The plan of a paragraph, language-independent (the indices of names, numbers and clause
+    specs), to render in any language; a long one is long in every language of `render`.
+
+    A normal paragraph mixes its facts with 3-7 sentences of the grammar. A long one puts
+    sentences of the grammar before them until, in every language, the context has 250 words (400
+    characters) and its answers lie in its second half."""
+    rng = draw.rng
+    state: dict[str, dict[int, dict[str, int]]] = {}
+    items: list[dict[str, Any]] = []
+    qas: list[dict[str, Any]] = []
+    for _ in range(questions):
+        for _attempt in range(500):
+            q = rng.choice(sorted(QA_QUESTIONS))
+            fact, answer = QA_QUESTIONS[q]
+            values = qa_fact(rng, fact, state, sizes)
+            if values is None:
+                continue
+            key = (q, *sorted((k, v) for k, v in values.items() if k != answer))
+            if counts[key] >= QA_MAX_REPEATS:
+                continue
+            counts[key] += 1
+            state.setdefault(fact, {})[values[QA_FACTS[fact][0]]] = values
+            items.append({"fact": fact, "values": values})
+            qas.append({"q": q, "item": len(items) - 1, "variants": [], "repeats": []})
+            break
+        else:
+            raise SampleDataError(f"{where}: could not draw a new question (too few names)")
+    for _ in range(rng.randint(1, 2)):  # facts no question asks about
+        fact = rng.choice(sorted(QA_FACTS))
+        values = qa_fact(rng, fact, state, sizes)
+        if values is not None:
+            state.setdefault(fact, {})[values[QA_FACTS[fact][0]]] = values
+            items.append({"fact": fact, "values": values})
+    for qa in qas if multi else []:
+        if rng.random() >= QA_MULTI:
+            continue
+        _, answer = QA_QUESTIONS[qa["q"]]
+        values = items[qa["item"]]["values"]
+        if answer == "N":  # '7' and '7 books'
+            qa["variants"].append("long")
+        elif answer == "P" and values["P"] >= 2:  # a first and last name (`_glosses`), and the last
+            qa["variants"].append("part")
+        elif answer in QA_NAMES and values[answer] < sizes[answer][0]:
+            for _ in range(rng.choice((1, 1, 2))):  # the name again, elsewhere in the context
+                qa["repeats"].append(len(items))
+                items.append(qa_filler(draw, (answer, values[answer])))
+    fillers = [qa_filler(draw) for _ in range(rng.randint(2, 4) if long else rng.randint(3, 7))]
+    block = items + fillers
+    order = list(range(len(block)))
+    rng.shuffle(order)
+    position = {old: new for new, old in enumerate(order)}
+    first = items[0]
+    slot = QA_FACTS[first["fact"]][0]
+    par: dict[str, Any] = {"title": (slot, first["values"][slot])}
+    prefix: list[dict[str, Any]] = []
+    for _ in range(400):
+        shift = len(prefix)
+        par["items"] = prefix + [block[i] for i in order]
+        par["qas"] = [
+            {
+                **qa,
+                "item": position[qa["item"]] + shift,
+                "repeats": [position[i] + shift for i in qa["repeats"]],
+            }
+            for qa in qas
+        ]
+        if not long or all(qa_is_long(par, ql) for ql in render):
+            return par
+        prefix.append(qa_filler(draw))
+    raise SampleDataError(f"{where}: could not build a long context")
+
+
+def qa_is_long(par: dict[str, Any], ql: QALang) -> bool:
+    """Whether the paragraph is long in `ql`'s language, with every answer in its second half."""
+    context, infos = qa_context(par["items"], ql)
+    starts = [
+        answer["answer_start"]
+        for qa in par["qas"]
+        for answer in qa_answers(par, qa, context, infos, ql)
+    ]
+    threshold = QA_LONG_WORDS if ql.spaced else QA_LONG_CHARS
+    return qa_size(context, ql.spaced) >= threshold and min(starts) >= len(context) / 2
+
+
+def qa_plan(
+    draw: Draw,
+    sizes: dict[str, tuple[int, int]],
+    dataset: str,
+    split: str,
+    render: list[QALang],
+    make_id: Callable[[random.Random, int], str],
+) -> list[list[dict[str, Any]]]:
+    """The articles of a QA file (each a list of paragraph plans), to render in any language.
+
+    The question ids are drawn here, so that every rendering has the same ids."""
+    rng = draw.rng
+    where = f"{dataset}/{split}"
+    numbers = [(2, True)] * QA_LONG  # (questions, long)
+    rest = QA_SIZES[(dataset, split)] - 2 * QA_LONG
+    while rest > 0:
+        numbers.append((min(rest, rng.randint(1, 3)), False))
+        rest -= numbers[-1][0]
+    rng.shuffle(numbers)
+    counts: Counter[Any] = Counter()
+    multi = split != "train"
+    paragraphs = [
+        qa_paragraph(draw, sizes, n, long, multi, counts, render, where) for n, long in numbers
+    ]
+    seen: set[str] = set()
+    for par in paragraphs:
+        number = rng.randrange(10**18, 10**19) if dataset == "tydiqa" else 0  # one per paragraph
+        for k, qa in enumerate(par["qas"]):
+            for _ in range(100):
+                qa["id"] = make_id(rng, number) + (f"-{k}" if dataset == "tydiqa" else "")
+                if qa["id"] not in seen:
+                    break
+            seen.add(qa["id"])
+    per = QA_PER_ARTICLE[dataset]
+    return [paragraphs[i : i + per] for i in range(0, len(paragraphs), per)]
+
+
+def hex_id(digits: int) -> Callable[[random.Random, int], str]:
+    return lambda rng, _number: f"{rng.getrandbits(4 * digits):0{digits}x}"
+
+
+def tydiqa_id(code: str) -> Callable[[random.Random, int], str]:
+    return lambda _rng, number: f"{TYDIQA_NAMES[code]}-{number}"
+
+
+def qa_json(dataset: str, articles: list[list[dict[str, Any]]], ctx: QALang, qst: QALang) -> str:
+    """A SQuAD v1.1-format file: contexts, titles and answers in `ctx`'s language, questions in
+    `qst`'s (MLQA's generalised cross-lingual files; the same language elsewhere)."""
+    data = []
+    for article in articles:
+        title = ctx.name(*article[0]["title"])
+        if dataset == "squad":
+            title = title.replace(" ", "_")
+        paragraphs = []
+        for par in article:
+            context, infos = qa_context(par["items"], ctx)
+            qas = [
+                {
+                    "id": qa["id"],
+                    "question": qa_question(qa, par["items"][qa["item"]]["values"], qst),
+                    "answers": qa_answers(par, qa, context, infos, ctx),
+                }
+                for qa in par["qas"]
+            ]
+            paragraphs.append({"context": context, "qas": qas})
+        data.append({"title": title, "paragraphs": paragraphs})
+    document = {"version": QA_VERSIONS[dataset], "data": data}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def qa_paths(qa_langs: dict[str, list[str]]) -> dict[str, tuple[str, str, str, str]]:
+    """Every QA file: path -> (dataset, split, context language, question language)."""
+    paths = {f"squad/{split}-v1.1.json": ("squad", split, "en", "en") for split in ("train", "dev")}
+    for code in qa_langs["xquad"]:
+        paths[f"xquad/xquad.{code}.json"] = ("xquad", "test", code, code)
+    for c in qa_langs["mlqa"]:
+        for q in qa_langs["mlqa"]:
+            paths[f"mlqa/MLQA_V1/test/test-context-{c}-question-{q}.json"] = ("mlqa", "test", c, q)
+    paths["tydiqa/tydiqa-goldp-v1.1-train/tydiqa.goldp.en.train.json"] = (
+        *("tydiqa", "train", "en", "en"),
+    )
+    for code in qa_langs["tydiqa"]:
+        rel = f"tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.goldp.{code}.dev.json"
+        paths[rel] = ("tydiqa", "dev", code, code)
+    return paths
+
+
+def build_qa(langs: dict[str, Lang], qa_langs: dict[str, list[str]]) -> dict[str, str]:
+    """The SQuAD, XQuAD, MLQA and TyDiQA-GoldP files, each plan from its own generator.
+
+    English training and dev data (SQuAD, TyDiQA train) also use the names of `qa.extra`. XQuAD
+    and MLQA are drawn once and rendered in every language (MLQA: every pair of context and
+    question language); the TyDiQA dev files are drawn per language, as the real ones are."""
+    codes = sorted({code for codes in qa_langs.values() for code in codes} | {"en"})
+    ql = {code: QALang(langs[code]) for code in codes}
+    english = QALang(langs["en"], extended=True)
+    lexicon = ql["en"].sizes()
+    plans: dict[tuple[str, str, str], list[list[dict[str, Any]]]] = {}
+    for dataset, split, code in (("squad", "train", "en"), ("squad", "dev", "en")):
+        draw = Draw(langs["en"], random.Random(f"{SEED}:squad:{split}"))
+        plans[(dataset, split, code)] = qa_plan(
+            draw, english.sizes(), dataset, split, [english], hex_id(24)
+        )
+    for dataset, make_id in (("xquad", hex_id(24)), ("mlqa", hex_id(40))):
+        draw = Draw(langs["en"], random.Random(f"{SEED}:{dataset}:test:parallel"))
+        render = [ql[code] for code in qa_langs[dataset]]
+        plans[(dataset, "test", "*")] = qa_plan(draw, lexicon, dataset, "test", render, make_id)
+    draw = Draw(langs["en"], random.Random(f"{SEED}:tydiqa:en:train"))
+    plans[("tydiqa", "train", "en")] = qa_plan(
+        draw, english.sizes(), "tydiqa", "train", [english], tydiqa_id("en")
+    )
+    for code in qa_langs["tydiqa"]:
+        draw = Draw(langs[code], random.Random(f"{SEED}:tydiqa:{code}:dev"))
+        plans[("tydiqa", "dev", code)] = qa_plan(
+            draw, lexicon, "tydiqa", "dev", [ql[code]], tydiqa_id(code)
+        )
+    files = {}
+    for rel, (dataset, split, c, q) in qa_paths(qa_langs).items():
+        plan = plans.get((dataset, split, c)) or plans[(dataset, split, "*")]
+        extended = dataset == "squad" or split == "train"
+        files[rel] = qa_json(
+            dataset, plan, english if extended else ql[c], english if extended else ql[q]
+        )
     return files
 
 
@@ -859,7 +1381,7 @@ SIB_SPLITS = ("train", "dev", "test")
 SIB_SIZES = {"train": 4, "dev": 1, "test": 2}  # per category and config
 SIB_IDS = 2009  # sentences of FLORES-200 dev + devtest; index ids are drawn below this
 INTERMEDIATE_DIRS = ("massive", "sib200")
-HANT_SKIP = ("grammar", "separator", "hant")  # zh fields without a Traditional form in zh.hant
+HANT_SKIP = ("grammar", "separator", "hant", "qa")  # zh fields without a Traditional form
 
 
 def load_language_registry() -> dict[str, dict[str, Any]]:
@@ -1093,6 +1615,8 @@ def check_lexicon(raw: dict[str, Any], needed: Iterable[str]) -> list[str]:
         if not set(str(grammar.get("np", "")).split()) >= {"noun"}:
             errors.append(f"{where} grammar.np: expected an order naming at least 'noun'")
         for field in sorted(entry):
+            if field == QA_FIELD:
+                continue  # templates, not words: check_qa_lexicon
             for value in strings(entry[field]):
                 if "\t" in value or "\n" in value or '"' in value:
                     errors.append(f"{where} {field}: {value!r} holds a tab, newline or quote")
@@ -1234,7 +1758,7 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
             errors.append(f"{rel} [{file_language(rel)}]: missing")
     keys_by_task: dict[str, dict[Any, str]] = {}
     for rel in sorted(files):
-        if rel == "README.md":
+        if rel == "README.md" or rel.split("/", 1)[0] in QA_DIRS:  # check_qa_files
             continue
         task, content, lang = rel.split("/", 1)[0], files[rel], file_language(rel)
         texts: list[str] = []
@@ -1311,6 +1835,368 @@ def check_parallel(files: dict[str, str], task_langs: dict[str, list[str]]) -> l
                     f"{expected[line - 1]!r} on line {line} of test-{pivot}.tsv "
                     f"({len(differ)} line(s) differ)"
                 )
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# Checks of the QA lexicon and files
+
+
+def check_qa_template(
+    where: str, code: str, template: Any, expected: set[str], forms: dict[str, Any], long: str
+) -> list[str]:
+    """A fact or question template: each slot of `expected` once, known forms, and (facts only)
+    at most one [...] around the slot `long`."""
+    errors: list[str] = []
+    if not isinstance(template, str) or not template.strip():
+        return [f"{where}: expected a non-empty string"]
+    found: list[str] = []
+    brackets: list[tuple[str, int]] = []
+    for match in QA_SLOT.finditer(template):
+        token = match.group(0)
+        if token in "[]":
+            brackets.append((token, len(found)))
+            continue
+        slot, form = match.group(1), match.group(2)
+        found.append(slot)
+        if form and f"{slot}{form}" not in forms:
+            errors.append(f"{where}: {{{slot}{form}}} is not in qa.forms")
+    literal = QA_SLOT.sub(" ", template)
+    if any(ch in literal for ch in "{}[]*+|"):
+        errors.append(f"{where}: {template!r} holds a malformed placeholder or marker")
+    if sorted(found) != sorted(expected):
+        shown = ", ".join(f"{{{s}}}" for s in sorted(expected)) or "none"
+        errors.append(f"{where}: {template!r} must hold each of {shown} once, and no other slot")
+    if brackets:
+        inside = found[brackets[0][1] : brackets[-1][1]] if len(brackets) == 2 else []
+        if not long or [b for b, _ in brackets] != ["[", "]"] or inside != [long]:
+            errors.append(f"{where}: [...] must enclose the answer slot {{{long}}} of a fact")
+    check_script("lexicon.json", code, where.split("] ", 1)[-1], literal, errors)
+    return errors
+
+
+def check_qa_lexicon(raw: dict[str, Any], codes: Iterable[str]) -> list[str]:
+    """The `qa` field of every language of the QA tasks."""
+    errors: list[str] = []
+    for code in sorted(set(codes)):
+        entry = raw.get(code)
+        if not isinstance(entry, dict):
+            continue  # reported by check_lexicon
+        where = f"lexicon.json [{code}] {QA_FIELD}"
+        qa = entry.get(QA_FIELD)
+        if not isinstance(qa, dict):
+            errors.append(f"{where}: missing (the language has a QA task)")
+            continue
+        for key in sorted(set(qa) - {"facts", "questions", "forms", "genders", "digits", "extra"}):
+            errors.append(f"{where}.{key}: unknown field")
+        for value in strings(qa):
+            if any(ch in value for ch in '\t\n"'):
+                errors.append(f"{where}: {value!r} holds a tab, newline or quote")
+            if not unicodedata.is_normalized("NFC", value):
+                errors.append(f"{where}: {value!r} is not in Unicode NFC")
+        forms = qa.get("forms", {})
+        if not isinstance(forms, dict):
+            errors.append(f"{where}.forms: expected an object")
+            forms = {}
+        for key, values in sorted(forms.items()):
+            names = entry.get(QA_NAMES.get(key[:1], ""), [])
+            if not re.fullmatch(r"[PLO]_[A-Za-z]+", key):
+                errors.append(
+                    f"{where}.forms.{key}: expected a key like L_in (P, L or O, _, letters)"
+                )
+            elif not isinstance(values, list) or len(values) != len(names):
+                errors.append(f"{where}.forms.{key}: expected {len(names)} forms, one per name")
+                continue
+            for i, form in enumerate(values):
+                core = form.split("*")[1] if isinstance(form, str) and form.count("*") == 2 else ""
+                if not core or core != core.strip():
+                    errors.append(
+                        f"{where}.forms.{key}[{i}]: {form!r} must mark the name (the answer) "
+                        "with one pair of * around it"
+                    )
+                else:
+                    check_script("lexicon.json", code, f"qa.forms.{key}[{i}]", form, errors)
+        genders = qa.get("genders", {})
+        for field, values in sorted(genders.items()) if isinstance(genders, dict) else []:
+            size = len(entry.get(field, []))
+            if field not in QA_NAMES.values():
+                errors.append(f"{where}.genders.{field}: expected persons or organizations")
+            elif not isinstance(values, list) or len(values) != size:
+                errors.append(f"{where}.genders.{field}: expected {size} values, one per name")
+        digits = qa.get("digits")
+        if digits is not None and (
+            not isinstance(digits, str)
+            or len(digits) != 10
+            or [unicodedata.decimal(ch, -1) for ch in digits] != list(range(10))
+        ):
+            errors.append(f"{where}.digits: expected the ten digits 0-9 of the script, in order")
+        extra = qa.get("extra", {})
+        for key in sorted(extra) if isinstance(extra, dict) else []:
+            values = extra[key]
+            if key not in ("first_names", "last_names", "locations", "organizations"):
+                errors.append(f"{where}.extra.{key}: unknown field")
+            elif not isinstance(values, list) or not all(
+                isinstance(v, str) and v.strip() == v and v for v in values
+            ):
+                errors.append(f"{where}.extra.{key}: expected a list of names")
+            else:
+                check_script("lexicon.json", code, f"qa.extra.{key}", " ".join(values), errors)
+        for kind, names in (("facts", QA_FACTS), ("questions", QA_QUESTIONS)):
+            group = qa.get(kind)
+            if not isinstance(group, dict) or set(group) != set(names):
+                errors.append(
+                    f"{where}.{kind}: expected an object with the keys {', '.join(names)}"
+                )
+                continue
+            for name in names:
+                if kind == "facts":
+                    expected, long = set(QA_FACTS[name]), QA_FACTS[name][1]
+                else:
+                    fact, answer = QA_QUESTIONS[name]
+                    expected, long = set(QA_FACTS[fact]) - {answer}, ""
+                template = group[name]
+                here = f"{where}.{kind}.{name}"
+                if isinstance(template, dict):
+                    slot = "P" if "P" in expected else "O" if "O" in expected else ""
+                    values = genders.get(QA_NAMES.get(slot, ""))
+                    if not slot or not isinstance(values, list):
+                        errors.append(
+                            f"{here}: variants by gender need qa.genders of its {{P}}/{{O}}"
+                        )
+                        continue
+                    for gender in sorted(set(values) - set(template)):
+                        errors.append(f"{here}: no variant for the gender {gender!r}")
+                    variants = sorted(template.items())
+                else:
+                    variants = [("", template)]
+                for gender, variant in variants:
+                    errors += check_qa_template(
+                        f"{here}{'.' + gender if gender else ''}",
+                        code,
+                        variant,
+                        expected,
+                        forms,
+                        long,
+                    )
+    return errors
+
+
+QA_ID_PATTERNS = {
+    "squad": r"[0-9a-f]{24}",
+    "xquad": r"[0-9a-f]{24}",
+    "mlqa": r"[0-9a-f]{40}",
+    "tydiqa": r"[a-z]+-[0-9]+-[0-9]+",
+}
+
+
+def parse_qa(
+    rel: str, content: str, dataset: str, split: str, codes: tuple[str, str], errors: list[str]
+) -> list[dict[str, Any]]:
+    """The paragraphs of a SQuAD-format file (each with its article's title), checked."""
+    c, q = codes
+    lang = c if c == q else f"{c}-{q}"
+    lines_of(rel, content, errors)
+    try:
+        document = json.loads(content)
+    except json.JSONDecodeError as exc:
+        errors.append(f"{rel} [{lang}]: not JSON ({exc.msg})")
+        return []
+    if not isinstance(document, dict) or list(document) != ["version", "data"]:
+        errors.append(f"{rel} [{lang}]: expected an object with the keys version, data")
+        return []
+    if document["version"] != QA_VERSIONS[dataset]:
+        errors.append(f"{rel} [{lang}] version: expected {QA_VERSIONS[dataset]!r}")
+    pattern = QA_ID_PATTERNS[dataset]
+    if dataset == "tydiqa":
+        pattern = TYDIQA_NAMES.get(c, "?") + r"-[0-9]+-[0-9]+"
+    ids: set[str] = set()
+    paragraphs: list[dict[str, Any]] = []
+    articles = document["data"] if isinstance(document["data"], list) else []
+    if not articles:
+        errors.append(f"{rel} [{lang}] data: expected a non-empty list of articles")
+    for i, article in enumerate(articles):
+        where = f"{rel} [{lang}] data[{i}]"
+        if not isinstance(article, dict) or list(article) != ["title", "paragraphs"]:
+            errors.append(f"{where}: expected an object with the keys title, paragraphs")
+            continue
+        check_one_line(f"{where}.title", article["title"], errors)
+        pars = article["paragraphs"] if isinstance(article["paragraphs"], list) else []
+        if not pars:
+            errors.append(f"{where}.paragraphs: expected a non-empty list")
+        for j, par in enumerate(pars):
+            here = f"{where}.paragraphs[{j}]"
+            if not isinstance(par, dict) or list(par) != ["context", "qas"]:
+                errors.append(f"{here}: expected an object with the keys context, qas")
+                continue
+            context = par["context"]
+            if not check_one_line(f"{here}.context", context, errors):
+                continue
+            qas = par["qas"] if isinstance(par["qas"], list) else []
+            if not qas:
+                errors.append(f"{here}.qas: expected a non-empty list")
+            for k, qa in enumerate(qas):
+                at = f"{here}.qas[{k}]"
+                if not isinstance(qa, dict) or list(qa) != ["id", "question", "answers"]:
+                    errors.append(f"{at}: expected an object with the keys id, question, answers")
+                    continue
+                if not isinstance(qa["id"], str) or not re.fullmatch(pattern, qa["id"]):
+                    errors.append(f"{at}.id: {qa['id']!r} does not match {pattern}")
+                elif qa["id"] in ids:
+                    errors.append(f"{at}.id: {qa['id']} is the id of another question of the file")
+                ids.add(str(qa["id"]))
+                check_one_line(f"{at}.question", qa["question"], errors)
+                answers = qa["answers"] if isinstance(qa["answers"], list) else []
+                most = 1 if split == "train" else QA_MAX_ANSWERS
+                if not 1 <= len(answers) <= most:
+                    errors.append(
+                        f"{at}.answers: expected 1 to {most} answers, found {len(answers)}"
+                    )
+                spans = set()
+                for m, answer in enumerate(answers):
+                    check_qa_answer(f"{at}.answers[{m}]", context, answer, errors)
+                    if isinstance(answer, dict):
+                        span = (answer.get("answer_start"), answer.get("text"))
+                        if span in spans:
+                            errors.append(f"{at}.answers[{m}]: the same answer twice")
+                        spans.add(span)
+            paragraphs.append({"title": article["title"], **par})
+    return paragraphs
+
+
+def check_qa_answer(where: str, context: str, answer: Any, errors: list[str]) -> None:
+    if not isinstance(answer, dict) or list(answer) != ["text", "answer_start"]:
+        errors.append(f"{where}: expected an object with the keys text, answer_start")
+        return
+    text, start = answer["text"], answer["answer_start"]
+    if not isinstance(text, str) or not text or text != text.strip():
+        errors.append(f"{where}.text: expected a non-empty string without surrounding spaces")
+        return
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        errors.append(f"{where}.answer_start: expected a non-negative integer")
+        return
+    end = start + len(text)
+    if context[start:end] != text:
+        errors.append(
+            f"{where}.answer_start: context[{start}:{end}] is {context[start:end]!r}, "
+            f"not the answer {text!r}"
+        )
+        return
+    for position in (start, end):
+        if position < len(context) and unicodedata.category(context[position]).startswith("M"):
+            errors.append(f"{where}: the span starts or ends inside a character (a combining mark)")
+
+
+def check_qa_files(
+    files: dict[str, str], qa_langs: dict[str, list[str]], langs: dict[str, Lang]
+) -> list[str]:
+    errors: list[str] = []
+    paths = qa_paths(qa_langs)
+    for rel in sorted(set(paths) - set(files)):
+        errors.append(f"{rel} [{paths[rel][2]}]: missing")
+    for rel in sorted(files):
+        if rel.split("/", 1)[0] in QA_DIRS and rel not in paths:
+            errors.append(f"{rel}: not a file of the SQuAD, XQuAD, MLQA or TyDiQA layout")
+    parsed: dict[str, list[dict[str, Any]]] = {}
+    for rel, (dataset, split, c, q) in sorted(paths.items()):
+        if rel not in files:
+            continue
+        lang = c if c == q else f"{c}-{q}"
+        pars = parse_qa(rel, files[rel], dataset, split, (c, q), errors)
+        parsed[rel] = pars
+        qas = [qa for par in pars for qa in par["qas"] if isinstance(qa, dict)]
+        questions = [str(qa.get("question")) for qa in qas]
+        expected = QA_SIZES[(dataset, split)]
+        if len(qas) != expected:
+            errors.append(f"{rel} [{lang}] qas: {len(qas)} questions, expected {expected}")
+        for question, count in sorted(Counter(questions).items()):
+            if count > QA_MAX_REPEATS:
+                errors.append(f"{rel} [{q}] question: {question!r} is asked {count} times")
+        contexts = [par["context"] for par in pars]
+        if len(set(contexts)) != len(contexts):
+            errors.append(f"{rel} [{c}] context: the same context twice")
+        spaced = bool(langs[c].sep)
+        threshold = QA_LONG_WORDS if spaced else QA_LONG_CHARS
+        long = [
+            par
+            for par in pars
+            if qa_size(par["context"], spaced) >= threshold
+            and all(
+                a.get("answer_start", 0) >= len(par["context"]) / 2
+                for qa in par["qas"]
+                for a in qa.get("answers", [])
+                if isinstance(a, dict)
+            )
+        ]
+        if len(long) < QA_LONG:
+            unit = "words" if spaced else "characters"
+            errors.append(
+                f"{rel} [{c}] context: {len(long)} contexts of {threshold}+ {unit} with every "
+                f"answer in their second half, expected at least {QA_LONG}"
+            )
+        if split != "train" and not any(len(qa.get("answers", [])) > 1 for qa in qas):
+            errors.append(f"{rel} [{c}] answers: no question with more than one gold answer")
+        check_script(rel, c, "context", " ".join(contexts), errors)
+        check_script(rel, q, "question", " ".join(questions), errors)
+        for code, field, texts in ((c, "context", contexts), (q, "question", questions)):
+            spaced = langs[code].sep or (field == "context" and not langs[code].e["punct"])
+            if not spaced and any(" " in text for text in texts):
+                errors.append(f"{rel} [{code}] {field}: a space in text written without spaces")
+    errors += check_qa_parallel(parsed, paths)
+    return errors
+
+
+def check_qa_parallel(
+    parsed: dict[str, list[dict[str, Any]]], paths: dict[str, tuple[str, str, str, str]]
+) -> list[str]:
+    """XQuAD files share their structure and ids; MLQA files their ids, contexts and answers
+    (per context language) and questions (per question language); no English context of a
+    training file is in a dev or test file."""
+    errors = []
+
+    def shape(rel: str) -> list[Any]:
+        return [[qa.get("id") for qa in par["qas"]] for par in parsed[rel]]
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    for rel, (dataset, _split, c, q) in sorted(paths.items()):
+        if rel not in parsed or dataset not in ("xquad", "mlqa"):
+            continue
+        groups.setdefault((dataset, ""), []).append(rel)
+        if dataset == "mlqa":
+            groups.setdefault(("mlqa", f"context-{c}"), []).append(rel)
+            groups.setdefault(("mlqa", f"question-{q}"), []).append(rel)
+    for (dataset, group), rels in sorted(groups.items()):
+        pivot = rels[0]
+        for rel in rels[1:]:
+            lang = paths[rel][2] if paths[rel][2] == paths[rel][3] else "-".join(paths[rel][2:])
+            where = f"{dataset} files not parallel: {rel} [{lang}]"
+            if not group and shape(rel) != shape(pivot):
+                errors.append(f"{where}: paragraphs or question ids differ from {pivot}")
+            elif group.startswith("context-"):
+                mine = [
+                    (p["title"], p["context"], [qa.get("answers") for qa in p["qas"]])
+                    for p in parsed[rel]
+                ]
+                theirs = [
+                    (p["title"], p["context"], [qa.get("answers") for qa in p["qas"]])
+                    for p in parsed[pivot]
+                ]
+                if mine != theirs:
+                    errors.append(f"{where}: titles, contexts or answers differ from {pivot}")
+            elif group.startswith("question-"):
+                mine = [[qa.get("question") for qa in p["qas"]] for p in parsed[rel]]
+                theirs = [[qa.get("question") for qa in p["qas"]] for p in parsed[pivot]]
+                if mine != theirs:
+                    errors.append(f"{where}: questions differ from {pivot}")
+    train: dict[str, str] = {}
+    for rel, (_dataset, split, _c, _q) in sorted(paths.items()):
+        if split == "train" and rel in parsed:
+            train.update({par["context"]: rel for par in parsed[rel]})
+    for rel, (_dataset, split, c, _q) in sorted(paths.items()):
+        if split == "train" or c != "en" or rel not in parsed:
+            continue
+        for par in parsed[rel]:
+            if par["context"] in train:
+                errors.append(f"{rel} [en] context: also in {train[par['context']]} (leakage)")
     return errors
 
 
@@ -1614,7 +2500,9 @@ def count_examples(rel: str, content: str) -> int:
     return content.count("\n\n")
 
 
-def readme(files: dict[str, str], task_langs: dict[str, list[str]]) -> str:
+def readme(
+    files: dict[str, str], task_langs: dict[str, list[str]], qa_langs: dict[str, list[str]]
+) -> str:
     def count(rel: str) -> int:
         return count_examples(rel, files[rel])
 
@@ -1656,6 +2544,8 @@ def readme(files: dict[str, str], task_langs: dict[str, list[str]]) -> str:
     table = "\n".join(rows)
     total = sum(1 for rel in files if rel != "README.md")
     langs = len({code for codes in task_langs.values() for code in codes} | {"en"})
+    qa_table = qa_readme_table(files, qa_langs)
+    long_contexts = f"{QA_LONG} or more long contexts ({QA_LONG_WORDS}+ words; {QA_LONG_CHARS}+"
     return f"""# Sample data for the XTREME-R tasks
 
 **Generated file: do not edit.** Written by `scripts/sample_data/make_sample_data.py` from the
@@ -1669,7 +2559,8 @@ google-research/xtreme): `train-en` and `dev-en` (XCOPA: `val-en`) in English, a
 `test-<lang>` file for **every** language the registry lists for the task
 (`registry/benchmarks/xtreme-r.json`; PAWS-X from `xtreme.json`). They let the test suite and the
 offline demo run every code path (readers, training, prediction, scoring, aggregation) without
-downloading anything. {total} data files in all.
+downloading anything. {total} data files in all, with those of the extractive-QA tasks (SQuAD,
+XQuAD, MLQA, TyDiQA-GoldP; below).
 
 | Folder | Format | train-en | dev-en | test | unit |
 |---|---|---|---|---|---|
@@ -1681,6 +2572,53 @@ Differences from the official download:
   computed from these files alone.
 - XCOPA's `idx` counts from 1 within each file; there is no `changed` key.
 - SIQA has only `trn` and `dev` files.
+
+## Extractive QA: SQuAD, XQuAD, MLQA, TyDiQA-GoldP
+
+SQuAD v1.1 JSON files (`{{"version", "data": [{{"title", "paragraphs": [{{"context", "qas":
+[{{"id", "question", "answers": [{{"text", "answer_start"}}]}}]}}]}}]}}`), with the version
+strings and styles of id of the releases (24 hexadecimal digits for SQuAD and XQuAD, 40 for
+MLQA, `<language>-<number>-<k>` for TyDiQA, e.g. `english-1234-0`):
+
+| Files | questions | languages |
+|---|---|---|
+{qa_table}
+
+A context is a paragraph of synthetic sentences: facts written with the lexicon's `qa` templates
+(`<person> lives in <location>`, `<person> works at <organisation>`, `<person> buys <n> books`,
+`<person> was born in <year>`, `<organisation> was founded in <year>`) among sentences of the
+grammar below, which name persons, organisations and places too. A question asks for one fact
+(`Where does <person> live?`, `Who lives in <location>?`, `Where does <person> work?`, `Who works
+at <organisation>?`, `How many books does <person> buy?`, `When was <person> born?`, `When was
+<organisation> founded?`) with the same question words in every language, so that a tiny model
+trained on the English SQuAD file can learn to go from the question word to the kind of answer
+and from the name in the question to the span near it. Every question has one right answer in
+its context (in a paragraph, a person lives, works, buys and was born at most once, and one person
+at most lives in a place or works at an organisation), and no question is asked more than twice
+in a file.
+
+- **Every answer is a span of its context**: `context[answer_start:][:len(text)] == text`. Where
+  the language inflects names, the span is the form in the context (Russian `в Москве`: `Москве`;
+  Finnish `Helsingissä`).
+- Training files have one answer per question. In dev and test files some questions have 2 or 3
+  gold answers, as in SQuAD's dev set: the number with and without its noun (`7`, `7 books`),
+  the full name and the last name (`Emily Johnson`, `Johnson`), or the same name at another place
+  of the context.
+- Most contexts have 30-80 words; every file has {long_contexts}
+  characters in Chinese and Thai) whose answers all lie in their second half, so that they need
+  more than one window of 128 tokens.
+- Chinese contexts have no spaces; Thai ones separate their sentences, not their words, by spaces.
+- **XQuAD and MLQA are parallel**, as the real test sets are: one plan of articles, paragraphs,
+  facts and questions, with the same ids, rendered in every language (the names of the lexicon
+  are index-aligned across languages: `James` in English is `李明` in Chinese). In
+  `test-context-<c>-question-<q>.json` the titles, contexts and answers are in language c and the
+  questions in language q (MLQA's generalised cross-lingual setting); c = q are the standard test
+  sets. The TyDiQA dev files are drawn per language, as the real ones are not translations.
+- The English SQuAD files and the TyDiQA training file also name the persons, places and
+  organisations of `qa.extra` (80 more person names); no context of a training file is in a dev or
+  test file.
+- Differences from the official download: only MLQA's test files (no dev files); titles are a name
+  from the paragraph, not a Wikipedia article.
 
 ## The text is synthetic
 
@@ -1724,8 +2662,45 @@ writing, the script checks every file: formats parse back, label sets and balanc
 newline inside a field, each language's text mostly in its own script, long sentences present,
 no example shared between the English train, dev and test files, and the XNLI and PAWS-X test
 files parallel (the same number of lines and the same label on every line in every language).
-Edit the lexicon or the script, never these files.
+QA files: every answer a span of its context, unique ids, the number of questions and answers, no
+question asked more than twice, the long contexts, no training context in a dev or test file, and
+the XQuAD and MLQA files parallel. Edit the lexicon or the script, never these files.
 """
+
+
+def qa_readme_table(files: dict[str, str], qa_langs: dict[str, list[str]]) -> str:
+    def questions(rel: str) -> int:
+        data = json.loads(files[rel])["data"]
+        return sum(len(par["qas"]) for article in data for par in article["paragraphs"])
+
+    xquad, mlqa, tydiqa = (qa_langs[task] for task in ("xquad", "mlqa", "tydiqa"))
+    mlqa_file = f"mlqa/MLQA_V1/test/test-context-{mlqa[0]}-question-{mlqa[0]}.json"
+    tydiqa_dev = "tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.goldp.{}.dev.json"
+    rows = [
+        ("`squad/train-v1.1.json`", questions("squad/train-v1.1.json"), "en (training)"),
+        ("`squad/dev-v1.1.json`", questions("squad/dev-v1.1.json"), "en"),
+        (
+            "`xquad/xquad.<lang>.json`",
+            f"{questions(f'xquad/xquad.{xquad[0]}.json')} per language",
+            f"{len(xquad)}: {' '.join(xquad)}",
+        ),
+        (
+            "`mlqa/MLQA_V1/test/test-context-<c>-question-<q>.json`",
+            f"{questions(mlqa_file)} per file",
+            f"every pair of {len(mlqa)}: {' '.join(mlqa)} ({len(mlqa) ** 2} files)",
+        ),
+        (
+            "`tydiqa/tydiqa-goldp-v1.1-train/tydiqa.goldp.en.train.json`",
+            questions("tydiqa/tydiqa-goldp-v1.1-train/tydiqa.goldp.en.train.json"),
+            "en (training)",
+        ),
+        (
+            "`tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.goldp.<lang>.dev.json`",
+            f"{questions(tydiqa_dev.format(tydiqa[0]))} per language",
+            f"{len(tydiqa)}: {' '.join(tydiqa)}",
+        ),
+    ]
+    return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
 
 
 def intermediate_readme(files: dict[str, str], configs: dict[str, str]) -> str:
@@ -1887,19 +2862,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         langs, raw = load_lexicon()
         task_langs = task_languages()
+        qa_langs = qa_languages()
         configs, errors = intermediate_plan(langs, load_language_registry())
         needed = {code for codes in task_langs.values() for code in codes} | {"en"}
         needed |= set(langs) | {locale_language(locale) for locale in MASSIVE_LOCALES}
         errors += check_lexicon(raw, needed) + check_cue_fields(raw, needed)
         errors += hant_pairs(raw)[1]
+        errors += check_qa_lexicon(raw, {code for codes in qa_langs.values() for code in codes})
         if not errors:
-            files = build(langs, task_langs)
-            errors = check_files(files, task_langs)
+            files = build(langs, task_langs, qa_langs)
+            errors = check_files(files, task_langs) + check_qa_files(files, qa_langs, langs)
             intermediate = build_intermediate(langs, raw, configs)
             errors += check_intermediate(
                 intermediate, langs, raw, configs, load_language_registry()
             )
-            outputs = [(args.out, files, TASK_DIRS)]
+            outputs = [(args.out, files, TASK_DIRS + QA_DIRS)]
             outputs.append((args.intermediate_out, intermediate, INTERMEDIATE_DIRS))
     except SampleDataError as exc:
         errors = [str(exc)]
