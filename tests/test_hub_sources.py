@@ -6,7 +6,7 @@ from __future__ import annotations
 import datasets
 import pytest
 
-from xharness_plugins.xtreme_r.tasks import PANX, UDPOS, XCOPA, XNLI
+from xharness_plugins.xtreme_r.tasks import MLQA, PANX, TYDIQA, UDPOS, XCOPA, XNLI, XQUAD
 from xtreme_harness.errors import DataError
 
 
@@ -106,3 +106,63 @@ def test_unavailable_hub_data_says_what_and_how(hub, monkeypatch):
 def test_udpos_languages_without_a_hub_config():
     with pytest.raises(DataError, match="for lt, pl, uk, wo and ro"):
         UDPOS.sources["hub"].load("test", "wo")
+
+
+SQUAD_FEATURES = datasets.Features({
+    "id": datasets.Value("string"), "title": datasets.Value("string"),
+    "context": datasets.Value("string"), "question": datasets.Value("string"),
+    "answers": datasets.Sequence({"text": datasets.Value("string"),
+                                  "answer_start": datasets.Value("int32")}),
+})  # fmt: skip
+
+
+def squad_rows(ids, answers, context="Die Katze sitzt auf der Matte."):
+    return datasets.Dataset.from_dict(
+        {"id": ids, "title": ["t"] * len(ids), "context": [context] * len(ids),
+         "question": ["Wer?"] * len(ids), "answers": answers},
+        features=SQUAD_FEATURES,
+    )  # fmt: skip
+
+
+def test_qa_tasks_map_splits_and_languages_to_their_datasets(hub):
+    _, asked = hub
+    for spec, split, language in [
+        (XQUAD, "train", "en"), (XQUAD, "validation", "en"), (XQUAD, "test", "ro"),
+        (MLQA, "test", "de"), (MLQA, "test-pairs", "de-zh"),
+        (TYDIQA, "train", "en"), (TYDIQA, "validation", "en"), (TYDIQA, "test", "sw"),
+    ]:  # fmt: skip
+        with pytest.raises(DataError):
+            spec.sources["hub"].load(split, language)
+    assert [a[:3] for a in asked] == [
+        ("rajpurkar/squad", None, "train"), ("rajpurkar/squad", None, "validation"),
+        ("google/xquad", "xquad.ro", "validation"),
+        ("google/xtreme", "MLQA.de.de", "test"), ("google/xtreme", "MLQA.de.zh", "test"),
+        ("google/xtreme", "tydiqa", "train"), ("rajpurkar/squad", None, "validation"),
+        ("google/xtreme", "tydiqa", "validation"),
+    ]  # fmt: skip
+
+
+def test_qa_rows_keep_their_ids_answers_and_language(hub):
+    tables, _ = hub
+    tables[("google/xtreme", "tydiqa", "validation")] = squad_rows(
+        ["swahili-1-1", "finnish-2-1", "swahili-3-1"],
+        [{"text": ["Katze"], "answer_start": [4]}, {"text": ["Matte"], "answer_start": [24]},
+         {"text": ["Matte", "der Matte"], "answer_start": [24, 20]}],
+    )  # fmt: skip
+    rows = TYDIQA.sources["hub"].load("test", "sw").to_list()
+    assert [r["id"] for r in rows] == ["swahili-1-1", "swahili-3-1"]
+    assert rows[1]["answers"] == {"text": ["Matte", "der Matte"], "answer_start": [24, 20]}
+
+
+def test_qa_hub_rows_are_checked_like_files(hub):
+    tables, _ = hub
+    tables[("google/xquad", "xquad.de", "validation")] = squad_rows(
+        ["a", "b"], [{"text": ["Katze"], "answer_start": [5]}] * 2
+    )
+    with pytest.raises(DataError, match="question 'a': the answer is 'Katze' but the context has"):
+        XQUAD.sources["hub"].load("test", "de")
+    tables[("google/xquad", "xquad.de", "validation")] = squad_rows(
+        ["a", "a"], [{"text": ["Katze"], "answer_start": [4]}] * 2
+    )
+    with pytest.raises(DataError, match=r"hub:google/xquad/xquad\.de.*question id 'a' appears"):
+        XQUAD.sources["hub"].load("test", "de")

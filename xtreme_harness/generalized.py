@@ -5,6 +5,10 @@ The XNLI and PAWS-X test sets are parallel: example i is the same in every langu
 first sentence of example i in language L1 with the second sentence of example i in language L2
 gives a test set for (L1, L2) with the label of example i. Every ordered pair is evaluated, the
 diagonal (L1 = L2) being the standard test set of that language.
+
+MLQA ships the same for extractive QA: every (context language, question language) pair as a file
+of its own (G-XLT in the MLQA paper); a task declares such a split as its `pairs_split`, and each
+pair is scored with the normalisation of the context language, the language of the answers.
 """
 
 from __future__ import annotations
@@ -63,3 +67,22 @@ def summary(
         "diagonal_mean": sum(accuracy[x][x] for x in languages) / len(languages),
         "off_diagonal_mean": sum(off) / len(off) if off else None,
     }
+
+
+def pair_summary(
+    languages: Sequence[str], scores: Mapping[tuple[str, str], Mapping[str, float]]
+) -> dict[str, Any]:
+    """Extractive QA over (context language, question language) pairs: exact match and F1 of
+    every pair, and the means of the diagonal (same language) and off-diagonal pairs."""
+    summary: dict[str, Any] = {"languages": list(languages)}
+    diagonal: dict[str, float | None] = {}
+    off_diagonal: dict[str, float | None] = {}
+    for key in ("exact_match", "f1"):
+        summary[key] = {c: {q: scores[(c, q)][key] for q in languages} for c in languages}
+        same = [scores[(x, x)][key] for x in languages]
+        other = [scores[(c, q)][key] for c in languages for q in languages if c != q]
+        diagonal[key] = sum(same) / len(same)
+        off_diagonal[key] = sum(other) / len(other) if other else None
+    summary["diagonal_mean"] = diagonal
+    summary["off_diagonal_mean"] = off_diagonal
+    return summary

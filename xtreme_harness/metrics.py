@@ -5,7 +5,9 @@ WikiANN) are scored as seqeval 1.2.2 in its default mode scores them, exactly as
 does (through `xtreme_harness.scoring.seqeval_fast`, an exact and faster equivalent); for UPOS
 tags that mode reads the first letter of a tag as a chunk prefix (``PRON`` is an ``I``-less chunk of
 type ``RON``) and merges runs of equal tags into one chunk, so the "F1" of UD-POS is not token
-accuracy. The quirk is kept on purpose: it is what leaderboards report.
+accuracy. The quirk is kept on purpose: it is what leaderboards report. Extractive QA is scored with
+the SQuAD v1.1 exact match and F1 (XQuAD, TyDiQA-GoldP), or with MLQA's language-specific
+normalisation of the answer's language (MLQA); the task score is (EM + F1) / 2.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ class MetricError(XHarnessError):
     """Gold labels and predictions cannot be compared (e.g. different numbers of items)."""
 
 
-def accuracy(gold: Sequence[Any], predicted: Sequence[Any]) -> dict[str, float]:
+def accuracy(
+    gold: Sequence[Any], predicted: Sequence[Any], language: str | None = None
+) -> dict[str, float]:
     """Share of items whose prediction equals the gold label, in percent."""
     _same_length(gold, predicted, "items")
     if not gold:
@@ -31,7 +35,7 @@ def accuracy(gold: Sequence[Any], predicted: Sequence[Any]) -> dict[str, float]:
 
 
 def seqeval_f1(
-    gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
+    gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], language: str | None = None
 ) -> dict[str, float]:
     """Micro F1, precision and recall over chunks, seqeval default mode, in percent."""
     _same_length(gold, predicted, "sentences")
@@ -47,23 +51,64 @@ def seqeval_f1(
     return {"f1": 100.0 * f1, "precision": 100.0 * precision, "recall": 100.0 * recall}
 
 
-METRICS: dict[str, Callable[[Sequence[Any], Sequence[Any]], dict[str, float]]] = {
+def qa_normalizer(metric: str, language: str | None) -> Callable[[str], str]:
+    """The answer normalisation of a QA metric: SQuAD's, or MLQA's rules for `language`."""
+    if metric == "mlqa":
+        from xtreme_harness.scoring import mlqa
+
+        if language not in mlqa.LANGUAGES:
+            raise MetricError(
+                f"MLQA normalisation has rules for {', '.join(mlqa.LANGUAGES)}, not {language!r}"
+            )
+        return lambda text: mlqa.normalize_answer(text, language)
+    from xtreme_harness.scoring import squad
+
+    return squad.normalize_answer
+
+
+def _qa(metric: str) -> Callable[..., dict[str, float]]:
+    def score(
+        gold: Sequence[Sequence[str]], predicted: Sequence[str], language: str | None = None
+    ) -> dict[str, float]:
+        """Exact match and F1 in percent; each question's best over its gold answers."""
+        from xtreme_harness.scoring.squad import evaluate_normalized
+
+        _same_length(gold, predicted, "questions")
+        if not gold:
+            raise MetricError("cannot score zero questions")
+        questions = [(str(i), list(answers)) for i, answers in enumerate(gold)]
+        answers = {str(i): text for i, text in enumerate(predicted)}
+        return evaluate_normalized(questions, answers, qa_normalizer(metric, language)).metrics()
+
+    return score
+
+
+METRICS: dict[str, Callable[..., dict[str, float]]] = {
     "accuracy": accuracy,
     "seqeval": seqeval_f1,
+    "squad": _qa("squad"),
+    "mlqa": _qa("mlqa"),
 }
 
 
-SCORE_KEYS: dict[str, tuple[str, ...]] = {"accuracy": ("accuracy",), "seqeval": ("f1",)}
+SCORE_KEYS: dict[str, tuple[str, ...]] = {
+    "accuracy": ("accuracy",),
+    "seqeval": ("f1",),
+    "squad": ("exact_match", "f1"),
+    "mlqa": ("exact_match", "f1"),
+}
 """Which of a metric's values make the task score (their mean), as in the official scorer."""
 
 
-def compute(metric: str, gold: Sequence[Any], predicted: Sequence[Any]) -> dict[str, float]:
-    """Run the metric called `metric` (a key of `METRICS`)."""
+def compute(
+    metric: str, gold: Sequence[Any], predicted: Sequence[Any], language: str | None = None
+) -> dict[str, float]:
+    """Run the metric called `metric` (a key of `METRICS`) on the examples of `language`."""
     if metric not in METRICS:
         from xtreme_harness.errors import UnknownNameError
 
         raise UnknownNameError("metric", metric, METRICS)
-    return METRICS[metric](gold, predicted)
+    return METRICS[metric](gold, predicted, language)
 
 
 def _same_length(gold: Sequence[Any], predicted: Sequence[Any], unit: str) -> None:

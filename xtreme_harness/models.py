@@ -74,6 +74,27 @@ def load_model(kind: KindImpl, name_or_path: str, revision: str | None = None) -
         raise _load_error("model", name_or_path, exc) from None
 
 
+def longest_input(model: Any) -> int | None:
+    """The most tokens the model's position embeddings allow (None if it does not say)."""
+    config = model.config
+    positions = getattr(config, "max_position_embeddings", None)
+    if positions is None:
+        return None
+    if config.model_type in ("roberta", "xlm-roberta", "camembert", "xlm-roberta-xl"):
+        return positions - (config.pad_token_id or 0) - 1  # positions start after the pad id
+    return positions
+
+
+def check_length(model: Any, max_length: int, name: str) -> None:
+    """A `UsageError` if inputs of `max_length` tokens do not fit the model."""
+    longest = longest_input(model)
+    if longest is not None and max_length > longest:
+        raise UsageError(
+            f"{name} takes at most {longest} tokens per input, but the recipe asks for "
+            f"{max_length}; pass --max-length {longest} (or less)"
+        )
+
+
 def is_tiny(name_or_path: str) -> bool:
     """True for a model made by `xharness tiny-model` (read from a local config only)."""
     config = os.path.join(name_or_path, "config.json")

@@ -31,7 +31,14 @@ from xtreme_harness.errors import DataError, UnknownNameError, UsageError, XHarn
 from xtreme_harness.kinds import implementation
 from xtreme_harness.kinds.base import KindImpl
 from xtreme_harness.languages import default_registry
-from xtreme_harness.models import count_parameters, is_tiny, load_model, load_tokenizer, save
+from xtreme_harness.models import (
+    check_length,
+    count_parameters,
+    is_tiny,
+    load_model,
+    load_tokenizer,
+    save,
+)
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.provenance import now, provenance
 from xtreme_harness.task import Recipe, TaskKind, TaskSpec
@@ -50,6 +57,8 @@ class Overrides:
     batch_size: int | None = None
     gradient_accumulation: int | None = None
     max_length: int | None = None
+    doc_stride: int | None = None
+    max_answer_length: int | None = None
     warmup_steps: int | None = None
     weight_decay: float | None = None
     max_grad_norm: float | None = None
@@ -125,10 +134,11 @@ def config_from_dict(record: Mapping[str, Any]) -> RunConfig:
 
 
 def _recipe_record(recipe: Recipe) -> dict[str, Any]:
+    """The recipe without the settings it leaves unset (QA's window settings on other tasks)."""
     record = dataclasses.asdict(recipe)
     if not record.get("source"):
         record.pop("source", None)
-    return record
+    return {key: value for key, value in record.items() if value is not None}
 
 
 def _source(spec: TaskSpec, name: str) -> Any:
@@ -183,12 +193,13 @@ class Run:
             self.leak = intermediate.leak(stage_spec, self.spec)
             if "intermediate" not in stage_spec.roles:
                 self.role_notes.append(f"{stage_spec.name} is not declared as an intermediate task")
-        if config.generalized and not (
-            self.spec.kind is TaskKind.CLASSIFICATION and self.spec.metric == "accuracy"
-        ):
+        spec = self.spec
+        sentence_pairs = spec.kind is TaskKind.CLASSIFICATION and spec.metric == "accuracy"
+        if config.generalized and not (sentence_pairs or self.spec.pairs_split):
             raise UsageError(
-                f"generalised evaluation is for sentence-pair classification (xnli, pawsx); "
-                f"{self.spec.name} is {self.spec.kind.value}"
+                f"generalised evaluation is for sentence-pair classification (xnli, pawsx) and "
+                f"for QA tasks with a split of language pairs (mlqa); {self.spec.name} is "
+                f"{self.spec.kind.value} without one"
             )
 
     def _evaluation_languages(self) -> tuple[str, ...]:
@@ -349,7 +360,7 @@ class Run:
         sampler = self.host.get("language_sets", stage.language_set)(**dict(stage.options))
         phase = spec.phases[-1]
         recipe = stage.overrides.apply(spec.recipe_of(phase))
-        kind = implementation(spec)
+        kind = implementation(spec, recipe)
         allocation, loaded, missing = intermediate.select(
             sampler, spec, source, stage.budget, config.seed,
             data_dir=config.data_dir, revision=config.data_revision,
@@ -363,6 +374,7 @@ class Run:
         features, tokens = intermediate.encode(kind, chosen, tokenizer, recipe.max_length)
         allocation = intermediate.with_tokens(allocation, tokens)
         model = load_model(kind, config.model, config.model_revision)
+        check_length(model, recipe.max_length, config.model)
         regularizer = (
             self.regularizer if stage.regularize else self.host.get("regularizers", "none")()
         )
@@ -414,6 +426,8 @@ class Run:
         records, phase_configs = [], []
         for phase in spec.phases:
             recipe = config.overrides.apply(spec.recipe_of(phase))
+            check_length(model, recipe.max_length, config.model)
+            kind = implementation(spec, recipe)
             language = spec.train_language
             train_examples = self.regularizer.augment(
                 _load(spec, config.source, phase.train_split, language, config),
@@ -431,14 +445,14 @@ class Run:
             dev_features = kind.encode(dev_examples, tokenizer, recipe.max_length)
 
             def score_dev(current: Any, dev_examples=dev_examples, dev_features=dev_features,
-                          gold=gold) -> float:  # fmt: skip
+                          gold=gold, kind=kind, language=language) -> float:  # fmt: skip
                 logits = predict(
                     current, kind, dev_features, placement=placement,
                     pad_id=tokenizer.pad_token_id, batch_size=config.eval_batch_size,
                 )  # fmt: skip
                 predicted = kind.decode(dev_examples, dev_features, logits)
                 return metrics.task_score(
-                    spec.metric, metrics.compute(spec.metric, gold, predicted)
+                    spec.metric, metrics.compute(spec.metric, gold, predicted, language)
                 )
 
             report = train(
@@ -486,7 +500,7 @@ class Run:
         seed_everything(config.seed)
         placement = place(config.device, config.precision)
         tokenizer = load_tokenizer(config.model, config.model_revision)
-        kind = implementation(spec)
+        kind = implementation(spec, self._evaluation_recipe())
         if isinstance(model, str):
             model = load_model(kind, model)
         folder = os.path.join(out, "predictions", spec.name)
@@ -500,10 +514,10 @@ class Run:
             test_examples[language] = examples
             predicted = self._predict(model, kind, tokenizer, placement, examples, language)
             name = f"test-{language}.{kind.prediction_suffix}"
-            kind.write_predictions(os.path.join(folder, name), predicted)
+            kind.write_predictions(os.path.join(folder, name), predicted, examples)
             gold = kind.gold(examples)
             if gold is not None:
-                scores[language] = metrics.compute(spec.metric, gold, predicted)
+                scores[language] = metrics.compute(spec.metric, gold, predicted, language)
             evaluation[language] = {
                 "examples": len(examples),
                 "predictions": f"predictions/{spec.name}/{name}",
@@ -541,16 +555,17 @@ class Run:
         examples: list[dict],
         label: str,
     ) -> list[Any]:
-        max_length = self.config.overrides.apply(
-            self.spec.recipe_of(self.spec.phases[-1])
-        ).max_length
-        features = kind.encode(examples, tokenizer, max_length)
+        features = kind.encode(examples, tokenizer, self._evaluation_recipe().max_length)
         logits = predict(
             model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
             batch_size=self.config.eval_batch_size, progress=self.config.progress,
             label=f"evaluate {label}",
         )  # fmt: skip
         return kind.decode(examples, features, logits)
+
+    def _evaluation_recipe(self) -> Recipe:
+        """The recipe of the task's last phase with the run's overrides (inference settings)."""
+        return self.config.overrides.apply(self.spec.recipe_of(self.spec.phases[-1]))
 
     def _generalized(
         self,
@@ -561,6 +576,8 @@ class Run:
         test_examples: dict[str, list[dict]],
     ) -> dict[str, Any]:
         """Every ordered pair of evaluation languages (see `xtreme_harness.generalized`)."""
+        if self.spec.pairs_split:
+            return self._generalized_pairs(model, kind, tokenizer, placement)
         correct: dict[tuple[str, str], int] = {}
         counts: dict[tuple[str, str], int] = {}
         for l1 in self.languages:
@@ -579,6 +596,27 @@ class Run:
                 )
                 counts[(l1, l2)] = len(examples)
         return generalized.summary(self.languages, correct, counts)
+
+    def _generalized_pairs(
+        self, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement
+    ) -> dict[str, Any]:
+        """Every (context language, question language) pair of the task's pairs split, scored
+        with the normalisation of the context language (the answers' language)."""
+        config = self.config
+        scores: dict[tuple[str, str], dict[str, float]] = {}
+        for context in self.languages:
+            for question in self.languages:
+                pair = f"{context}-{question}"
+                examples = _load(self.spec, config.source, self.spec.pairs_split, pair, config)
+                gold = kind.gold(examples)
+                if gold is None:
+                    raise DataError(f"{self.spec.name} {self.spec.pairs_split} {pair}",
+                                    "generalised evaluation needs gold answers")  # fmt: skip
+                predicted = self._predict(model, kind, tokenizer, placement, examples, pair)
+                scores[(context, question)] = metrics.compute(
+                    self.spec.metric, gold, predicted, context
+                )
+        return generalized.pair_summary(self.languages, scores)
 
     def _aggregate(
         self, scores: dict[str, dict[str, float]]

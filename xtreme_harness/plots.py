@@ -103,7 +103,10 @@ def families(configs: Sequence[Configuration], task: str | None, out: str) -> No
     figure.savefig(out)
 
 
-def generalised(configs: Sequence[Configuration], configuration: str | None, out: str) -> None:
+def generalised(
+    configs: Sequence[Configuration], configuration: str | None, task: str | None, out: str
+) -> None:
+    """Accuracy (sentence pairs) or F1 (QA) of every language pair, mean over seeds."""
     import numpy as np
 
     candidates = [c for c in configs
@@ -122,18 +125,28 @@ def generalised(configs: Sequence[Configuration], configuration: str | None, out
         if configuration not in by_label:
             raise UnknownNameError("configuration", configuration, by_label)
         chosen = by_label[configuration]
-    tables = [r.document["generalized"] for r in chosen.runs.values()
-              if r.document.get("generalized")]  # fmt: skip
+    with_tables = [r for r in chosen.runs.values() if r.document.get("generalized")]
+    tasks = sorted({r.task for r in with_tables})
+    if task is None and len(tasks) > 1:
+        raise UsageError(f"generalised evaluations of several tasks; pick one with --task: "
+                         f"{', '.join(tasks)}")  # fmt: skip
+    if task is not None and task not in tasks:
+        raise UnknownNameError("task with a generalised evaluation", task, tasks)
+    task = task or tasks[0]
+    tables = [r.document["generalized"] for r in with_tables if r.task == task]
+    key = "accuracy" if "accuracy" in tables[0] else "f1"
     languages = tables[0]["languages"]
-    grid = np.array([[statistics.fmean(t["accuracy"][a][b] for t in tables) for b in languages]
+    grid = np.array([[statistics.fmean(t[key][a][b] for t in tables) for b in languages]
                      for a in languages])  # fmt: skip
     figure, axes = _figure(1.5 + 0.6 * len(languages), 1 + 0.5 * len(languages))
     image = axes.imshow(grid, cmap="magma")
     axes.set_xticks(range(len(languages)), languages)
     axes.set_yticks(range(len(languages)), languages)
-    axes.set_xlabel("language of sentence 2")
-    axes.set_ylabel("language of sentence 1")
+    pairs = key == "accuracy"
+    axes.set_xlabel("language of sentence 2" if pairs else "language of the question")
+    axes.set_ylabel("language of sentence 1" if pairs else "language of the context")
     _annotate(axes, grid, "{:.0f}")
-    axes.set_title(f"generalised accuracy, {chosen.label} ({len(tables)} seed(s))")
+    axes.set_title(f"{task}: generalised {'accuracy' if pairs else 'F1'}, {chosen.label} "
+                   f"({len(tables)} seed(s))")  # fmt: skip
     figure.colorbar(image, ax=axes)
     figure.savefig(out)

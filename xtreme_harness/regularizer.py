@@ -57,8 +57,11 @@ class Regularizer(Component, ABC):
 
         Called on training data only. `text_fields` says which fields of an example hold text and
         how: ``"text"`` (a string of words), ``"texts"`` (a list of such strings, e.g. the
-        choices of a multiple-choice example) or ``"words"`` (a list of words that labels are
-        aligned with, for tagging: words may change, never their number).
+        choices of a multiple-choice example), ``"words"`` (a list of words that labels are
+        aligned with, for tagging: words may change, never their number) or ``"context"`` (a text
+        whose answer spans are in the example's ``answers``, ``{"text": [...], "answer_start":
+        [...]}``: change it with `xtreme_harness.kinds.extractive_qa.rewrite_words`, which moves
+        the answers along).
         """
         return list(examples)
 

@@ -93,6 +93,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("grad_accum", "--grad-accum", int, "Forward passes per optimizer update.", minimum=1),
     Option("max_length", "--max-length", int,
            "Maximum tokens per input (tagging splits longer sentences).", minimum=8),
+    Option("doc_stride", "--doc-stride", int,
+           "QA: tokens each window over a long context advances by.", minimum=1),
+    Option("max_answer_length", "--max-answer-length", int,
+           "QA: the longest answer span decoded, in tokens.", minimum=1),
     Option("warmup_steps", "--warmup-steps", int, "Updates of linear warm-up.", minimum=0),
     Option("weight_decay", "--weight-decay", float, "AdamW decay.", minimum=0),
     Option("max_grad_norm", "--max-grad-norm", float, "Gradient clipping norm (0 disables).",
@@ -107,8 +111,9 @@ OPTIONS: tuple[Option, ...] = (
            choices=PRECISIONS),
     Option("device", "--device", str, "auto, cpu, cuda or cuda:N.", default="auto"),
     Option("generalized", "--generalized", bool,
-           "Also evaluate every ordered pair of languages on sentence pairs whose two sentences "
-           "come from different languages (xnli, pawsx).", default=False, is_flag=True),
+           "Also evaluate every ordered pair of languages: sentence pairs whose two sentences "
+           "come from different languages (xnli, pawsx), questions asked in another language "
+           "than the context's (mlqa).", default=False, is_flag=True),
 )  # fmt: skip
 
 BY_NAME = {option.name: option for option in OPTIONS}
@@ -177,6 +182,8 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
             batch_size=values["batch_size"],
             gradient_accumulation=values["grad_accum"],
             max_length=values["max_length"],
+            doc_stride=values["doc_stride"],
+            max_answer_length=values["max_answer_length"],
             warmup_steps=values["warmup_steps"],
             weight_decay=values["weight_decay"],
             max_grad_norm=values["max_grad_norm"],

@@ -5,7 +5,8 @@
   score difference (mean over seeds of the mean over languages); the interval is the 2.5th and
   97.5th percentiles. Metrics are recomputed from per-example units: correct/incorrect for
   accuracy; true-positive, predicted and gold chunk counts per sentence for seqeval F1 (micro F1
-  is a function of their sums).
+  is a function of their sums); exact match and F1 per question for QA (the task score is the
+  mean of their means).
 - Over seeds: the per-seed task score differences (paired by seed) resampled with replacement.
 
 A difference is marked significant when its interval excludes zero.
@@ -19,9 +20,28 @@ from typing import Any
 RESAMPLES = 1000
 
 
-def units(metric: str, gold: Sequence[Any], predicted: Sequence[Any]) -> Any:
-    """Per-example units of `metric`: an (examples, k) array whose column sums give the metric."""
+def units(
+    metric: str, gold: Sequence[Any], predicted: Sequence[Any], language: str | None = None
+) -> Any:
+    """Per-example units of `metric` on the examples of `language`: an (examples, k) array whose
+    column sums give the metric."""
     import numpy as np
+
+    if metric in ("squad", "mlqa"):
+        from xtreme_harness.metrics import qa_normalizer
+        from xtreme_harness.scoring.squad import token_f1
+
+        normalize = qa_normalizer(metric, language)
+        rows = []
+        for answers, answer in zip(gold, predicted, strict=True):
+            prediction = normalize(answer)
+            truths = [normalize(text) for text in answers]
+            rows.append([
+                float(max(prediction == truth for truth in truths)),
+                float(max(token_f1(prediction.split(), truth.split()) for truth in truths)),
+                1.0,
+            ])  # fmt: skip
+        return np.array(rows)
 
     if metric == "accuracy":
         return np.array([[float(p == g), 1.0] for g, p in zip(gold, predicted, strict=True)])
@@ -44,6 +64,8 @@ def score(metric: str, sums: Any) -> Any:
 
     if metric == "accuracy":
         return 100.0 * sums[..., 0] / sums[..., 1]
+    if metric in ("squad", "mlqa"):  # (EM + F1) / 2
+        return 100.0 * (sums[..., 0] + sums[..., 1]) / 2 / sums[..., 2]
     tp, predicted, gold = sums[..., 0], sums[..., 1], sums[..., 2]
     total = predicted + gold
     return np.where(total > 0, 200.0 * tp / np.where(total > 0, total, 1), 0.0)

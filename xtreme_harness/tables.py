@@ -341,10 +341,11 @@ def _units_by_language(result: Result, host: Any) -> tuple[str, dict[str, Any]]:
     source = spec.sources[config["source"]]
     units = {}
     for language in document["scores"]:
-        gold = kind.gold(source.read("test", language, data_dir=config["data_dir"],
-                                     revision=config["data_revision"]))  # fmt: skip
+        examples = source.read("test", language, data_dir=config["data_dir"],
+                               revision=config["data_revision"])  # fmt: skip
         path = os.path.join(run_root(result), document["evaluation"][language]["predictions"])
-        units[language] = significance.units(spec.metric, gold, kind.read_predictions(path))
+        predicted = kind.read_predictions(path, examples)
+        units[language] = significance.units(spec.metric, kind.gold(examples), predicted, language)
     return spec.metric, units
 
 

@@ -61,6 +61,12 @@ class Recipe:
     warmup_steps: int = 0
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
+    doc_stride: int | None = None
+    """Extractive QA: tokens a window over a long context advances by."""
+    max_query_length: int | None = None
+    """Extractive QA: question tokens kept (the rest is cut)."""
+    max_answer_length: int | None = None
+    """Extractive QA: the longest answer span decoded, in tokens."""
     source: str = ""
 
 
@@ -142,6 +148,9 @@ class TaskSpec:
     benchmark: str | None = None
     description: str = ""
     reference: str = ""
+    pairs_split: str | None = None
+    """A test split with every (context language, question language) pair, read with the
+    language code ``<context>-<question>`` (MLQA's generalised setting); None if there is none."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -207,4 +216,5 @@ class TaskSpec:
             ],
             "description": self.description,
             "reference": self.reference,
+            "pairs_split": self.pairs_split,
         }

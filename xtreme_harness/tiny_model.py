@@ -81,7 +81,7 @@ def build_tiny_model(
     hidden_size: int = 64,
     layers: int = 2,
     heads: int = 2,
-    max_length: int = 128,
+    max_length: int = 512,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Write a tiny encoder and its tokenizer to `out`; return a summary."""

@@ -9,8 +9,10 @@
 - only training data is augmented; development and test data are left alone.
 
 For tagging, every word of an example is looked up on its own (words are never split, so tags
-stay aligned). The draws come from a generator seeded from the run's seed: the same seed gives the
-same augmented data, byte for byte.
+stay aligned). For extractive QA, question and context are perturbed and the answer offsets move
+with the context's words; a word that an answer starts or ends inside of is kept. The draws come
+from a generator seeded from the run's seed: the same seed gives the same augmented data, byte for
+byte.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from xtreme_harness.component import Param
 from xtreme_harness.errors import DataError
+from xtreme_harness.kinds.extractive_qa import rewrite_words
 from xtreme_harness.regularizer import Regularizer, TrainingContext
 
 BUILTIN = "builtin"
@@ -106,6 +109,10 @@ class SynonymAugmentation(Regularizer):
                         copy[field] = self.perturb(value, rng)
                     elif form == "texts":
                         copy[field] = [self.perturb(text, rng) for text in value]
+                    elif form == "context":
+                        copy[field], copy["answers"] = rewrite_words(
+                            value, example.get("answers"), lambda word: self.substitute(word, rng)
+                        )
                     else:  # "words": one word per item, aligned with labels
                         copy[field] = [self.substitute(word, rng) for word in value]
                 augmented.append(copy)

@@ -101,3 +101,62 @@ def panx_locate(split: str, language: str) -> tuple[str, str | None, str]:
 def panx_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
     names = features["ner_tags"].feature.names
     return {"tokens": list(row["tokens"]), "tags": [names[t] for t in row["ner_tags"]]}
+
+
+SQUAD = "rajpurkar/squad"
+TYDIQA_NAMES = {
+    "en": "english", "ar": "arabic", "bn": "bengali", "fi": "finnish", "id": "indonesian",
+    "ko": "korean", "ru": "russian", "sw": "swahili", "te": "telugu",
+}  # fmt: skip
+"""`google/xtreme`'s tydiqa config mixes languages; a question id starts with its language name."""
+
+
+def _squad_split(split: str) -> tuple[str, str | None, str]:
+    """English SQuAD v1.1: training data and the development set of every QA task."""
+    return SQUAD, None, _split(split)
+
+
+def xquad_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    if split != "test":
+        return _squad_split(split)
+    return "google/xquad", f"xquad.{language}", "validation"
+
+
+def mlqa_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    """``test``: language ``L`` (context and question in L); ``test-pairs``: ``C-Q``."""
+    if split == "test":
+        return "google/xtreme", f"MLQA.{language}.{language}", "test"
+    if split == "test-pairs":
+        context, _, question = language.partition("-")
+        return "google/xtreme", f"MLQA.{context}.{question}", "test"
+    return _squad_split(split)
+
+
+def tydiqa_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    """English GoldP training data; the GoldP development set (the XTREME test set) of each
+    language; SQuAD v1.1's development set for model selection."""
+    if split == "train":
+        return "google/xtreme", "tydiqa", "train"
+    if split == "test":
+        return "google/xtreme", "tydiqa", "validation"
+    return _squad_split(split)
+
+
+def tydiqa_keep(split: str, language: str, row: dict[str, Any]) -> bool:
+    """In `google/xtreme`'s tydiqa config, the rows of `language` (SQuAD rows are all kept)."""
+    if split not in ("train", "test"):
+        return True
+    return str(row["id"]).startswith(f"{TYDIQA_NAMES[language]}-")
+
+
+def qa_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    answers = row["answers"]
+    texts = list(answers["text"])
+    return {
+        "id": str(row["id"]),
+        "question": row["question"],
+        "context": row["context"],
+        "answers": None
+        if not any(texts)
+        else {"text": texts, "answer_start": [int(s) for s in answers["answer_start"]]},
+    }

@@ -12,8 +12,9 @@ from typing import Any
 
 from xharness_plugins.xtreme_r import hub
 from xtreme_harness.benchmarks import load_benchmark
-from xtreme_harness.data.readers import conll_tags, copa_jsonl, siqa_jsonl, tsv_pairs
+from xtreme_harness.data.readers import conll_tags, copa_jsonl, siqa_jsonl, squad_json, tsv_pairs
 from xtreme_harness.data.sources import FolderSource, HubSource
+from xtreme_harness.kinds.extractive_qa import check_examples
 from xtreme_harness.task import Category, Phase, Recipe, TaskKind, TaskSpec
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
@@ -41,6 +42,13 @@ MULTIPLE_CHOICE = Recipe(
 TAGGING = Recipe(
     learning_rate=2e-5, epochs=10, max_length=128, batch_size=8, gradient_accumulation=4,
     source="scripts/train_udpos.sh, train_panx.sh of google-research/xtreme (base models)",
+)  # fmt: skip
+QA = Recipe(
+    learning_rate=3e-5, epochs=3, max_length=384, batch_size=4, gradient_accumulation=8,
+    warmup_steps=500, weight_decay=1e-4, doc_stride=128, max_query_length=64,
+    max_answer_length=30,
+    source="scripts/train_qa.sh of google-research/xtreme (doc_stride, query and answer lengths: "
+    "the defaults of its run_squad.py)",
 )  # fmt: skip
 
 
@@ -240,4 +248,112 @@ PANX = TaskSpec(
     "Rahimi et al. 2019 splits",
 )
 
-TASKS = (XNLI, PAWSX, XCOPA, UDPOS, PANX)
+SQUAD_FILES = {"train": "squad/train-v1.1.json", "validation": "squad/dev-v1.1.json"}
+"""English SQuAD v1.1: the training data of XQuAD and MLQA, the development set of all QA tasks
+(TyDiQA-GoldP's development set is its test set)."""
+ENGLISH_SQUAD = {"train": ("en",), "validation": ("en",)}
+
+
+def _qa_hub(summary: str, locate: Any, **options: Any) -> HubSource:
+    return HubSource(summary, locate, hub.qa_convert, check=check_examples, **options)
+
+
+XQUAD = TaskSpec(
+    name="xquad",
+    title="XQuAD",
+    category=Category.QUESTION_ANSWERING,
+    kind=TaskKind.EXTRACTIVE_QA,
+    languages=_languages("xtreme-r", "xquad"),
+    metric="squad",
+    train_data="SQuAD v1.1 training set (English)",
+    sources={
+        "hub": _qa_hub(
+            "google/xquad xquad.<lang> (ro included); SQuAD: rajpurkar/squad", hub.xquad_locate
+        ),
+        **_folders(
+            {**SQUAD_FILES, "test": "xquad/xquad.{lang}.json"}, squad_json, languages=ENGLISH_SQUAD
+        ),
+    },
+    recipe=QA,
+    benchmark="xtreme-r",
+    description="Extractive QA on SQuAD v1.1 paragraphs translated into 11 languages (and "
+    "Romanian); scored with SQuAD v1.1 exact match and F1.",
+    reference="Artetxe et al. 2020, On the Cross-lingual Transferability of Monolingual "
+    "Representations",
+)
+
+
+def _mlqa_file(code: str) -> str:
+    """``L`` -> the file of context and question in L; ``C-Q`` -> context C, question Q."""
+    context, _, question = code.partition("-")
+    return f"{context}-question-{question or context}"
+
+
+_MLQA_TEST = "mlqa/MLQA_V1/test/test-context-{lang}.json"
+
+MLQA = TaskSpec(
+    name="mlqa",
+    title="MLQA",
+    category=Category.QUESTION_ANSWERING,
+    kind=TaskKind.EXTRACTIVE_QA,
+    languages=_languages("xtreme-r", "mlqa"),
+    metric="mlqa",
+    train_data="SQuAD v1.1 training set (English)",
+    sources={
+        "hub": _qa_hub(
+            "google/xtreme MLQA.<context>.<question>; SQuAD: rajpurkar/squad", hub.mlqa_locate
+        ),
+        **_folders(
+            {**SQUAD_FILES, "test": _MLQA_TEST, "test-pairs": _MLQA_TEST},
+            squad_json,
+            languages=ENGLISH_SQUAD,
+            file_key=_mlqa_file,
+        ),
+    },
+    recipe=QA,
+    benchmark="xtreme-r",
+    pairs_split="test-pairs",
+    description="Extractive QA on Wikipedia paragraphs in 7 languages, context and question in "
+    "the same language; scored with MLQA's language-specific normalisation. --generalized adds "
+    "every (context, question) language pair.",
+    reference="Lewis et al. 2020, MLQA: Evaluating Cross-lingual Extractive Question Answering",
+)
+
+TYDIQA = TaskSpec(
+    name="tydiqa",
+    title="TyDiQA-GoldP",
+    category=Category.QUESTION_ANSWERING,
+    kind=TaskKind.EXTRACTIVE_QA,
+    languages=_languages("xtreme-r", "tydiqa"),
+    metric="squad",
+    train_language="en",
+    train_languages=_languages("xtreme-r", "tydiqa"),
+    train_data="TyDiQA-GoldP training set (English for fine-tuning; every language for "
+    "intermediate training)",
+    sources={
+        "hub": _qa_hub(
+            "google/xtreme tydiqa (languages by question id); SQuAD: rajpurkar/squad",
+            hub.tydiqa_locate,
+            keep=hub.tydiqa_keep,
+        ),
+        **_folders(
+            {
+                "train": "tydiqa/tydiqa-goldp-v1.1-train/tydiqa.goldp.{lang}.train.json",
+                "validation": SQUAD_FILES["validation"],
+                "test": "tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.goldp.{lang}.dev.json",
+            },
+            squad_json,
+            languages={"validation": ("en",)},
+        ),
+    },
+    recipe=QA,
+    roles=("target", "intermediate"),
+    benchmark="xtreme-r",
+    description="Extractive QA from the gold passage of typologically diverse languages; the test "
+    "set is the GoldP development set; scored with SQuAD v1.1 exact match and F1. Models are "
+    "selected on SQuAD v1.1's development set.",
+    reference="Clark et al. 2020, TyDi QA: A Benchmark for Information-Seeking Question "
+    "Answering in Typologically Diverse Languages",
+)
+
+TASKS = (XNLI, PAWSX, XCOPA, UDPOS, PANX, XQUAD, MLQA, TYDIQA)

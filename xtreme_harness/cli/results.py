@@ -134,6 +134,7 @@ def _export_gold(configs: list, folder: str) -> None:
 
     host = get_host()
     done: set[tuple[str, str]] = set()
+    written = 0
     for config in configs:
         for result in config.runs.values():
             document = result.document
@@ -148,15 +149,15 @@ def _export_gold(configs: list, folder: str) -> None:
                     "test", language, data_dir=settings["data_dir"],
                     revision=settings["data_revision"],
                 )  # fmt: skip
-                labels = kind.gold(examples)
-                if labels is None:
+                if kind.gold(examples) is None:
                     continue
                 target = os.path.join(folder, spec.name)
                 os.makedirs(target, exist_ok=True)
-                kind.write_predictions(
-                    os.path.join(target, f"test-{language}.{kind.prediction_suffix}"), labels
+                kind.write_gold(
+                    os.path.join(target, f"test-{language}.{kind.prediction_suffix}"), examples
                 )
-    click.echo(f"{len(done)} gold files under {folder}")
+                written += 1
+    click.echo(f"{written} gold files under {folder}")
 
 
 @click.command()
@@ -167,7 +168,8 @@ def _export_gold(configs: list, folder: str) -> None:
     default="heatmap",
     show_default=True,
     help="heatmap: languages x configurations; families: scores by language family and "
-    "resource class; generalised: the language x language accuracies.",
+    "resource class; generalised: the language x language accuracies (sentence pairs) or "
+    "F1 (QA).",
 )
 @click.option("--task", help="The task to plot (needed when the results cover several).")
 @click.option("--configuration", help="For --kind generalised: the configuration to plot.")
@@ -186,7 +188,7 @@ def plot(run_dirs: tuple[str, ...], kind: str, task: str | None, configuration: 
 
     configs = configurations(find(*run_dirs))
     if kind == "generalised":
-        plots.generalised(configs, configuration, out)
+        plots.generalised(configs, configuration, task, out)
     else:
         getattr(plots, kind)(configs, task, out)
     click.echo(f"wrote {out}")

@@ -63,20 +63,39 @@ def print_scores(result: dict[str, Any]) -> None:
     if result["score"] is not None:
         click.echo(f"score: {result['score']:.2f}")
     if result["generalized"] is not None:
-        table = result["generalized"]
-        languages = table["languages"]
-        click.echo("\ngeneralised: accuracy by language of sentence 1 (rows) and 2 (columns)")
-        emit_table(
-            [[l1] + [f"{table['accuracy'][l1][l2]:.1f}" for l2 in languages] for l1 in languages],
-            ["", *languages],
-        )
-        off = table["off_diagonal_mean"]
-        click.echo(
-            f"pooled {table['total']:.2f}, diagonal mean {table['diagonal_mean']:.2f}, "
-            f"off-diagonal mean {'-' if off is None else f'{off:.2f}'}"
-        )
+        _print_generalized(result["generalized"])
     for note in result["notes"]:
         click.echo(f"note: {note}")
+
+
+def _print_generalized(table: dict[str, Any]) -> None:
+    from xtreme_harness.cli.output import emit_table
+
+    languages = table["languages"]
+    if "accuracy" in table:  # sentence pairs
+        key, what = "accuracy", "accuracy by language of sentence 1 (rows) and 2 (columns)"
+    else:  # QA over (context, question) language pairs
+        key, what = "f1", "F1 by language of the context (rows) and of the question (columns)"
+    click.echo(f"\ngeneralised: {what}")
+    emit_table(
+        [[l1] + [f"{table[key][l1][l2]:.1f}" for l2 in languages] for l1 in languages],
+        ["", *languages],
+    )
+
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    if key == "accuracy":
+        click.echo(
+            f"pooled {table['total']:.2f}, diagonal mean {number(table['diagonal_mean'])}, "
+            f"off-diagonal mean {number(table['off_diagonal_mean'])}"
+        )
+    else:
+        for metric in ("exact_match", "f1"):
+            click.echo(
+                f"{metric}: diagonal mean {number(table['diagonal_mean'][metric])}, "
+                f"off-diagonal mean {number(table['off_diagonal_mean'][metric])}"
+            )
 
 
 @click.command(name="tiny-model")
@@ -93,7 +112,7 @@ def print_scores(result: dict[str, Any]) -> None:
 @click.option("--hidden-size", type=click.IntRange(min=8), default=64, show_default=True)
 @click.option("--layers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--heads", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option("--max-length", type=click.IntRange(min=16), default=128, show_default=True)
+@click.option("--max-length", type=click.IntRange(min=16), default=512, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)  # fmt: skip
 def tiny_model(out: str, style: str, **sizes: Any) -> None:
     """Build a tiny random-initialised encoder and a tokenizer trained on the sample data of all

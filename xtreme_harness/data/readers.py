@@ -202,3 +202,70 @@ def siqa_jsonl(path: str) -> list[dict[str, Any]]:
             }
         )
     return examples
+
+
+def squad_json(path: str) -> list[dict[str, Any]]:
+    """SQuAD v1.1 JSON (SQuAD, XQuAD, MLQA, TyDiQA-GoldP) -> extractive-QA examples, one per
+    question, in file order.
+
+    The official download removes the answers of some test files (every answer is the empty text
+    at offset 0); such a file gives ``answers=None`` throughout. Every answer of a labelled file
+    must be the text at its offset, and question ids must be unique (errors name the id).
+    """
+    from xtreme_harness.kinds.extractive_qa import check_examples
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    data = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(data, list):
+        raise DataError(path, "expected SQuAD JSON: an object with a 'data' list", field="data")
+    examples: list[dict[str, Any]] = []
+    labelled: set[bool] = set()
+    for article_number, article in enumerate(data):
+        paragraphs = article.get("paragraphs") if isinstance(article, dict) else None
+        if not isinstance(paragraphs, list):
+            raise DataError(path, f"article {article_number}: expected a 'paragraphs' list",
+                            field="paragraphs")  # fmt: skip
+        for paragraph in paragraphs:
+            context = paragraph.get("context") if isinstance(paragraph, dict) else None
+            questions = paragraph.get("qas") if isinstance(paragraph, dict) else None
+            if not isinstance(context, str) or not isinstance(questions, list):
+                raise DataError(path, f"article {article_number}: a paragraph needs a 'context' "
+                                "text and a 'qas' list", field="paragraphs")  # fmt: skip
+            for qa in questions:
+                examples.append(_squad_question(path, qa, context))
+                labelled.add(examples[-1]["answers"] is not None)
+    if len(labelled) > 1:
+        raise DataError(
+            path, "some questions have answers and others have none (or only empty ones); "
+            "expected the same for all questions", field="answers",
+        )  # fmt: skip
+    check_examples(examples, path)
+    return examples
+
+
+def _squad_question(path: str, qa: Any, context: str) -> dict[str, Any]:
+    qid = qa.get("id") if isinstance(qa, dict) else None
+    if not isinstance(qid, str) or not isinstance(qa.get("question"), str):
+        raise DataError(path, f"a question needs an 'id' and a 'question' text; found {qa!r}"[:300],
+                        field="qas")  # fmt: skip
+    answers = qa.get("answers")
+    if not isinstance(answers, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("text"), str) for a in answers
+    ):
+        raise DataError(path, f"question {qid!r}: expected 'answers' as a list of objects with a "
+                        "'text'", field="answers")  # fmt: skip
+    texts = [a["text"] for a in answers]
+    if not any(texts):  # no answers, or the official download's removed ones
+        return {"id": qid, "question": qa["question"], "context": context, "answers": None}
+    return {
+        "id": qid,
+        "question": qa["question"],
+        "context": context,
+        "answers": {"text": texts, "answer_start": [a.get("answer_start") for a in answers]},
+    }

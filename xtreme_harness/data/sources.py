@@ -128,11 +128,25 @@ class HubSource(DataSource):
 
     kind = "hub"
 
-    def __init__(self, summary: str, locate: Locate, convert: Convert, revision: str | None = None):
+    def __init__(
+        self,
+        summary: str,
+        locate: Locate,
+        convert: Convert,
+        revision: str | None = None,
+        *,
+        keep: Callable[[str, str, dict[str, Any]], bool] | None = None,
+        check: Callable[[list[dict[str, Any]], str], None] | None = None,
+    ):
         self.summary = summary
         self.locate = locate
         self.convert = convert
         self.revision = revision
+        self.keep = keep
+        """(split, language, hub row) -> whether the row belongs to the language (for a dataset
+        that mixes languages in one split)."""
+        self.check = check
+        """(examples, where) -> None, raising a `DataError` on bad examples (e.g. repeated ids)."""
 
     def describe(self) -> str:
         pinned = f" @ {self.revision}" if self.revision else ""
@@ -181,4 +195,11 @@ class HubSource(DataSource):
 
         # converted in Python rather than with `Dataset.map`, which would cast a converted column
         # back to the hub's feature type of the same name (label names back to ClassLabel ids)
-        return examples_to_dataset([canonical(row, i) for i, row in enumerate(table)])
+        examples = [
+            canonical(row, i)
+            for i, row in enumerate(table)
+            if self.keep is None or self.keep(split, language, row)
+        ]
+        if self.check is not None:
+            self.check(examples, where)
+        return examples_to_dataset(examples)

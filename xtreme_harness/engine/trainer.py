@@ -263,9 +263,10 @@ def predict(
         ):
             chunk = [features[i] for i in indices]
             batch = kind.collate(chunk, pad_id)
-            batch.pop("labels", None)
+            for key in kind.label_keys:
+                batch.pop(key, None)
             with placement.autocast():
-                logits = model(**to_device(batch, placement.device)).logits
+                logits = kind.outputs(model(**to_device(batch, placement.device)))
             logits = logits.float().cpu()
             for position, index in enumerate(indices):
                 outputs[index] = logits[position]

@@ -9,23 +9,28 @@ from xtreme_harness.task import TaskKind
 
 if TYPE_CHECKING:
     from xtreme_harness.kinds.base import KindImpl
-    from xtreme_harness.task import TaskSpec
+    from xtreme_harness.task import Recipe, TaskSpec
 
 
-def implementation(spec: TaskSpec) -> KindImpl:
-    """The implementation of `spec.kind`, bound to `spec`."""
+def implementation(spec: TaskSpec, recipe: Recipe | None = None) -> KindImpl:
+    """The implementation of `spec.kind`, bound to `spec` and the recipe in use (by default the
+    recipe of the task's last phase)."""
     if spec.kind is TaskKind.CLASSIFICATION:
         from xtreme_harness.kinds.classification import Classification
 
-        return Classification(spec)
+        return Classification(spec, recipe)
     if spec.kind is TaskKind.MULTIPLE_CHOICE:
         from xtreme_harness.kinds.multiple_choice import MultipleChoice
 
-        return MultipleChoice(spec)
+        return MultipleChoice(spec, recipe)
     if spec.kind is TaskKind.TOKEN_TAGGING:
         from xtreme_harness.kinds.tagging import Tagging
 
-        return Tagging(spec)
+        return Tagging(spec, recipe)
+    if spec.kind is TaskKind.EXTRACTIVE_QA:
+        from xtreme_harness.kinds.extractive_qa import ExtractiveQA
+
+        return ExtractiveQA(spec, recipe)
     raise UsageError(
         f"task {spec.name!r} is of kind {spec.kind.value!r}, which this version of xharness "
         "cannot train yet"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from xtreme_harness.kinds.base import Feature, KindImpl, check_labelled, pad
+from xtreme_harness.kinds.base import Feature, KindImpl, check_labelled, padded_inputs
 
 
 class Classification(KindImpl):
@@ -50,13 +50,7 @@ class Classification(KindImpl):
     def collate(self, features: Sequence[Feature], pad_id: int) -> dict[str, Any]:
         import torch
 
-        ids = [f.input_ids for f in features]
-        batch = {
-            "input_ids": torch.tensor(pad(ids, pad_id)),
-            "attention_mask": torch.tensor(pad([[1] * len(row) for row in ids], 0)),
-        }
-        if features[0].token_type_ids is not None:
-            batch["token_type_ids"] = torch.tensor(pad([f.token_type_ids for f in features], 0))
+        batch = padded_inputs(features, pad_id)
         if features[0].label is not None:
             batch["labels"] = torch.tensor([f.label for f in features])
         return batch
@@ -74,11 +68,13 @@ class Classification(KindImpl):
             return None
         return [e["label"] for e in examples]
 
-    def write_predictions(self, path: str, predictions: Sequence[Any]) -> None:
+    def write_predictions(
+        self, path: str, predictions: Sequence[Any], examples: Sequence[dict[str, Any]]
+    ) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(f"{label}\n" for label in predictions)
 
-    def read_predictions(self, path: str) -> list[Any]:
+    def read_predictions(self, path: str, examples: Sequence[dict[str, Any]]) -> list[Any]:
         with open(path, encoding="utf-8") as handle:
             return [line.strip() for line in handle if line.strip()]
 

@@ -80,11 +80,13 @@ class MultipleChoice(KindImpl):
             return None
         return [int(e["label"]) for e in examples]
 
-    def write_predictions(self, path: str, predictions: Sequence[Any]) -> None:
+    def write_predictions(
+        self, path: str, predictions: Sequence[Any], examples: Sequence[dict[str, Any]]
+    ) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(json.dumps({"label": label}) + "\n" for label in predictions)
 
-    def read_predictions(self, path: str) -> list[Any]:
+    def read_predictions(self, path: str, examples: Sequence[dict[str, Any]]) -> list[Any]:
         with open(path, encoding="utf-8") as handle:
             return [json.loads(line)["label"] for line in handle if line.strip()]
 

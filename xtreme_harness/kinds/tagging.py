@@ -15,7 +15,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from xtreme_harness.errors import UsageError
-from xtreme_harness.kinds.base import Feature, KindImpl, check_labelled, pad
+from xtreme_harness.kinds.base import (
+    Feature,
+    KindImpl,
+    check_labelled,
+    pad,
+    padded_inputs,
+    single_layout,
+)
 
 IGNORE = -100
 
@@ -37,7 +44,7 @@ class Tagging(KindImpl):
     def encode(
         self, examples: Sequence[dict[str, Any]], tokenizer: Any, max_length: int
     ) -> list[Feature]:
-        prefix, suffix = _special_layout(tokenizer)
+        prefix, suffix = single_layout(tokenizer)
         limit = max_length - len(prefix) - len(suffix)
         if limit < 1:
             raise UsageError(f"max length {max_length} leaves no room for tokens")
@@ -106,11 +113,7 @@ class Tagging(KindImpl):
     def collate(self, features: Sequence[Feature], pad_id: int) -> dict[str, Any]:
         import torch
 
-        ids = [f.input_ids for f in features]
-        batch = {
-            "input_ids": torch.tensor(pad(ids, pad_id)),
-            "attention_mask": torch.tensor(pad([[1] * len(row) for row in ids], 0)),
-        }
+        batch = padded_inputs(features, pad_id)
         if features[0].label is not None:
             batch["labels"] = torch.tensor(pad([f.label for f in features], IGNORE))
         return batch
@@ -130,13 +133,15 @@ class Tagging(KindImpl):
             return None
         return [list(e["tags"]) for e in examples]
 
-    def write_predictions(self, path: str, predictions: Sequence[Any]) -> None:
+    def write_predictions(
+        self, path: str, predictions: Sequence[Any], examples: Sequence[dict[str, Any]]
+    ) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             for sentence in predictions:
                 handle.writelines(f"{tag}\n" for tag in sentence)
                 handle.write("\n")
 
-    def read_predictions(self, path: str) -> list[Any]:
+    def read_predictions(self, path: str, examples: Sequence[dict[str, Any]]) -> list[Any]:
         sentences: list[list[str]] = [[]]
         with open(path, encoding="utf-8") as handle:
             for line in handle:
@@ -148,13 +153,3 @@ class Tagging(KindImpl):
 
     def texts(self, example: dict[str, Any]) -> Iterable[str]:
         yield " ".join(example["tokens"])
-
-
-def _special_layout(tokenizer: Any) -> tuple[list[int], list[int]]:
-    """The special tokens the tokenizer puts before and after a single sequence."""
-    bare = tokenizer("a", add_special_tokens=False)["input_ids"]
-    full = tokenizer("a")["input_ids"]
-    for start in range(len(full) - len(bare) + 1):
-        if full[start : start + len(bare)] == bare:
-            return full[:start], full[start + len(bare) :]
-    raise UsageError("cannot tell where this tokenizer puts its special tokens")
