@@ -24,6 +24,20 @@ parallel: one plan rendered in every language, with the same ids (MLQA: contexts
 one language, questions in another). Every QA file has long contexts (250+ words) answered in
 their second half. The QA part has its own random generators too.
 
+Retrieval files in the XTREME-R layout, each from its own generator too. Tatoeba
+(``tatoeba/<lang>-en.<lang>`` and ``<lang>-en.en``, 41 languages): 60 sentence pairs per language,
+line i of the two files one clause plan rendered in both; the files stay aligned in drawing order
+(the official download sorts the English file), with no line twice on either side. LAReQA
+(``lareqa/xquad-r/<lang>.json``, 11 languages): XQuAD-R, SQuAD v1.1 JSON whose paragraphs also
+have ``sentences`` and ``sentence_breaks`` ([start, end) in the context); one QA plan (as XQuAD's,
+4-6 sentences a paragraph, one answer per question inside one sentence) rendered in every
+language, so ids and sentences are parallel. Mewsli-X (``mewslix/``):
+``candidate_set_entities.jsonl`` (the lexicon's names, each described in its language), English
+``wikipedia_pairs-{train,dev}.jsonl`` for training, and per language
+``wikinews_mentions/{dev,test}-<lang>.jsonl`` with ``wikinews_labels/{dev,test}-<lang>.json``; a
+mention's text is its entity's title, test entity ids are kept, and most test entities are not in
+the training pairs.
+
 It also writes, under ``plugins/intermediate/sample`` (or ``--intermediate-out``), two
 multilingual intermediate-task datasets in their original release formats: MASSIVE
 (``massive/<locale>.jsonl``, every one of its 51 locales; 8 of its intents) and SIB-200
@@ -42,8 +56,10 @@ The output is deterministic: fixed seeds (one `random.Random` per file), sorted 
 ``\\n`` line endings, and files are written only when their content changes. Before writing, the
 script checks every file (format, labels, label balance, scripts of the languages, long sentences,
 no train/dev/test overlap, parallel XNLI and PAWS-X test files; QA: answer spans, unique ids,
-repeated questions, long contexts, parallel XQuAD and MLQA files) and stops with a message naming
-the file, language and field at fault.
+repeated questions, long contexts, parallel XQuAD, MLQA and LAReQA files; retrieval: LAReQA's
+sentence breaks, Tatoeba's line counts and repeated lines, Mewsli-X's schemas, spans, unique ids,
+mentions of candidate entities and labels) and stops with a message naming the file, language and
+field at fault.
 ``--check`` writes nothing and exits 1 when regenerating would change, add or remove a file in
 either output folder. Standard library only.
 """
@@ -807,7 +823,10 @@ def task_languages() -> dict[str, list[str]]:
 
 
 def build(
-    langs: dict[str, Lang], task_langs: dict[str, list[str]], qa_langs: dict[str, list[str]]
+    langs: dict[str, Lang],
+    task_langs: dict[str, list[str]],
+    qa_langs: dict[str, list[str]],
+    ret_langs: dict[str, list[str]],
 ) -> dict[str, str]:
     files: dict[str, str] = {}
     en = langs["en"]
@@ -838,14 +857,16 @@ def build(
                     task, langs[code], split, own, SIZES[task][split]
                 )
     files.update(build_qa(langs, qa_langs))  # own generators: the files above do not depend on it
-    files["README.md"] = readme(files, task_langs, qa_langs)
+    files.update(tatoeba_files(langs, ret_langs["tatoeba"]))  # own generators too
+    files.update(mewslix_files(langs, ret_langs["mewslix"]))
+    files["README.md"] = readme(files, task_langs, qa_langs, ret_langs)
     return files
 
 
 # --------------------------------------------------------------------------------------------
 # Extractive QA: SQuAD v1.1, XQuAD, MLQA, TyDiQA-GoldP
 
-QA_DIRS = ("squad", "xquad", "mlqa", "tydiqa")
+QA_DIRS = ("squad", "xquad", "mlqa", "tydiqa", "lareqa")
 QA_FIELD = "qa"  # the lexicon field of the QA templates
 QA_NAMES = {"P": "persons", "L": "locations", "O": "organizations"}  # name slots; N, Y: numbers
 QA_FACTS: dict[str, tuple[str, str]] = {  # fact -> its two slots
@@ -871,15 +892,17 @@ QA_SIZES = {  # questions per file
     ("mlqa", "test"): 20,
     ("tydiqa", "train"): 150,
     ("tydiqa", "dev"): 20,
+    ("lareqa", "test"): 24,
 }
-QA_PER_ARTICLE = {"squad": 5, "xquad": 4, "mlqa": 1, "tydiqa": 1}  # paragraphs per article
+QA_PER_ARTICLE = {"squad": 5, "xquad": 4, "mlqa": 1, "tydiqa": 1, "lareqa": 3}  # per article
 QA_VERSIONS = {
     "squad": "1.1",
     "xquad": "1.1",
     "mlqa": "1.0",
     "tydiqa": "TyDiQA-GoldP-1.1-for-SQuAD-1.1",
+    "lareqa": "1.1",
 }
-QA_LONG = 3  # long contexts per file, every answer in their second half
+QA_LONG = 3  # long contexts per file (not LAReQA), every answer in their second half
 QA_LONG_WORDS, QA_LONG_CHARS = 250, 400  # words; characters where words are not spaced (zh, th)
 QA_MAX_ANSWERS = 3
 QA_MAX_REPEATS = 2  # the same question at most twice per file
@@ -887,6 +910,7 @@ QA_NUMBERS = (5, 10)  # 'buys N books': one plural form fits 5-10 in every langu
 QA_YEARS = {"born": (1940, 2005), "founded": (1800, 1990)}
 QA_MULTI = 0.4  # share of dev and test questions with a second (or third) gold answer
 QA_EXTRA_SHARE = 0.7  # English training data: share of names from the lexicon's `qa.extra`
+LAREQA_SENTENCES = (4, 6)  # sentences per LAReQA paragraph
 TYDIQA_NAMES = {
     "ar": "arabic",
     "bn": "bengali",
@@ -906,7 +930,8 @@ Span = tuple[int, int]
 
 def qa_languages() -> dict[str, list[str]]:
     xtreme_r = json.loads((REGISTRY / "xtreme-r.json").read_text(encoding="utf-8"))["tasks"]
-    return {task: sorted(xtreme_r[task]["languages"]) for task in ("xquad", "mlqa", "tydiqa")}
+    tasks = ("xquad", "mlqa", "tydiqa", "lareqa")
+    return {task: sorted(xtreme_r[task]["languages"]) for task in tasks}
 
 
 class QALang:
@@ -1084,6 +1109,7 @@ def qa_context(items: list[dict[str, Any]], ql: QALang) -> tuple[str, list[dict[
                 if text.count(name) == 1:
                     start = offset + text.index(name)
                     info["mention"] = (start, start + len(name))
+        info["sentence"] = (offset, offset + len(text))
         parts.append(text)
         infos.append(info)
         offset += len(text)
@@ -1135,13 +1161,15 @@ def qa_paragraph(
     counts: Counter[Any],
     render: list[QALang],
     where: str,
+    sentences: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The plan of a paragraph, language-independent (the indices of names, numbers and clause
     specs), to render in any language; a long one is long in every language of `render`.
 
     A normal paragraph mixes its facts with 3-7 sentences of the grammar. A long one puts
     sentences of the grammar before them until, in every language, the context has 250 words (400
-    characters) and its answers lie in its second half."""
+    characters) and its answers lie in its second half. With `sentences` (LAReQA), fillers bring
+    the paragraph to that many sentences (at least one filler)."""
     rng = draw.rng
     state: dict[str, dict[int, dict[str, int]]] = {}
     items: list[dict[str, Any]] = []
@@ -1182,7 +1210,11 @@ def qa_paragraph(
             for _ in range(rng.choice((1, 1, 2))):  # the name again, elsewhere in the context
                 qa["repeats"].append(len(items))
                 items.append(qa_filler(draw, (answer, values[answer])))
-    fillers = [qa_filler(draw) for _ in range(rng.randint(2, 4) if long else rng.randint(3, 7))]
+    if sentences:
+        count = max(1, rng.randint(*sentences) - len(items))
+    else:
+        count = rng.randint(2, 4) if long else rng.randint(3, 7)
+    fillers = [qa_filler(draw) for _ in range(count)]
     block = items + fillers
     order = list(range(len(block)))
     rng.shuffle(order)
@@ -1233,16 +1265,19 @@ def qa_plan(
     The question ids are drawn here, so that every rendering has the same ids."""
     rng = draw.rng
     where = f"{dataset}/{split}"
-    numbers = [(2, True)] * QA_LONG  # (questions, long)
-    rest = QA_SIZES[(dataset, split)] - 2 * QA_LONG
+    long_count = 0 if dataset == "lareqa" else QA_LONG
+    numbers = [(2, True)] * long_count  # (questions, long)
+    rest = QA_SIZES[(dataset, split)] - 2 * long_count
     while rest > 0:
         numbers.append((min(rest, rng.randint(1, 3)), False))
         rest -= numbers[-1][0]
     rng.shuffle(numbers)
     counts: Counter[Any] = Counter()
-    multi = split != "train"
+    multi = split != "train" and dataset != "lareqa"
+    sentences = LAREQA_SENTENCES if dataset == "lareqa" else None
     paragraphs = [
-        qa_paragraph(draw, sizes, n, long, multi, counts, render, where) for n, long in numbers
+        qa_paragraph(draw, sizes, n, long, multi, counts, render, where, sentences)
+        for n, long in numbers
     ]
     seen: set[str] = set()
     for par in paragraphs:
@@ -1267,11 +1302,12 @@ def tydiqa_id(code: str) -> Callable[[random.Random, int], str]:
 
 def qa_json(dataset: str, articles: list[list[dict[str, Any]]], ctx: QALang, qst: QALang) -> str:
     """A SQuAD v1.1-format file: contexts, titles and answers in `ctx`'s language, questions in
-    `qst`'s (MLQA's generalised cross-lingual files; the same language elsewhere)."""
+    `qst`'s (MLQA's generalised cross-lingual files; the same language elsewhere). LAReQA
+    paragraphs also have their `sentences` and `sentence_breaks` ([start, end) in the context)."""
     data = []
     for article in articles:
         title = ctx.name(*article[0]["title"])
-        if dataset == "squad":
+        if dataset in ("squad", "lareqa"):
             title = title.replace(" ", "_")
         paragraphs = []
         for par in article:
@@ -1285,6 +1321,10 @@ def qa_json(dataset: str, articles: list[list[dict[str, Any]]], ctx: QALang, qst
                 for qa in par["qas"]
             ]
             paragraphs.append({"context": context, "qas": qas})
+            if dataset == "lareqa":
+                breaks = [list(info["sentence"]) for info in infos]
+                paragraphs[-1]["sentences"] = [context[s:e] for s, e in breaks]
+                paragraphs[-1]["sentence_breaks"] = breaks
         data.append({"title": title, "paragraphs": paragraphs})
     document = {"version": QA_VERSIONS[dataset], "data": data}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
@@ -1304,6 +1344,8 @@ def qa_paths(qa_langs: dict[str, list[str]]) -> dict[str, tuple[str, str, str, s
     for code in qa_langs["tydiqa"]:
         rel = f"tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.goldp.{code}.dev.json"
         paths[rel] = ("tydiqa", "dev", code, code)
+    for code in qa_langs["lareqa"]:
+        paths[f"lareqa/xquad-r/{code}.json"] = ("lareqa", "test", code, code)
     return paths
 
 
@@ -1311,8 +1353,9 @@ def build_qa(langs: dict[str, Lang], qa_langs: dict[str, list[str]]) -> dict[str
     """The SQuAD, XQuAD, MLQA and TyDiQA-GoldP files, each plan from its own generator.
 
     English training and dev data (SQuAD, TyDiQA train) also use the names of `qa.extra`. XQuAD
-    and MLQA are drawn once and rendered in every language (MLQA: every pair of context and
-    question language); the TyDiQA dev files are drawn per language, as the real ones are."""
+    and MLQA (and LAReQA's XQuAD-R) are drawn once and rendered in every language (MLQA: every
+    pair of context and question language); the TyDiQA dev files are drawn per language, as the
+    real ones are."""
     codes = sorted({code for codes in qa_langs.values() for code in codes} | {"en"})
     ql = {code: QALang(langs[code]) for code in codes}
     english = QALang(langs["en"], extended=True)
@@ -1323,7 +1366,8 @@ def build_qa(langs: dict[str, Lang], qa_langs: dict[str, list[str]]) -> dict[str
         plans[(dataset, split, code)] = qa_plan(
             draw, english.sizes(), dataset, split, [english], hex_id(24)
         )
-    for dataset, make_id in (("xquad", hex_id(24)), ("mlqa", hex_id(40))):
+    parallel = (("xquad", hex_id(24)), ("mlqa", hex_id(40)), ("lareqa", hex_id(24)))
+    for dataset, make_id in parallel:
         draw = Draw(langs["en"], random.Random(f"{SEED}:{dataset}:test:parallel"))
         render = [ql[code] for code in qa_langs[dataset]]
         plans[(dataset, "test", "*")] = qa_plan(draw, lexicon, dataset, "test", render, make_id)
@@ -1343,6 +1387,290 @@ def build_qa(langs: dict[str, Lang], qa_langs: dict[str, list[str]]) -> dict[str
         files[rel] = qa_json(
             dataset, plan, english if extended else ql[c], english if extended else ql[q]
         )
+    return files
+
+
+# --------------------------------------------------------------------------------------------
+# Retrieval: Tatoeba and Mewsli-X (LAReQA's XQuAD-R files are built with the QA files above)
+
+RETRIEVAL_DIRS = ("tatoeba", "mewslix")  # `lareqa/` is in QA_DIRS
+TATOEBA_SIZE = 60  # sentence pairs per language
+# Description languages of the candidate entities besides the 11 languages of the mentions.
+MEWSLIX_DESCRIPTIONS = (
+    "bg",
+    "el",
+    "fi",
+    "fr",
+    "he",
+    "hi",
+    "id",
+    "it",
+    "ko",
+    "nl",
+    "pt",
+    "ru",
+    "zh",
+)
+MEWSLIX_ENGLISH = {"train": 70, "dev": 15, "overlap": 10}  # English entities: see mewslix_files
+MEWSLIX_PAIRS = {"train": 200, "dev": 40}  # English Wikipedia mention-entity pairs
+MEWSLIX_MENTIONS = {"dev": 8, "test": 15}  # WikiNews mentions per language
+MEWSLIX_DOC_IDS = {"dev": (10000, 50000), "test": (50000, 100000)}  # document ids <lang>-<n>
+MEWSLIX_OWN = 0.6  # share of WikiNews mentions drawn among the entities described in their language
+MEWSLIX_ENTITY_KEYS = [
+    *("entity_id", "title", "description", "sentence_spans"),
+    *("description_language", "description_url"),
+]
+MEWSLIX_CONTEXT_KEYS = [
+    *("document_title", "document_url", "document_id", "language", "text"),
+    *("sentence_spans", "section_title"),
+]
+
+
+def retrieval_languages() -> dict[str, list[str]]:
+    xtreme_r = json.loads((REGISTRY / "xtreme-r.json").read_text(encoding="utf-8"))["tasks"]
+    return {task: sorted(xtreme_r[task]["languages"]) for task in ("tatoeba", "mewslix")}
+
+
+def render(lang: Lang, specs: list[dict[str, Any]]) -> str:
+    """A sentence of one or more clause specs joined by the conjunction."""
+    tokens: list[Token] = []
+    for spec in specs:
+        tokens += (lang.conj() if tokens else []) + lang.clause(spec)
+    return lang.text(lang.finish(tokens))
+
+
+def tatoeba_spec(draw: Draw) -> list[dict[str, Any]]:
+    """One clause (a quarter of the time two), most naming a person, organisation or place."""
+    rng = draw.rng
+    specs = []
+    for _ in range(1 if rng.random() < 0.75 else 2):
+        kind = rng.choice(("person", "persons", "organizations", "child", "pron"))
+        c = draw.clause(subject=draw.subject((kind,)), adjectives=rng.randrange(3), pp=0.3, num=0.3)
+        if rng.random() < 0.4:
+            c["P"] = {"kind": "name", "cat": "locations", "idx": rng.randrange(4)}
+        c["neg"] = rng.random() < 0.2
+        specs.append(c)
+    return specs
+
+
+def tatoeba_files(langs: dict[str, Lang], codes: list[str]) -> dict[str, str]:
+    """`tatoeba/<l>-en.<l>` and `<l>-en.en`: line i of both is one spec rendered in the two
+    languages (aligned, in drawing order), drawn per language; no line twice on either side."""
+    files = {}
+    for code in codes:
+        draw = Draw(langs[code], file_rng("tatoeba", code, "test"))
+        seen: tuple[set[str], set[str]] = (set(), set())
+        pairs = []
+        for _ in range(TATOEBA_SIZE):
+            for _attempt in range(2000):
+                specs = tatoeba_spec(draw)
+                pair = (render(langs[code], specs), render(langs["en"], specs))
+                if pair[0] not in seen[0] and pair[1] not in seen[1]:
+                    break
+            else:
+                raise SampleDataError(f"tatoeba/{code}-en [{code}]: could not draw a new pair")
+            seen[0].add(pair[0])
+            seen[1].add(pair[1])
+            pairs.append(pair)
+        for side, ext in enumerate((code, "en")):
+            files[f"tatoeba/{code}-en.{ext}"] = "".join(pair[side] + "\n" for pair in pairs)
+    return files
+
+
+def name_text(lang: Lang, raw: str) -> str:
+    """A name of the lexicon as the language writes it (Chinese, Japanese: without spaces)."""
+    return lang.sep.join(t[0] for t in split_phrase(raw, "PROPN"))
+
+
+def name_sentence(draw: Draw, lang: Lang, cat: str, raw: str) -> tuple[str, int, int]:
+    """A sentence naming `raw` once (a name of `cat`, of any language of the same script), with
+    the span of the name: a person or organisation as subject, a place after the adposition."""
+    if raw not in lang.e[cat]:
+        lang = Lang(lang.code, {**lang.e, cat: [*lang.e[cat], raw]}, lang.glosses)
+    spec = {"kind": "name", "cat": cat, "idx": lang.e[cat].index(raw)}
+    name, rng = name_text(lang, raw), draw.rng
+    for _ in range(100):
+        if cat == "locations":
+            c = draw.clause(subject=draw.subject(("child", "pron")), adjectives=rng.randrange(2))
+            c["P"] = spec
+        else:
+            c = draw.clause(subject=spec, adjectives=rng.randrange(2), pp=0.3)
+        text = lang.sentence(c)
+        if text.count(name) == 1:
+            return text, text.index(name), text.index(name) + len(name)
+    raise SampleDataError(f"mewslix [{lang.code}]: no sentence names {raw!r} exactly once")
+
+
+def mewslix_text(
+    draw: Draw, lang: Lang, named: list[tuple[str, str]], fillers: int, shuffle: bool
+) -> tuple[str, list[dict[str, int]], list[dict[str, Any]]]:
+    """Text naming each (category, name) of `named` in a sentence of its own, among `fillers`
+    sentences without names (shuffled, or after them); its sentence spans and name spans."""
+    items = [name_sentence(draw, lang, cat, raw) for cat, raw in named]
+    for _ in range(fillers):
+        for _attempt in range(100):  # a sentence not already in the text
+            c = draw.clause(
+                subject=draw.subject(("child", "pron")), adjectives=draw.rng.randrange(2)
+            )
+            if lang.sentence(c) not in [item[0] for item in items]:
+                break
+        items.append((lang.sentence(c), 0, 0))
+    order = list(range(len(items)))
+    if shuffle:
+        draw.rng.shuffle(order)
+    joiner = " " if lang.sep or not lang.e["punct"] else ""
+    text = joiner.join(items[i][0] for i in order)
+    spans, offset = [], 0
+    for i in order:
+        spans.append({"start": offset, "end": offset + len(items[i][0])})
+        offset += len(items[i][0]) + len(joiner)
+    mentions = []
+    for k in range(len(named)):
+        base = spans[order.index(k)]["start"]
+        start, end = base + items[k][1], base + items[k][2]
+        mentions.append({"start": start, "end": end, "text": text[start:end]})
+    return text, spans, mentions
+
+
+def mewslix_context(
+    lang: str, title: str, url: str, doc_id: str, text: str, spans: list[dict[str, int]]
+) -> dict[str, Any]:
+    values = (title, url, doc_id, lang, text, spans, None)
+    return dict(zip(MEWSLIX_CONTEXT_KEYS, values, strict=True))
+
+
+def mewslix_files(langs: dict[str, Lang], codes: list[str]) -> dict[str, str]:
+    """The Mewsli-X files, each from its own generator (the entities from one of their own).
+
+    Entities: every name of the lexicon (persons, places, organisations) of the 11 mention
+    languages and of MEWSLIX_DESCRIPTIONS, and the English names of `qa.extra`, each described in
+    its language by 1-3 sentences, the first naming it. The English ones are split: entities of
+    the Wikipedia training pairs (a few of them also candidates), of the Wikipedia dev pairs
+    (candidates), and the rest (candidates). The other candidates are split by language into
+    WikiNews dev and test entities. A WikiNews mention names its entity as the entity's title does:
+    an entity described in the document's language, or in another of the same script."""
+    rng = random.Random(f"{SEED}:mewslix:entities")
+    names = [
+        (code, cat, raw)
+        for code in sorted(set(codes) | set(MEWSLIX_DESCRIPTIONS))
+        for cat in sorted(NER_OF)
+        for raw in langs[code].e[cat]
+    ]
+    extra = langs["en"].e[QA_FIELD].get("extra", {})
+    names += [
+        ("en", "persons", f"{a} {b}") for a in extra["first_names"] for b in extra["last_names"]
+    ]
+    names += [("en", "locations", raw) for raw in extra["locations"]]
+    names += [("en", "organizations", raw) for raw in extra["organizations"]]
+    entities: list[dict[str, Any]] = []
+    named: dict[str, tuple[str, str]] = {}  # entity id -> (category, name)
+    titles: set[str] = set()
+    qids: set[str] = set()
+    for code, cat, raw in names:
+        title = name_text(langs[code], raw)
+        if title in titles:
+            continue
+        titles.add(title)
+        draw = Draw(langs[code], rng)
+        text, spans, _ = mewslix_text(draw, langs[code], [(cat, raw)], rng.randint(0, 2), False)
+        qid = unique(lambda: (f"Q{rng.randrange(1000, 10**8)}",) * 2, qids, "mewslix QID")
+        url = f"https://{code}.wikipedia.org/wiki/{title.replace(' ', '_')}"
+        values = (qid, title, text, spans, code, url)
+        entities.append(dict(zip(MEWSLIX_ENTITY_KEYS, values, strict=True)))
+        named[qid] = (cat, raw)
+    english = [e for e in entities if e["description_language"] == "en"]
+    rng.shuffle(english)
+    n_train, n_dev = MEWSLIX_ENGLISH["train"], MEWSLIX_ENGLISH["dev"]
+    split_of = {e["entity_id"]: "train" for e in english[:n_train]}
+    split_of.update({e["entity_id"]: "wikipedia-dev" for e in english[n_train : n_train + n_dev]})
+    for e in english[: MEWSLIX_ENGLISH["overlap"]]:  # training entities also in the candidates
+        split_of[e["entity_id"]] = "test"
+    for code in sorted({e["description_language"] for e in entities}):  # WikiNews dev or test
+        own = [e for e in entities if e["description_language"] == code]
+        own = [e for e in own if e["entity_id"] not in split_of]
+        rng.shuffle(own)
+        split_of.update(
+            {e["entity_id"]: "dev" if 3 * i < len(own) else "test" for i, e in enumerate(own)}
+        )
+    candidates = [e for e in entities if split_of[e["entity_id"]] != "train"]
+    rng.shuffle(candidates)
+    files = {"mewslix/candidate_set_entities.jsonl": jsonl(candidates)}
+    example_ids: set[str] = set()
+
+    def example_id(r: random.Random) -> str:
+        return unique(lambda: (hex_id(32)(r, 0),) * 2, example_ids, "mewslix example id")
+
+    en = langs["en"]
+    for split, targets in (
+        ("train", english[:n_train]),
+        ("dev", english[n_train : n_train + n_dev]),
+    ):
+        draw = Draw(en, file_rng("mewslix", "en", f"wikipedia-{split}"))
+        pairs = []
+        for i in range(MEWSLIX_PAIRS[split]):
+            entity = targets[i % len(targets)]
+            page = draw.rng.choice([e for e in english if e is not entity])
+            text, spans, [span] = mewslix_text(
+                draw, en, [named[entity["entity_id"]]], draw.rng.randint(1, 3), True
+            )
+            context = mewslix_context(
+                "en", page["title"], page["description_url"], page["entity_id"], text, spans
+            )
+            mention = {
+                "example_id": example_id(draw.rng),
+                "mention_span": span,
+                "entity_id": entity["entity_id"],
+            }
+            pairs.append(
+                {"contextual_mention": {"context": context, "mention": mention}, "entity": entity}
+            )
+        draw.rng.shuffle(pairs)
+        files[f"mewslix/wikipedia_pairs-{split}.jsonl"] = jsonl(pairs)
+    for code in codes:
+        lang = langs[code]
+        for split in ("dev", "test"):
+            draw = Draw(lang, file_rng("mewslix", code, split))
+            r = draw.rng
+            pool = [
+                e
+                for e in candidates
+                if split_of[e["entity_id"]] == split
+                and script_share(e["title"], SCRIPTS.get(code, LATIN))[0] == 1.0
+            ]
+            own = [e for e in pool if e["description_language"] == code] or pool
+            docs, labels, doc_ids, left = [], {}, set(), MEWSLIX_MENTIONS[split]
+            while left:
+                chosen: list[dict[str, Any]] = []
+                for _ in range(min(left, r.randint(1, 3), len(pool))):
+                    group = own if r.random() < MEWSLIX_OWN else pool
+                    rest = [e for e in group if e not in chosen]
+                    chosen.append(r.choice(rest or [e for e in pool if e not in chosen]))
+                left -= len(chosen)
+                text, spans, found = mewslix_text(
+                    draw, lang, [named[e["entity_id"]] for e in chosen], r.randint(0, 2), True
+                )
+                doc_id = f"{code}-{r.randrange(*MEWSLIX_DOC_IDS[split])}"
+                while doc_id in doc_ids:
+                    doc_id = f"{code}-{r.randrange(*MEWSLIX_DOC_IDS[split])}"
+                doc_ids.add(doc_id)
+                title = text[: spans[0]["end"]].removesuffix(lang.e["punct"])
+                url = f"https://{code}.wikinews.org/wiki/{title.replace(' ', '_')}"
+                mentions = [
+                    {"example_id": example_id(r), "mention_span": span, "entity_id": e["entity_id"]}
+                    for span, e in zip(found, chosen, strict=True)
+                ]
+                mentions.sort(key=lambda m: m["mention_span"]["start"])
+                labels.update({m["example_id"]: [m["entity_id"]] for m in mentions})
+                docs.append(
+                    {
+                        "context": mewslix_context(code, title, url, doc_id, text, spans),
+                        "mentions": mentions,
+                    }
+                )
+            files[f"mewslix/wikinews_mentions/{split}-{code}.jsonl"] = jsonl(docs)
+            files[f"mewslix/wikinews_labels/{split}-{code}.json"] = (
+                json.dumps(labels, ensure_ascii=False) + "\n"
+            )
     return files
 
 
@@ -1758,7 +2086,7 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
             errors.append(f"{rel} [{file_language(rel)}]: missing")
     keys_by_task: dict[str, dict[Any, str]] = {}
     for rel in sorted(files):
-        if rel == "README.md" or rel.split("/", 1)[0] in QA_DIRS:  # check_qa_files
+        if rel == "README.md" or rel.split("/", 1)[0] in QA_DIRS + RETRIEVAL_DIRS:  # below
             continue
         task, content, lang = rel.split("/", 1)[0], files[rel], file_language(rel)
         texts: list[str] = []
@@ -1986,6 +2314,7 @@ QA_ID_PATTERNS = {
     "xquad": r"[0-9a-f]{24}",
     "mlqa": r"[0-9a-f]{40}",
     "tydiqa": r"[a-z]+-[0-9]+-[0-9]+",
+    "lareqa": r"[0-9a-f]{24}",
 }
 
 
@@ -2025,8 +2354,11 @@ def parse_qa(
             errors.append(f"{where}.paragraphs: expected a non-empty list")
         for j, par in enumerate(pars):
             here = f"{where}.paragraphs[{j}]"
-            if not isinstance(par, dict) or list(par) != ["context", "qas"]:
-                errors.append(f"{here}: expected an object with the keys context, qas")
+            keys = ["context", "qas"] + (
+                ["sentences", "sentence_breaks"] if dataset == "lareqa" else []
+            )
+            if not isinstance(par, dict) or list(par) != keys:
+                errors.append(f"{here}: expected an object with the keys {', '.join(keys)}")
                 continue
             context = par["context"]
             if not check_one_line(f"{here}.context", context, errors):
@@ -2046,7 +2378,7 @@ def parse_qa(
                 ids.add(str(qa["id"]))
                 check_one_line(f"{at}.question", qa["question"], errors)
                 answers = qa["answers"] if isinstance(qa["answers"], list) else []
-                most = 1 if split == "train" else QA_MAX_ANSWERS
+                most = 1 if split == "train" or dataset == "lareqa" else QA_MAX_ANSWERS
                 if not 1 <= len(answers) <= most:
                     errors.append(
                         f"{at}.answers: expected 1 to {most} answers, found {len(answers)}"
@@ -2127,13 +2459,15 @@ def check_qa_files(
                 if isinstance(a, dict)
             )
         ]
-        if len(long) < QA_LONG:
+        if len(long) < QA_LONG and dataset != "lareqa":
             unit = "words" if spaced else "characters"
             errors.append(
                 f"{rel} [{c}] context: {len(long)} contexts of {threshold}+ {unit} with every "
                 f"answer in their second half, expected at least {QA_LONG}"
             )
-        if split != "train" and not any(len(qa.get("answers", [])) > 1 for qa in qas):
+        if split == "test" and dataset == "lareqa":
+            errors += check_lareqa(rel, c, pars)
+        elif split != "train" and not any(len(qa.get("answers", [])) > 1 for qa in qas):
             errors.append(f"{rel} [{c}] answers: no question with more than one gold answer")
         check_script(rel, c, "context", " ".join(contexts), errors)
         check_script(rel, q, "question", " ".join(questions), errors)
@@ -2148,19 +2482,22 @@ def check_qa_files(
 def check_qa_parallel(
     parsed: dict[str, list[dict[str, Any]]], paths: dict[str, tuple[str, str, str, str]]
 ) -> list[str]:
-    """XQuAD files share their structure and ids; MLQA files their ids, contexts and answers
-    (per context language) and questions (per question language); no English context of a
-    training file is in a dev or test file."""
+    """XQuAD files share their structure and ids (LAReQA: and the number of sentences of every
+    paragraph); MLQA files their ids, contexts and answers (per context language) and questions
+    (per question language); no English context of a training file is in a dev or test file."""
     errors = []
 
     def shape(rel: str) -> list[Any]:
-        return [[qa.get("id") for qa in par["qas"]] for par in parsed[rel]]
+        return [
+            ([qa.get("id") for qa in par["qas"]], len(par.get("sentences", [])))
+            for par in parsed[rel]
+        ]
 
     groups: dict[tuple[str, str], list[str]] = {}
     for rel, (dataset, _split, c, q) in sorted(paths.items()):
-        if rel not in parsed or dataset not in ("xquad", "mlqa"):
+        if rel not in parsed or dataset not in ("xquad", "mlqa", "lareqa"):
             continue
-        groups.setdefault((dataset, ""), []).append(rel)
+        groups.setdefault((dataset, ""), []).append(rel)  # structure (MLQA: ids)
         if dataset == "mlqa":
             groups.setdefault(("mlqa", f"context-{c}"), []).append(rel)
             groups.setdefault(("mlqa", f"question-{q}"), []).append(rel)
@@ -2170,7 +2507,7 @@ def check_qa_parallel(
             lang = paths[rel][2] if paths[rel][2] == paths[rel][3] else "-".join(paths[rel][2:])
             where = f"{dataset} files not parallel: {rel} [{lang}]"
             if not group and shape(rel) != shape(pivot):
-                errors.append(f"{where}: paragraphs or question ids differ from {pivot}")
+                errors.append(f"{where}: paragraphs, sentences or question ids differ from {pivot}")
             elif group.startswith("context-"):
                 mine = [
                     (p["title"], p["context"], [qa.get("answers") for qa in p["qas"]])
@@ -2197,6 +2534,254 @@ def check_qa_parallel(
         for par in parsed[rel]:
             if par["context"] in train:
                 errors.append(f"{rel} [en] context: also in {train[par['context']]} (leakage)")
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# Checks of the retrieval files: LAReQA's sentences, Tatoeba, Mewsli-X
+
+
+def check_sentence_spans(where: str, text: str, spans: Any, errors: list[str]) -> list[Span]:
+    """Sentence spans ([start, end) pairs or {start, end} objects): in order, inside the text,
+    non-empty, nothing but spaces between them; returns them as pairs (none where they are bad)."""
+    pairs = [(s.get("start"), s.get("end")) if isinstance(s, dict) else tuple(s) for s in spans]
+    end = 0
+    for i, pair in enumerate(pairs):
+        good = len(pair) == 2 and all(type(x) is int for x in pair) and end <= pair[0] < pair[1]
+        if not good or pair[1] > len(text) or text[end : pair[0]].strip():
+            errors.append(f"{where}[{i}]: {pair!r} is not a sentence of the text after the last")
+            return []
+        end = pair[1]
+    if not pairs or text[end:].strip():
+        errors.append(f"{where}: the sentences do not cover the text")
+        return []
+    return pairs  # type: ignore[return-value]
+
+
+def check_lareqa(rel: str, lang: str, pars: list[dict[str, Any]]) -> list[str]:
+    """Each paragraph's sentences are its sentence_breaks of the context, 4-6 of them; every
+    answer lies inside one sentence; one question or more is answered after a first sentence."""
+    errors: list[str] = []
+    later = 0
+    for i, par in enumerate(pars):
+        where = f"{rel} [{lang}] paragraphs[{i}]"
+        context, sentences = par["context"], par["sentences"]
+        breaks = check_sentence_spans(
+            f"{where}.sentence_breaks", context, par["sentence_breaks"], errors
+        )
+        if not breaks:
+            continue
+        if [context[s:e] for s, e in breaks] != sentences:
+            errors.append(f"{where}.sentences: not the spans of sentence_breaks in the context")
+        if not LAREQA_SENTENCES[0] <= len(breaks) <= LAREQA_SENTENCES[1]:
+            low, high = LAREQA_SENTENCES
+            errors.append(f"{where}.sentences: {len(breaks)}, expected {low} to {high}")
+        for qa in par["qas"]:
+            for answer in qa["answers"] if isinstance(qa, dict) else []:
+                if not isinstance(answer, dict) or type(answer.get("answer_start")) is not int:
+                    continue  # reported by check_qa_answer
+                start, end = answer["answer_start"], answer["answer_start"] + len(answer["text"])
+                inside = [j for j, (s, e) in enumerate(breaks) if s <= start and end <= e]
+                if not inside:
+                    errors.append(f"{where} qas {qa['id']}: the answer is not inside a sentence")
+                later += bool(inside and inside[0] > 0)
+    if not later:
+        errors.append(f"{rel} [{lang}] qas: no answer in a second or later sentence")
+    return errors
+
+
+def check_tatoeba(files: dict[str, str], codes: list[str]) -> list[str]:
+    """Both files of every language: TATOEBA_SIZE lines, none twice, in the script of their
+    language; the English file not sorted (its lines stay aligned with the other file)."""
+    errors: list[str] = []
+    expected = {f"tatoeba/{c}-en.{ext}" for c in codes for ext in (c, "en")}
+    for rel in sorted(r for r in files if r.startswith("tatoeba/") and r not in expected):
+        errors.append(f"{rel}: not a file of the Tatoeba layout")
+    for code in codes:
+        for ext in (code, "en"):
+            rel = f"tatoeba/{code}-en.{ext}"
+            if rel not in files:
+                errors.append(f"{rel} [{ext}]: missing")
+                continue
+            lines = lines_of(rel, files[rel], errors)
+            if len(lines) != TATOEBA_SIZE:
+                errors.append(f"{rel} [{ext}]: {len(lines)} lines, expected {TATOEBA_SIZE}")
+            for number, line in enumerate(lines, start=1):
+                if not line.strip() or line != line.strip() or "\t" in line:
+                    errors.append(f"{rel}:{number} [{ext}] text: empty, padded or with a tab")
+            for line, count in sorted(Counter(lines).items()):
+                if count > 1:
+                    errors.append(f"{rel} [{ext}] text: {line!r} is on {count} lines")
+            if ext == "en" and len(lines) > 1 and lines == sorted(lines):
+                errors.append(f"{rel} [en] text: sorted; the lines must stay aligned")
+            check_script(rel, ext, "text", " ".join(lines), errors)
+    return errors
+
+
+def check_mewslix(files: dict[str, str], codes: list[str]) -> list[str]:
+    """Schemas and offsets of every Mewsli-X file; unique entity, example and document ids;
+    every mention's entity a candidate whose title is the mention's text; the labels files equal
+    to their mentions; dev and test (Wikipedia: train and dev) entities apart; at most half of
+    the test entities in the training pairs."""
+    errors: list[str] = []
+    root = "mewslix/"
+    expected = [f"{root}candidate_set_entities.jsonl"]
+    expected += [f"{root}wikipedia_pairs-{split}.jsonl" for split in MEWSLIX_PAIRS]
+    for split, code in ((s, c) for s in MEWSLIX_MENTIONS for c in codes):
+        expected += [f"{root}wikinews_mentions/{split}-{code}.jsonl"]
+        expected += [f"{root}wikinews_labels/{split}-{code}.json"]
+    for rel in sorted(r for r in files if r.startswith(root) and r not in expected):
+        errors.append(f"{rel}: not a file of the Mewsli-X layout")
+    for rel in expected:
+        if rel not in files:
+            errors.append(f"{rel} [{file_language(rel)}]: missing")
+    if errors:
+        return errors
+
+    def objects(rel: str, keys: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for number, line in enumerate(lines_of(rel, files[rel], errors), start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{rel}:{number}: not JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict) or list(record) != keys:
+                errors.append(f"{rel}:{number}: expected the keys {', '.join(keys)} in that order")
+                continue
+            out.append(record)
+        return out
+
+    def entity_ok(where: str, e: dict[str, Any]) -> bool:
+        if not isinstance(e, dict) or list(e) != MEWSLIX_ENTITY_KEYS:
+            errors.append(f"{where}: expected the keys {', '.join(MEWSLIX_ENTITY_KEYS)}")
+            return False
+        if not re.fullmatch(r"Q[1-9][0-9]*", str(e["entity_id"])):
+            errors.append(f"{where} entity_id: {e['entity_id']!r} is not a QID")
+            return False
+        code, title = e["description_language"], e["title"]
+        check_sentence_spans(
+            f"{where} sentence_spans", e["description"], e["sentence_spans"], errors
+        )
+        if not check_one_line(f"{where} title", title, errors) or title not in e["description"]:
+            errors.append(f"{where} [{code}] description: does not name the entity {title!r}")
+        if e["description_url"] != f"https://{code}.wikipedia.org/wiki/{title.replace(' ', '_')}":
+            errors.append(f"{where} [{code}] description_url: not the page of the title")
+        check_script(where, code, "description", e["description"], errors)
+        return True
+
+    def mention_ok(where: str, context: dict[str, Any], lang: str, mention: Any) -> bool:
+        text = context["text"]
+        if context["language"] != lang or context["section_title"] is not None:
+            errors.append(f"{where} [{lang}] context: expected language {lang}, no section_title")
+        spans = check_sentence_spans(
+            f"{where} [{lang}] sentence_spans", text, context["sentence_spans"], errors
+        )
+        check_script(where, lang, "text", text, errors)
+        if not isinstance(mention, dict) or list(mention) != [
+            "example_id",
+            "mention_span",
+            "entity_id",
+        ]:
+            errors.append(f"{where} [{lang}] mention: expected example_id, mention_span, entity_id")
+            return False
+        span = mention["mention_span"]
+        start, end, surface = (span.get(k) for k in ("start", "end", "text"))
+        if (
+            type(start) is not int
+            or type(end) is not int
+            or not surface
+            or text[start:end] != surface
+        ):
+            errors.append(f"{where} [{lang}] mention_span: {span!r} is not a span of the text")
+            return False
+        if not any(s <= start and end <= e for s, e in spans):
+            errors.append(f"{where} [{lang}] mention_span: not inside one sentence")
+        if mention["example_id"] in example_ids:
+            errors.append(f"{where} [{lang}] example_id: {mention['example_id']} is used twice")
+        example_ids.add(mention["example_id"])
+        return True
+
+    example_ids: set[str] = set()
+    candidates: dict[str, dict[str, Any]] = {}
+    rel = f"{root}candidate_set_entities.jsonl"
+    for number, entity in enumerate(objects(rel, MEWSLIX_ENTITY_KEYS), start=1):
+        if entity_ok(f"{rel}:{number}", entity):
+            if entity["entity_id"] in candidates:
+                errors.append(f"{rel}:{number} entity_id: {entity['entity_id']} is used twice")
+            candidates[entity["entity_id"]] = entity
+    seen: dict[str, set[str]] = {}  # entity ids per split
+    doc_ids: list[str] = []
+    for split in MEWSLIX_PAIRS:
+        rel = f"{root}wikipedia_pairs-{split}.jsonl"
+        for number, pair in enumerate(objects(rel, ["contextual_mention", "entity"]), start=1):
+            where, cm, entity = f"{rel}:{number}", pair["contextual_mention"], pair["entity"]
+            if (
+                not isinstance(cm, dict)
+                or list(cm) != ["context", "mention"]
+                or list(cm["context"]) != MEWSLIX_CONTEXT_KEYS
+            ):
+                errors.append(f"{where} contextual_mention: expected a context and a mention")
+                continue
+            if mention_ok(where, cm["context"], "en", cm["mention"]) and entity_ok(
+                f"{where} entity", entity
+            ):
+                if cm["mention"]["entity_id"] != entity["entity_id"]:
+                    errors.append(f"{where} entity_id: not the id of the pair's entity")
+                if split != "train" and candidates.get(entity["entity_id"]) != entity:
+                    errors.append(f"{where} entity: not in the candidate set")
+                seen.setdefault(f"wikipedia-{split}", set()).add(entity["entity_id"])
+    for split, code in ((s, c) for s in MEWSLIX_MENTIONS for c in codes):
+        rel = f"{root}wikinews_mentions/{split}-{code}.jsonl"
+        gold: dict[str, list[str]] = {}
+        for number, doc in enumerate(objects(rel, ["context", "mentions"]), start=1):
+            where, context = f"{rel}:{number}", doc["context"]
+            if not isinstance(context, dict) or list(context) != MEWSLIX_CONTEXT_KEYS:
+                shown = ", ".join(MEWSLIX_CONTEXT_KEYS)
+                errors.append(f"{where} context: expected the keys {shown}")
+                continue
+            doc_ids.append(context["document_id"])
+            mentions = doc["mentions"] if isinstance(doc["mentions"], list) else []
+            if not 1 <= len(mentions) <= 3:
+                errors.append(f"{where} [{code}] mentions: {len(mentions)}, expected 1 to 3")
+            for k, mention in enumerate(mentions):
+                if not mention_ok(f"{where} mentions[{k}]", context, code, mention):
+                    continue
+                entity = candidates.get(mention["entity_id"])
+                if entity is None or entity["title"] != mention["mention_span"]["text"]:
+                    errors.append(
+                        f"{where} [{code}] mentions[{k}].entity_id: not a candidate entity "
+                        "whose title is the mention's text"
+                    )
+                gold[mention["example_id"]] = [mention["entity_id"]]
+                seen.setdefault(split, set()).add(mention["entity_id"])
+        if len(gold) != MEWSLIX_MENTIONS[split]:
+            errors.append(
+                f"{rel} [{code}]: {len(gold)} mentions, expected {MEWSLIX_MENTIONS[split]}"
+            )
+        labels_rel = f"{root}wikinews_labels/{split}-{code}.json"
+        try:
+            labels = json.loads(files[labels_rel])
+        except json.JSONDecodeError as exc:
+            labels = f"not JSON ({exc.msg})"
+        if labels != gold or list(labels) != list(gold):
+            errors.append(
+                f"{labels_rel} [{code}]: not {{example_id: [entity_id]}} of {rel}, in its order"
+            )
+        lines_of(labels_rel, files[labels_rel], errors)
+    for doc_id, count in sorted(Counter(doc_ids).items()):
+        if count > 1:
+            lang = doc_id.split("-")[0]
+            errors.append(f"mewslix/wikinews_mentions [{lang}] document_id: {doc_id} used twice")
+    for a, b in (("dev", "test"), ("wikipedia-train", "wikipedia-dev")):
+        if seen.get(a, set()) & seen.get(b, set()):
+            errors.append(f"mewslix: entities both in {a} and {b}: {sorted(seen[a] & seen[b])[:5]}")
+    test, train = seen.get("test", set()), seen.get("wikipedia-train", set())
+    if len(test & train) * 2 > len(test):
+        errors.append(
+            f"mewslix/wikinews_mentions/test-* entity_id: {len(test & train)} of the "
+            f"{len(test)} test entities are in wikipedia_pairs-train.jsonl (at most half)"
+        )
     return errors
 
 
@@ -2501,7 +3086,10 @@ def count_examples(rel: str, content: str) -> int:
 
 
 def readme(
-    files: dict[str, str], task_langs: dict[str, list[str]], qa_langs: dict[str, list[str]]
+    files: dict[str, str],
+    task_langs: dict[str, list[str]],
+    qa_langs: dict[str, list[str]],
+    ret_langs: dict[str, list[str]],
 ) -> str:
     def count(rel: str) -> int:
         return count_examples(rel, files[rel])
@@ -2545,6 +3133,7 @@ def readme(
     total = sum(1 for rel in files if rel != "README.md")
     langs = len({code for codes in task_langs.values() for code in codes} | {"en"})
     qa_table = qa_readme_table(files, qa_langs)
+    retrieval = retrieval_readme(files, qa_langs, ret_langs)
     long_contexts = f"{QA_LONG} or more long contexts ({QA_LONG_WORDS}+ words; {QA_LONG_CHARS}+"
     return f"""# Sample data for the XTREME-R tasks
 
@@ -2560,7 +3149,7 @@ google-research/xtreme): `train-en` and `dev-en` (XCOPA: `val-en`) in English, a
 (`registry/benchmarks/xtreme-r.json`; PAWS-X from `xtreme.json`). They let the test suite and the
 offline demo run every code path (readers, training, prediction, scoring, aggregation) without
 downloading anything. {total} data files in all, with those of the extractive-QA tasks (SQuAD,
-XQuAD, MLQA, TyDiQA-GoldP; below).
+XQuAD, MLQA, TyDiQA-GoldP) and of the retrieval tasks (Tatoeba, LAReQA, Mewsli-X; below).
 
 | Folder | Format | train-en | dev-en | test | unit |
 |---|---|---|---|---|---|
@@ -2620,7 +3209,7 @@ in a file.
 - Differences from the official download: only MLQA's test files (no dev files); titles are a name
   from the paragraph, not a Wikipedia article.
 
-## The text is synthetic
+{retrieval}## The text is synthetic
 
 Every sentence is assembled from a lexicon of 8 nouns, 4 verbs, 4 adjectives, a few function
 words, cue words and names per language ({langs} languages, each in its own script), in a word order
@@ -2632,8 +3221,8 @@ example in every language (the same label, the same nouns, verbs, adjectives and
 lexicon, the same construction), rendered in each language, so that line i has the same label in
 every `test-<lang>` file of the task. Pairs whose two sentences come from the files of two
 languages, aligned by line number, keep the label of the line (the "generalised cross-lingual"
-setting of Huang et al., 2021). The other files are not translations of each other: each is drawn
-on its own.
+setting of Huang et al., 2021). Besides these, XQuAD, MLQA and LAReQA and the two sides of a
+Tatoeba pair (above), the files are not translations of each other: each is drawn on its own.
 
 Labels are signalled by cue words, the same way in every language, so that a tiny model trained on
 the English files for a few hundred steps beats chance on the English dev set:
@@ -2664,7 +3253,120 @@ no example shared between the English train, dev and test files, and the XNLI an
 files parallel (the same number of lines and the same label on every line in every language).
 QA files: every answer a span of its context, unique ids, the number of questions and answers, no
 question asked more than twice, the long contexts, no training context in a dev or test file, and
-the XQuAD and MLQA files parallel. Edit the lexicon or the script, never these files.
+the XQuAD, MLQA and LAReQA files parallel; LAReQA's sentences the spans of their breaks and every
+answer inside one. Tatoeba: the line counts, no line twice, the English file not sorted. Mewsli-X:
+the schemas, every span (`text[start:end]`, inside a sentence), unique entity, example and document
+ids, every mention's entity a candidate named by it, the labels files equal to the mentions, and
+test entities mostly new. Edit the lexicon or the script, never these files.
+"""
+
+
+def retrieval_readme(
+    files: dict[str, str], qa_langs: dict[str, list[str]], ret_langs: dict[str, list[str]]
+) -> str:
+    """The README section of Tatoeba, LAReQA and Mewsli-X, with the numbers of the files."""
+    tatoeba, lareqa, mewslix = ret_langs["tatoeba"], qa_langs["lareqa"], ret_langs["mewslix"]
+    xquad_r = json.loads(files[f"lareqa/xquad-r/{lareqa[0]}.json"])["data"]
+    pars = [par for article in xquad_r for par in article["paragraphs"]]
+    sentences = sum(len(par["sentences"]) for par in pars)
+    questions = sum(len(par["qas"]) for par in pars)
+
+    def records(rel: str) -> list[Any]:
+        return [json.loads(line) for line in files[f"mewslix/{rel}"].splitlines()]
+
+    entities = {e["entity_id"]: e for e in records("candidate_set_entities.jsonl")}
+    described = sorted({e["description_language"] for e in entities.values()})
+    pairs = {s: records(f"wikipedia_pairs-{s}.jsonl") for s in MEWSLIX_PAIRS}
+    train = {p["entity"]["entity_id"] for p in pairs["train"]}
+    mentions = {
+        split: [
+            (code, m["entity_id"])
+            for code in mewslix
+            for doc in records(f"wikinews_mentions/{split}-{code}.jsonl")
+            for m in doc["mentions"]
+        ]
+        for split in MEWSLIX_MENTIONS
+    }
+    test = {qid for _, qid in mentions["test"]}
+    cross = sum(entities[qid]["description_language"] != code for code, qid in mentions["test"])
+    rows = [
+        (
+            "`tatoeba/<lang>-en.<lang>`, `tatoeba/<lang>-en.en`",
+            f"{TATOEBA_SIZE} sentence pairs, one sentence a line",
+            f"{len(tatoeba)}: {' '.join(tatoeba)}",
+        ),
+        (
+            "`lareqa/xquad-r/<lang>.json`",
+            f"{questions} questions, {len(pars)} paragraphs, {sentences} sentences per language "
+            f"(a pool of {sentences * len(lareqa)} candidates)",
+            f"{len(lareqa)}: {' '.join(lareqa)}",
+        ),
+        (
+            "`mewslix/candidate_set_entities.jsonl`",
+            f"{len(entities)} entities, described in {len(described)} languages",
+            " ".join(described),
+        ),
+        *(
+            (
+                f"`mewslix/wikipedia_pairs-{split}.jsonl`",
+                f"{len(pairs[split])} mention-entity pairs "
+                f"({len({p['entity']['entity_id'] for p in pairs[split]})} entities)",
+                "en",
+            )
+            for split in MEWSLIX_PAIRS
+        ),
+        (
+            "`mewslix/wikinews_mentions/{dev,test}-<lang>.jsonl`, "
+            "`mewslix/wikinews_labels/{dev,test}-<lang>.json`",
+            f"{MEWSLIX_MENTIONS['dev']} (dev) and {MEWSLIX_MENTIONS['test']} (test) mentions per "
+            "language, 1-3 per document",
+            f"{len(mewslix)}: {' '.join(mewslix)}",
+        ),
+    ]
+    table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    return f"""## Retrieval: Tatoeba, LAReQA (XQuAD-R), Mewsli-X
+
+The layout of the XTREME-R download (`tatoeba/`, `lareqa/xquad-r/`, `mewslix/`):
+
+| Files | content | languages |
+|---|---|---|
+{table}
+
+- **Tatoeba**: line i of `<lang>-en.<lang>` and line i of `<lang>-en.en` are translations of each
+  other (one clause plan rendered in both languages). The two files stay **aligned, in their
+  original order**, as in `reference/real-data/tatoeba/`; the official download sorts the English
+  file alphabetically (its gold is then a permutation), these files do not. No sentence is twice
+  on either side of a language. Most sentences name a person, organisation or place, some have a
+  numeral or a negation, so the content words, names and construction of a pair match. The
+  lexicon's names are index-aligned analogues, not transliterations (`James` is `Иван` in
+  Russian), so the names of a pair are the same person, not the same string.
+- **LAReQA (XQuAD-R)**: SQuAD v1.1 JSON whose paragraphs also have `sentences` and
+  `sentence_breaks` (`[start, end)` character offsets, `context[start:end] == sentences[i]`), as
+  in `google-research-datasets/lareqa`. The files are **parallel**: one plan rendered in every
+  language, with the same question ids and the same number of sentences in every paragraph, so a
+  question's targets are the answer sentences with its id in every language (the `xling_id` of
+  `utils_lareqa.py`). A paragraph has {LAREQA_SENTENCES[0]} to {LAREQA_SENTENCES[1]} sentences:
+  facts and questions as in the QA files above (the answer sentence holds the question's name)
+  among sentences of the grammar; one answer per question, inside one sentence, not always the
+  first. Training data: `squad/train-v1.1.json`; LAReQA has only these test files.
+- **Mewsli-X**: the schemas of the release (`Entity`, `ContextualMentions`, `MentionEntityPair`
+  of `mewsli_x/schema.py`). Every entity is a name of the lexicon (a person, place or
+  organisation; English also the names of `qa.extra`) with a QID, a title (the name), a
+  description of 1-3 sentences in its language naming it in the first, their `sentence_spans`, and
+  `https://<lang>.wikipedia.org/wiki/<title>` as `description_url`. A mention's text is its
+  entity's title, in a sentence of the document. Cross-lingual test mentions (an entity described
+  in another language of the same script): {cross} of {len(mentions["test"])}. English Wikipedia
+  pairs are for training: their contexts name the entity among 1-3 other sentences; train and dev
+  entities differ, and the dev ones are candidates. **Doubly zero-shot**: of the {len(test)}
+  entities of the test mentions, {len(test - train)} are not in `wikipedia_pairs-train.jsonl`;
+  WikiNews dev and test entities differ.
+- Differences from the release: **test mentions keep their `entity_id` and the test labels their
+  gold QID** (the release blanks them); the WikiNews texts are in the files (the release omits
+  them and rebuilds them from dumps); `section_title` is null; document ids are `<lang>-<n>`
+  (WikiNews) or the QID of an English entity whose page the context stands for (Wikipedia), and
+  example ids 32 hexadecimal digits, unique across the dataset; the labels files end with a
+  newline.
+
 """
 
 
@@ -2863,20 +3565,24 @@ def main(argv: list[str] | None = None) -> int:
         langs, raw = load_lexicon()
         task_langs = task_languages()
         qa_langs = qa_languages()
+        ret_langs = retrieval_languages()
         configs, errors = intermediate_plan(langs, load_language_registry())
         needed = {code for codes in task_langs.values() for code in codes} | {"en"}
         needed |= set(langs) | {locale_language(locale) for locale in MASSIVE_LOCALES}
+        needed |= {code for codes in ret_langs.values() for code in codes}
         errors += check_lexicon(raw, needed) + check_cue_fields(raw, needed)
         errors += hant_pairs(raw)[1]
         errors += check_qa_lexicon(raw, {code for codes in qa_langs.values() for code in codes})
         if not errors:
-            files = build(langs, task_langs, qa_langs)
+            files = build(langs, task_langs, qa_langs, ret_langs)
             errors = check_files(files, task_langs) + check_qa_files(files, qa_langs, langs)
+            errors += check_tatoeba(files, ret_langs["tatoeba"])
+            errors += check_mewslix(files, ret_langs["mewslix"])
             intermediate = build_intermediate(langs, raw, configs)
             errors += check_intermediate(
                 intermediate, langs, raw, configs, load_language_registry()
             )
-            outputs = [(args.out, files, TASK_DIRS + QA_DIRS)]
+            outputs = [(args.out, files, TASK_DIRS + QA_DIRS + RETRIEVAL_DIRS)]
             outputs.append((args.intermediate_out, intermediate, INTERMEDIATE_DIRS))
     except SampleDataError as exc:
         errors = [str(exc)]
