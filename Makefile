@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python benchmarks/regularizer_cost.py
 	$(BIN)/python benchmarks/grid_reuse.py
 	$(BIN)/python benchmarks/qa_postprocess.py
+	$(BIN)/python benchmarks/retrieval_search.py
 	$(BIN)/python benchmarks/score_speed.py
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.

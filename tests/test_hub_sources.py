@@ -6,7 +6,16 @@ from __future__ import annotations
 import datasets
 import pytest
 
-from xharness_plugins.xtreme_r.tasks import MLQA, PANX, TYDIQA, UDPOS, XCOPA, XNLI, XQUAD
+from xharness_plugins.xtreme_r.tasks import (
+    MLQA,
+    PANX,
+    TATOEBA,
+    TYDIQA,
+    UDPOS,
+    XCOPA,
+    XNLI,
+    XQUAD,
+)
 from xtreme_harness.errors import DataError
 
 
@@ -166,3 +175,22 @@ def test_qa_hub_rows_are_checked_like_files(hub):
     )
     with pytest.raises(DataError, match=r"hub:google/xquad/xquad\.de.*question id 'a' appears"):
         XQUAD.sources["hub"].load("test", "de")
+
+
+def test_tatoeba_hub_pairs_become_a_pool_and_sorted_english_queries(hub):
+    tables, asked = hub
+    tables[("google/xtreme", "tatoeba.deu", "validation")] = datasets.Dataset.from_dict({
+        "source_sentence": ["Hund ", "Katze", "Maus"],
+        "target_sentence": ["dog", "cat", "mouse"],
+        "source_lang": ["deu"] * 3, "target_lang": ["eng"] * 3,
+    })  # fmt: skip
+    source = TATOEBA.sources["hub"]
+    pool = source.load("candidates", "de").to_list()
+    assert [(c["id"], c["text"]) for c in pool] == [("0", "Hund"), ("1", "Katze"), ("2", "Maus")]
+    queries = source.load("test", "de").to_list()
+    assert [(q["text"], q["targets"]) for q in queries] == [
+        ("cat", ["1"]), ("dog", ["0"]), ("mouse", ["2"]),
+    ]  # fmt: skip
+    assert asked[0] == ("google/xtreme", "tatoeba.deu", "validation", None)
+    with pytest.raises(DataError, match="no Tatoeba config for 'az'"):
+        source.load("test", "az")

@@ -38,7 +38,7 @@ def context(spec, seed=0):
     return EngineContext(spec.kind, CPU, torch.Generator().manual_seed(seed))
 
 
-@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos"])
+@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos", "mewslix"])
 @pytest.mark.parametrize(("norm", "variant"), [("l2", "pgd"), ("linf", "pgd"), ("l2", "fgm")])
 def test_perturbation_stays_within_epsilon_and_off_padding(tiny_model, task, norm, variant):
     spec, kind, _, _, batch = batch_for(task, tiny_model)
@@ -190,7 +190,7 @@ def test_bad_parameters_name_the_parameter_and_range(name, options, message):
         regularizer(name, **options)
 
 
-@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos"])
+@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos", "mewslix"])
 @pytest.mark.parametrize(
     ("name", "options"),
     [("adversarial", {"steps": "2"}), ("adversarial", {"variant": "freelb", "steps": "2"}),

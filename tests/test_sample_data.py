@@ -11,6 +11,8 @@ from helpers import REPO
 
 from xharness_plugins.xtreme_r.tasks import TASKS
 from xtreme_harness.kinds import implementation
+from xtreme_harness.kinds.retrieval import check_pool, pairs_as_search
+from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL
 
 SCRIPT_NAMES = {"hi": "DEVANAGARI", "ar": "ARABIC", "ru": "CYRILLIC", "th": "THAI",
                 "ka": "GEORGIAN", "ko": "HANGUL", "my": "MYANMAR", "ta": "TAMIL",
@@ -24,10 +26,19 @@ def test_every_language_and_split_the_task_uses_is_there(spec):
     for phase in spec.phases:
         for split in (phase.train_split, phase.dev_split):
             examples = source.read(split, spec.train_language)
+            if kind.ranks_candidates:  # training pairs: each query's target is its positive
+                examples, _ = pairs_as_search(examples)
             assert len(examples) >= 15 and kind.gold(examples) is not None
     for language in spec.languages:
         examples = source.read("test", language)
         assert len(examples) >= 15 and kind.gold(examples) is not None, language
+        if kind.ranks_candidates:
+            pool_language = SHARED_POOL if spec.pool == "shared" else language
+            pool = source.read(CANDIDATES_SPLIT, pool_language)
+            check_pool(pool, spec.name)
+            ids = {candidate["id"] for candidate in pool}
+            assert len(pool) >= 50, "top-20 over a small pool would be trivial"
+            assert all(set(e["targets"]) <= ids for e in examples), language
 
 
 @pytest.mark.parametrize("language", sorted(SCRIPT_NAMES))

@@ -117,12 +117,15 @@ def relations(
 
 def leak(intermediate_spec: TaskSpec, target: TaskSpec) -> str | None:
     """A warning when the intermediate task's data reaches the target's evaluation: the same
-    task, or another task of the target's benchmark."""
+    task, or another task of the target's benchmark (unless the target's own protocol trains on
+    it first)."""
     if intermediate_spec.name == target.name:
         return (
             f"the intermediate task is the target task {target.name!r}: its data leaks into the "
             "evaluation"
         )
+    if intermediate_spec.name == target.reference_intermediate:
+        return None
     if intermediate_spec.benchmark is not None and intermediate_spec.benchmark == target.benchmark:
         return (
             f"the intermediate task {intermediate_spec.name!r} is itself a task of the "

@@ -7,7 +7,9 @@ tags that mode reads the first letter of a tag as a chunk prefix (``PRON`` is an
 type ``RON``) and merges runs of equal tags into one chunk, so the "F1" of UD-POS is not token
 accuracy. The quirk is kept on purpose: it is what leaderboards report. Extractive QA is scored with
 the SQuAD v1.1 exact match and F1 (XQuAD, TyDiQA-GoldP), or with MLQA's language-specific
-normalisation of the answer's language (MLQA); the task score is (EM + F1) / 2.
+normalisation of the answer's language (MLQA); the task score is (EM + F1) / 2. Retrieval is
+scored by accuracy of the best candidate (Tatoeba), MRR@20 (Mewsli-X) or mAP@20 pooled over the
+queries of all languages (LAReQA), both under the official key ``map@20``.
 """
 
 from __future__ import annotations
@@ -83,12 +85,61 @@ def _qa(metric: str) -> Callable[..., dict[str, float]]:
     return score
 
 
+def ranking_units(
+    metric: str, gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
+) -> list[float]:
+    """Per query: the reciprocal rank of the gold candidate in the top 20 (``mrr@20``) or the
+    average precision at 20 over the relevant candidates (``map@20``), as fractions."""
+    from xtreme_harness.scoring.retrieval import TOP_K, average_precision_at_k, reciprocal_rank
+
+    _same_length(gold, predicted, "queries")
+    if metric == "mrr@20":
+        return [
+            reciprocal_rank(g[0], list(p)[:TOP_K]) for g, p in zip(gold, predicted, strict=True)
+        ]
+    return [average_precision_at_k(g, list(p), TOP_K) for g, p in zip(gold, predicted, strict=True)]
+
+
+def _ranking(metric: str) -> Callable[..., dict[str, float]]:
+    def score(
+        gold: Sequence[Sequence[str]],
+        predicted: Sequence[Sequence[str]],
+        language: str | None = None,
+    ) -> dict[str, float]:
+        """The mean over queries in percent, under the official key ``map@20``."""
+        units = ranking_units(metric, gold, predicted)
+        if not units:
+            raise MetricError("cannot score zero queries")
+        return {"map@20": sum(units) / len(units) * 100}
+
+    return score
+
+
 METRICS: dict[str, Callable[..., dict[str, float]]] = {
     "accuracy": accuracy,
     "seqeval": seqeval_f1,
     "squad": _qa("squad"),
     "mlqa": _qa("mlqa"),
+    "mrr@20": _ranking("mrr@20"),
+    "map@20": _ranking("map@20"),
 }
+
+POOLED = frozenset({"map@20"})
+"""Metrics whose task value is the mean over the queries of all languages together (LAReQA), not
+the mean of the languages' values."""
+
+
+def pooled(
+    metric: str, outcomes: Sequence[tuple[Sequence[Any], Sequence[Any]]]
+) -> dict[str, float]:
+    """A pooled metric over (gold, predicted) of every language, in the task's language order
+    (the order the official arithmetic sums in)."""
+    units = [
+        unit for gold, predicted in outcomes for unit in ranking_units(metric, gold, predicted)
+    ]
+    if not units:
+        raise MetricError("cannot score zero queries")
+    return {"map@20": sum(units) / len(units) * 100}
 
 
 SCORE_KEYS: dict[str, tuple[str, ...]] = {
@@ -96,6 +147,8 @@ SCORE_KEYS: dict[str, tuple[str, ...]] = {
     "seqeval": ("f1",),
     "squad": ("exact_match", "f1"),
     "mlqa": ("exact_match", "f1"),
+    "mrr@20": ("map@20",),
+    "map@20": ("map@20",),
 }
 """Which of a metric's values make the task score (their mean), as in the official scorer."""
 

@@ -64,7 +64,7 @@ def load_model(kind: KindImpl, name_or_path: str, revision: str | None = None) -
     auto = getattr(transformers, kind.auto_model)
     try:
         with quiet_transformers():
-            return auto.from_pretrained(
+            model = auto.from_pretrained(
                 name_or_path,
                 revision=revision,
                 ignore_mismatched_sizes=True,
@@ -72,6 +72,7 @@ def load_model(kind: KindImpl, name_or_path: str, revision: str | None = None) -
             )
     except (OSError, ValueError) as exc:
         raise _load_error("model", name_or_path, exc) from None
+    return kind.wrap(model)
 
 
 def longest_input(model: Any) -> int | None:

@@ -24,12 +24,14 @@ from typing import Any
 
 from xtreme_harness import generalized, intermediate, metrics
 from xtreme_harness.atomic import write_json
+from xtreme_harness.embedding_store import load_index, save_index
 from xtreme_harness.engine.device import Placement, place
 from xtreme_harness.engine.seeding import seed_everything
 from xtreme_harness.engine.trainer import Schedule, TrainingReport, predict, train
 from xtreme_harness.errors import DataError, UnknownNameError, UsageError, XHarnessWarning
 from xtreme_harness.kinds import implementation
 from xtreme_harness.kinds.base import KindImpl
+from xtreme_harness.kinds.retrieval import CandidateIndex, check_pool, pairs_as_search
 from xtreme_harness.languages import default_registry
 from xtreme_harness.models import (
     check_length,
@@ -41,7 +43,7 @@ from xtreme_harness.models import (
 )
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.provenance import now, provenance
-from xtreme_harness.task import Recipe, TaskKind, TaskSpec
+from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL, Recipe, TaskKind, TaskSpec
 from xtreme_harness.validation import validate
 
 RESULT_FILE = "result.json"
@@ -59,6 +61,8 @@ class Overrides:
     max_length: int | None = None
     doc_stride: int | None = None
     max_answer_length: int | None = None
+    pooling: str | None = None
+    layer: int | None = None
     warmup_steps: int | None = None
     weight_decay: float | None = None
     max_grad_norm: float | None = None
@@ -255,7 +259,7 @@ class Run:
             for note in (part or {}).get("notes", []):
                 if note not in notes:
                     notes.append(note)
-        average, score, missing_note = self._aggregate(evaluated["scores"])
+        average, score, missing_note = self._aggregate(evaluated["scores"], evaluated.get("pooled"))
         if missing_note:
             notes.append(missing_note)
         tiny = is_tiny(config.model)
@@ -311,6 +315,7 @@ class Run:
                 "eval_languages": list(self.languages),
                 "eval_steps": config.eval_steps,
                 "eval_batch_size": config.eval_batch_size,
+                "retrieval": self._retrieval_record(),
             },
             "training": {
                 "intermediate": stage["record"] if stage else None,
@@ -419,7 +424,7 @@ class Run:
         seed_everything(config.seed)
         placement = place(config.device, config.precision)
         tokenizer = load_tokenizer(config.model, config.model_revision)
-        kind = implementation(spec)
+        kind = implementation(spec, self._evaluation_recipe())
         model = load_model(
             kind, encoder, config.model_revision if encoder == config.model else None
         )
@@ -435,6 +440,9 @@ class Run:
                 seed=config.seed,
             )
             dev_examples = _load(spec, config.source, phase.dev_split, language, config)
+            dev_pool = None
+            if kind.ranks_candidates:  # development pairs: each query searches all positives
+                dev_examples, dev_pool = pairs_as_search(dev_examples)
             gold = kind.gold(dev_examples)
             if gold is None:
                 raise DataError(
@@ -445,7 +453,11 @@ class Run:
             dev_features = kind.encode(dev_examples, tokenizer, recipe.max_length)
 
             def score_dev(current: Any, dev_examples=dev_examples, dev_features=dev_features,
-                          gold=gold, kind=kind, language=language) -> float:  # fmt: skip
+                          gold=gold, kind=kind, language=language, dev_pool=dev_pool,
+                          recipe=recipe) -> float:  # fmt: skip
+                if dev_pool is not None:
+                    kind.index = self._embed(current, kind, tokenizer, placement, dev_pool,
+                                             recipe.max_length)  # fmt: skip
                 logits = predict(
                     current, kind, dev_features, placement=placement,
                     pad_id=tokenizer.pad_token_id, batch_size=config.eval_batch_size,
@@ -490,10 +502,90 @@ class Run:
             "timings": {"fine_tune": round(time.perf_counter() - started, 3)},
         }
 
-    def stage_evaluate(self, out: str, model: Any) -> dict[str, Any]:
+    def stage_embed(self, out: str, model: Any) -> dict[str, Any]:
+        """Embed the task's shared candidate pool with `model` (a model or a folder) into
+        `<out>/candidates` (see `xtreme_harness.embedding_store`). Returns the stage's record."""
+        config = self.config
+        started = time.perf_counter()
+        seed_everything(config.seed)
+        placement = place(config.device, config.precision)
+        tokenizer = load_tokenizer(config.model, config.model_revision)
+        kind = implementation(self.spec, self._evaluation_recipe())
+        if isinstance(model, str):
+            model = load_model(kind, model)
+        candidates = _load(self.spec, config.source, CANDIDATES_SPLIT, SHARED_POOL, config)
+        check_pool(candidates, f"{self.spec.name} {config.source} candidates")
+        index = self._embed(model, kind, tokenizer, placement, candidates,
+                            kind.recipe.max_length, progress=config.progress)  # fmt: skip
+        meta = save_index(os.path.join(out, "candidates"), index, self._pool_settings(kind))
+        return {
+            "candidates": "candidates",
+            "count": meta["count"],
+            "dimension": meta["dimension"],
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+
+    def _pool_settings(self, kind: KindImpl) -> dict[str, Any]:
+        """What candidate embeddings depend on besides the model."""
+        return {
+            "task": self.spec.name,
+            "source": self.config.source,
+            "data_dir": self.config.data_dir,
+            "data_revision": self.config.data_revision,
+            "pooling": kind.recipe.pooling or "mean",
+            "layer": kind.recipe.layer,
+            "max_length": kind.recipe.max_length,
+        }
+
+    def _embed(
+        self,
+        model: Any,
+        kind: KindImpl,
+        tokenizer: Any,
+        placement: Placement,
+        candidates: list[dict],
+        max_length: int,
+        *,
+        progress: bool = False,
+    ) -> CandidateIndex:
+        """The embeddings of a candidate pool."""
+        import torch
+
+        features = kind.encode(candidates, tokenizer, max_length)
+        rows = predict(
+            model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
+            batch_size=self.config.eval_batch_size, progress=progress, label="embed candidates",
+        )  # fmt: skip
+        return CandidateIndex([c["id"] for c in candidates], torch.stack(rows).numpy())
+
+    def _candidate_index(
+        self,
+        out: str,
+        model: Any,
+        kind: KindImpl,
+        tokenizer: Any,
+        placement: Placement,
+        language: str,
+        candidates: str | None,
+    ) -> CandidateIndex:
+        """The pool `language`'s queries search: the shared one (embedded once, memory-mapped
+        from `candidates` or from `<out>/candidates`) or the language's own."""
+        config = self.config
+        if self.spec.pool == "shared":
+            if candidates is None:
+                self.stage_embed(out, model)
+                candidates = os.path.join(out, "candidates")
+            return load_index(candidates, self._pool_settings(kind))
+        pool = _load(self.spec, config.source, CANDIDATES_SPLIT, language, config)
+        check_pool(pool, f"{self.spec.name} {config.source} candidates {language}")
+        return self._embed(model, kind, tokenizer, placement, pool, kind.recipe.max_length)
+
+    def stage_evaluate(self, out: str, model: Any, candidates: str | None = None) -> dict[str, Any]:
         """Predict every evaluation language's test set with `model` (a model or a folder),
         write the official prediction files under `<out>/predictions/<task>/`, score them where
-        gold labels exist, and run the generalised evaluation if asked."""
+        gold labels exist, and run the generalised evaluation if asked. A retrieval task ranks
+        its pool: a shared pool is read from the `candidates` folder of an embedding step, or
+        embedded into `<out>/candidates` first."""
         config = self.config
         spec = self.spec
         started = time.perf_counter()
@@ -508,23 +600,40 @@ class Run:
         evaluation: dict[str, Any] = {}
         scores: dict[str, dict[str, float]] = {}
         test_examples: dict[str, list[dict]] = {}
+        outcomes: dict[str, tuple[list, list]] = {}
+        notes = []
         for language in self.languages:
             began = time.perf_counter()
             examples = _load(spec, config.source, "test", language, config)
             test_examples[language] = examples
+            if kind.ranks_candidates and (spec.pool != "shared" or kind.index is None):
+                kind.index = self._candidate_index(
+                    out, model, kind, tokenizer, placement, language, candidates
+                )
             predicted = self._predict(model, kind, tokenizer, placement, examples, language)
             name = f"test-{language}.{kind.prediction_suffix}"
             kind.write_predictions(os.path.join(folder, name), predicted, examples)
             gold = kind.gold(examples)
             if gold is not None:
                 scores[language] = metrics.compute(spec.metric, gold, predicted, language)
+                outcomes[language] = (gold, predicted)
             evaluation[language] = {
                 "examples": len(examples),
                 "predictions": f"predictions/{spec.name}/{name}",
                 "labelled": gold is not None,
                 "seconds": round(time.perf_counter() - began, 3),
             }
-        notes = []
+            if kind.ranks_candidates:
+                unreachable = kind.missing_targets(examples)
+                evaluation[language].update(candidates=len(kind.index.ids), unreachable=unreachable)
+                if unreachable:
+                    notes.append(
+                        f"{language}: {unreachable} of {len(examples)} queries have a gold "
+                        "candidate that is not in the pool; they count (0 where none is found)"
+                    )
+        pooled = None
+        if spec.metric in metrics.POOLED and all(lang in outcomes for lang in spec.languages):
+            pooled = metrics.pooled(spec.metric, [outcomes[lang] for lang in spec.languages])
         unlabelled = [lang for lang, e in evaluation.items() if not e["labelled"]]
         if unlabelled:
             notes.append(
@@ -542,6 +651,7 @@ class Run:
             "evaluation": evaluation,
             "scores": scores,
             "generalized": generalized_scores,
+            "pooled": pooled,
             "notes": notes,
             "timings": timings,
         }
@@ -563,9 +673,25 @@ class Run:
         )  # fmt: skip
         return kind.decode(examples, features, logits)
 
+    def _retrieval_record(self) -> dict[str, Any] | None:
+        """How a retrieval task embeds and searches (None for other kinds)."""
+        if self.spec.kind is not TaskKind.RETRIEVAL:
+            return None
+        from xtreme_harness.kinds.retrieval import TOP_K
+
+        recipe = self._evaluation_recipe()
+        return {
+            "pool": self.spec.pool,
+            "pooling": recipe.pooling or "mean",
+            "layer": recipe.layer,
+            "max_length": recipe.max_length,
+            "max_query_length": recipe.max_query_length,
+            "top_k": TOP_K,
+        }
+
     def _evaluation_recipe(self) -> Recipe:
         """The recipe of the task's last phase with the run's overrides (inference settings)."""
-        return self.config.overrides.apply(self.spec.recipe_of(self.spec.phases[-1]))
+        return self.config.overrides.apply(self.spec.recipe_of(self.spec.last_phase))
 
     def _generalized(
         self,
@@ -619,9 +745,11 @@ class Run:
         return generalized.pair_summary(self.languages, scores)
 
     def _aggregate(
-        self, scores: dict[str, dict[str, float]]
+        self, scores: dict[str, dict[str, float]], pooled: dict[str, float] | None = None
     ) -> tuple[dict[str, float] | None, float | None, str]:
-        """The task average over all its languages, its score, and a note if some are missing."""
+        """The task average over all its languages (or, for a pooled metric, `pooled`: the
+        metric over the examples of all languages together), its score, and a note if some
+        languages are missing."""
         missing = [lang for lang in self.spec.languages if lang not in scores]
         if missing:
             return (
@@ -632,6 +760,8 @@ class Run:
                     f"scored ({', '.join(missing)})"
                 ),
             )
+        if pooled is not None:
+            return dict(pooled), metrics.task_score(self.spec.metric, pooled), ""
         keys = next(iter(scores.values())).keys()
         average = {
             key: sum(scores[lang][key] for lang in self.spec.languages) / len(self.spec.languages)

@@ -97,6 +97,13 @@ OPTIONS: tuple[Option, ...] = (
            "QA: tokens each window over a long context advances by.", minimum=1),
     Option("max_answer_length", "--max-answer-length", int,
            "QA: the longest answer span decoded, in tokens.", minimum=1),
+    Option("pooling", "--pooling", str,
+           "Retrieval: the embedding of a text: mean (over the tokens of --layer), cls (its "
+           "first token) or pooler (the model's pooler output).",
+           choices=("mean", "cls", "pooler")),
+    Option("layer", "--layer", int,
+           "Retrieval: the hidden state pooled (0 = the embeddings, negative counts from the "
+           "end; default: the task's recipe, else the last layer)."),
     Option("warmup_steps", "--warmup-steps", int, "Updates of linear warm-up.", minimum=0),
     Option("weight_decay", "--weight-decay", float, "AdamW decay.", minimum=0),
     Option("max_grad_norm", "--max-grad-norm", float, "Gradient clipping norm (0 disables).",
@@ -184,6 +191,8 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
             max_length=values["max_length"],
             doc_stride=values["doc_stride"],
             max_answer_length=values["max_answer_length"],
+            pooling=values["pooling"],
+            layer=values["layer"],
             warmup_steps=values["warmup_steps"],
             weight_decay=values["weight_decay"],
             max_grad_norm=values["max_grad_norm"],

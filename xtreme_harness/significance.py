@@ -6,7 +6,8 @@
   97.5th percentiles. Metrics are recomputed from per-example units: correct/incorrect for
   accuracy; true-positive, predicted and gold chunk counts per sentence for seqeval F1 (micro F1
   is a function of their sums); exact match and F1 per question for QA (the task score is the
-  mean of their means).
+  mean of their means); reciprocal rank or average precision per query for retrieval (LAReQA's
+  task score is resampled as the mean of its languages' values, not pooled).
 - Over seeds: the per-seed task score differences (paired by seed) resampled with replacement.
 
 A difference is marked significant when its interval excludes zero.
@@ -45,6 +46,10 @@ def units(
 
     if metric == "accuracy":
         return np.array([[float(p == g), 1.0] for g, p in zip(gold, predicted, strict=True)])
+    if metric in ("mrr@20", "map@20"):
+        from xtreme_harness.metrics import ranking_units
+
+        return np.array([[unit, 1.0] for unit in ranking_units(metric, gold, predicted)])
     if metric == "seqeval":
         from xtreme_harness.scoring.seqeval_fast import get_entities
 
@@ -62,7 +67,7 @@ def score(metric: str, sums: Any) -> Any:
     """The metric (x 100) from summed units; `sums` has units in its last axis."""
     import numpy as np
 
-    if metric == "accuracy":
+    if metric in ("accuracy", "mrr@20", "map@20"):
         return 100.0 * sums[..., 0] / sums[..., 1]
     if metric in ("squad", "mlqa"):  # (EM + F1) / 2
         return 100.0 * (sums[..., 0] + sums[..., 1]) / 2 / sums[..., 2]

@@ -19,6 +19,10 @@ from typing import Any
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SPLITS = ("train", "validation", "test")
 ROLES = ("target", "intermediate")
+POOLS = ("shared", "per-language")
+CANDIDATES_SPLIT = "candidates"
+SHARED_POOL = "all"
+"""The language a shared candidate pool is read as."""
 
 
 class TaskKind(str, Enum):
@@ -67,6 +71,12 @@ class Recipe:
     """Extractive QA: question tokens kept (the rest is cut)."""
     max_answer_length: int | None = None
     """Extractive QA: the longest answer span decoded, in tokens."""
+    pooling: str | None = None
+    """Retrieval: how a text's embedding is pooled: ``mean`` (over the tokens of `layer`),
+    ``cls`` (the first token of `layer`) or ``pooler`` (the model's pooler output)."""
+    layer: int | None = None
+    """Retrieval: the hidden state pooled (0 = the embeddings, negative from the end; None =
+    the last layer)."""
     source: str = ""
 
 
@@ -148,6 +158,13 @@ class TaskSpec:
     benchmark: str | None = None
     description: str = ""
     reference: str = ""
+    reference_intermediate: str | None = None
+    """The task the reference protocol trains on before this one (Tatoeba: SQuAD v1.1, as the
+    task `xquad`); using it as the intermediate task is the protocol, not a leak."""
+    pool: str | None = None
+    """Retrieval: ``shared`` when every language's queries search one pool (read as split
+    ``candidates`` of language ``all``), ``per-language`` when each language has its own (split
+    ``candidates`` of that language); None for other kinds."""
     pairs_split: str | None = None
     """A test split with every (context language, question language) pair, read with the
     language code ``<context>-<question>`` (MLQA's generalised setting); None if there is none."""
@@ -167,9 +184,18 @@ class TaskSpec:
         unknown_roles = set(self.roles) - set(ROLES)
         if not self.roles or unknown_roles:
             problems.append(f"roles must be a non-empty subset of {ROLES}, got {self.roles!r}")
-        if not self.phases:
-            problems.append("phases must not be empty")
-        if self.recipe is None and any(phase.recipe is None for phase in self.phases):
+        if not self.phases and self.kind is not TaskKind.RETRIEVAL:
+            problems.append("phases must not be empty (only a retrieval task may skip training)")
+        if (self.kind is TaskKind.RETRIEVAL) != (self.pool is not None) or self.pool not in (
+            None,
+            *POOLS,
+        ):
+            problems.append(f"a retrieval task, and only one, declares its pool, one of {POOLS}")
+        if "intermediate" in self.roles and not self.phases:
+            problems.append("an intermediate task needs a training phase")
+        if self.recipe is None and (
+            not self.phases or any(phase.recipe is None for phase in self.phases)
+        ):
             problems.append("a recipe is required (for the task or for every phase)")
         for key, source in self.sources.items():
             if not isinstance(source, DataSource):
@@ -178,12 +204,20 @@ class TaskSpec:
             raise ValueError(f"invalid TaskSpec {self.name!r}: " + "; ".join(problems))
 
     @property
+    def last_phase(self) -> Phase | None:
+        """The phase whose model is evaluated (None for a task that is not trained)."""
+        return self.phases[-1] if self.phases else None
+
+    @property
     def training_languages(self) -> tuple[str, ...]:
         """The languages this task has training data in."""
         return self.train_languages or (self.train_language,)
 
-    def recipe_of(self, phase: Phase) -> Recipe:
-        """The recipe `phase` trains with."""
+    def recipe_of(self, phase: Phase | None) -> Recipe:
+        """The recipe `phase` trains with (None: the task's own recipe)."""
+        if phase is None:
+            assert self.recipe is not None
+            return self.recipe
         recipe = phase.recipe or self.recipe
         assert recipe is not None  # checked in __post_init__
         return recipe
@@ -217,4 +251,6 @@ class TaskSpec:
             "description": self.description,
             "reference": self.reference,
             "pairs_split": self.pairs_split,
+            "pool": self.pool,
+            "reference_intermediate": self.reference_intermediate,
         }

@@ -128,6 +128,7 @@ def sample_texts(host: Any) -> list[str]:
     """Every text of the ``sample`` sources of the registered tasks (all splits, all languages)."""
     from xtreme_harness.errors import DataError
     from xtreme_harness.kinds import implementation
+    from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL
 
     texts: list[str] = []
     for registration in sorted(host.registrations("tasks").values(), key=lambda r: r.name):
@@ -136,9 +137,15 @@ def sample_texts(host: Any) -> list[str]:
         if source is None:
             continue
         kind = implementation(spec)
-        languages = sorted(set(spec.languages) | set(spec.training_languages))
+        languages = sorted(
+            set(spec.languages)
+            | set(spec.training_languages)
+            | ({SHARED_POOL} if spec.pool == "shared" else set())
+        )
         splits = {phase.train_split for phase in spec.phases}
         splits |= {phase.dev_split for phase in spec.phases} | {"test"}
+        if spec.pool is not None:
+            splits.add(CANDIDATES_SPLIT)
         for split in sorted(splits):
             for language in languages:
                 try:

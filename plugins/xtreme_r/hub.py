@@ -160,3 +160,40 @@ def qa_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
         if not any(texts)
         else {"text": texts, "answer_start": [int(s) for s in answers["answer_start"]]},
     }
+
+
+TATOEBA_CONFIGS = {
+    "af": "afr", "ar": "ara", "bg": "bul", "bn": "ben", "de": "deu", "el": "ell", "es": "spa",
+    "et": "est", "eu": "eus", "fa": "pes", "fi": "fin", "fr": "fra", "he": "heb", "hi": "hin",
+    "hu": "hun", "id": "ind", "it": "ita", "ja": "jpn", "jv": "jav", "ka": "kat", "kk": "kaz",
+    "ko": "kor", "ml": "mal", "mr": "mar", "nl": "nld", "pt": "por", "ru": "rus", "sw": "swh",
+    "ta": "tam", "te": "tel", "th": "tha", "tl": "tgl", "tr": "tur", "ur": "urd", "vi": "vie",
+    "zh": "cmn",
+}  # fmt: skip
+"""`google/xtreme` Tatoeba configs (``tatoeba.<code>``, aligned pairs in split validation); it
+has none for the languages XTREME-R added (az lt pl uk ro)."""
+
+
+def tatoeba_locate(split: str, language: str) -> tuple[str, str | None, str]:
+    if split not in ("test", "candidates"):
+        raise DataError("hub", f"Tatoeba has only test data (queries and pool), not {split!r}")
+    if language not in TATOEBA_CONFIGS:
+        raise DataError(
+            "hub:google/xtreme",
+            f"no Tatoeba config for {language!r} (google/xtreme covers only XTREME's 36 "
+            "languages); use --source xtreme with the LASER files in the official layout",
+        )
+    return "google/xtreme", f"tatoeba.{TATOEBA_CONFIGS[language]}", "validation"
+
+
+def tatoeba_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
+    return {"source": row["source_sentence"].strip(), "english": row["target_sentence"].strip()}
+
+
+def tatoeba_arrange(split: str, language: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Aligned hub pairs -> the pool (source sentences) or the sorted English queries."""
+    from xharness_plugins.xtreme_r.retrieval_data import aligned_queries
+
+    if split == "candidates":
+        return [{"id": str(i), "text": row["source"]} for i, row in enumerate(rows)]
+    return aligned_queries([row["english"] for row in rows])

@@ -11,11 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from xharness_plugins.xtreme_r import hub
+from xharness_plugins.xtreme_r.retrieval_data import (
+    lareqa_readers,
+    mewslix_entities,
+    mewslix_mentions,
+    mewslix_pairs,
+    squad_pairs,
+    tatoeba_candidates,
+    tatoeba_queries,
+)
 from xtreme_harness.benchmarks import load_benchmark
 from xtreme_harness.data.readers import conll_tags, copa_jsonl, siqa_jsonl, squad_json, tsv_pairs
 from xtreme_harness.data.sources import FolderSource, HubSource
 from xtreme_harness.kinds.extractive_qa import check_examples
-from xtreme_harness.task import Category, Phase, Recipe, TaskKind, TaskSpec
+from xtreme_harness.task import SHARED_POOL, Category, Phase, Recipe, TaskKind, TaskSpec
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -275,6 +284,7 @@ XQUAD = TaskSpec(
         ),
     },
     recipe=QA,
+    roles=("target", "intermediate"),
     benchmark="xtreme-r",
     description="Extractive QA on SQuAD v1.1 paragraphs translated into 11 languages (and "
     "Romanian); scored with SQuAD v1.1 exact match and F1.",
@@ -356,4 +366,116 @@ TYDIQA = TaskSpec(
     "Answering in Typologically Diverse Languages",
 )
 
-TASKS = (XNLI, PAWSX, XCOPA, UDPOS, PANX, XQUAD, MLQA, TYDIQA)
+TATOEBA_RECIPE = Recipe(
+    learning_rate=0.0, epochs=0, max_length=512, batch_size=100, pooling="mean", layer=8,
+    source="scripts/run_tatoeba.sh of google-research/xtreme: no training; mean over the tokens "
+    "(special tokens included) of layer 7 of 12 after the embeddings (hidden state 8) for mBERT; "
+    "XLM-R large used hidden state 14 (--layer 14)",
+)  # fmt: skip
+LAREQA_RECIPE = Recipe(
+    learning_rate=2e-5, epochs=3, max_length=256, batch_size=4, gradient_accumulation=4,
+    max_query_length=96, pooling="pooler",
+    source="scripts/train_lareqa.sh of google-research/xtreme (answer 256 and question 96 "
+    "tokens, in-batch softmax, pooler output)",
+)  # fmt: skip
+MEWSLIX_RECIPE = Recipe(
+    learning_rate=2e-5, epochs=2, max_length=64, batch_size=64, gradient_accumulation=4,
+    max_query_length=64, pooling="pooler",
+    source="scripts/train_mewslix.sh of google-research/xtreme (mBERT; XLM-R large: lr 1e-5, "
+    "batch 8 x 4)",
+)  # fmt: skip
+
+TATOEBA = TaskSpec(
+    name="tatoeba",
+    title="Tatoeba",
+    category=Category.RETRIEVAL,
+    kind=TaskKind.RETRIEVAL,
+    languages=_languages("xtreme-r", "tatoeba"),
+    metric="accuracy",
+    train_data="none (XTREME-R embeds with a model fine-tuned on SQuAD v1.1: --intermediate xquad)",
+    sources={
+        "hub": HubSource(
+            "google/xtreme tatoeba.<code> (36 languages; not az lt pl uk ro)",
+            hub.tatoeba_locate,
+            hub.tatoeba_convert,
+            arrange=hub.tatoeba_arrange,
+        ),
+        **_folders(
+            {"test": "tatoeba/{lang}-en.en", "candidates": "tatoeba/{lang}-en.{lang}"},
+            tatoeba_queries,
+            readers={"candidates": tatoeba_candidates},
+        ),
+    },
+    recipe=TATOEBA_RECIPE,
+    phases=(),
+    pool="per-language",
+    reference_intermediate="xquad",
+    benchmark="xtreme-r",
+    description="Bitext retrieval: for each English sentence, the index of its translation "
+    "among the 1,000 sentences of the other language (cosine of mean-pooled embeddings); "
+    "accuracy.",
+    reference="Artetxe and Schwenk 2019, Massively Multilingual Sentence Embeddings for "
+    "Zero-Shot Cross-Lingual Transfer and Beyond",
+)
+
+_LAREQA_LANGUAGES = _languages("xtreme-r", "lareqa")
+_lareqa_queries, _lareqa_pool = lareqa_readers(_LAREQA_LANGUAGES)
+
+LAREQA = TaskSpec(
+    name="lareqa",
+    title="LAReQA (XQuAD-R)",
+    category=Category.RETRIEVAL,
+    kind=TaskKind.RETRIEVAL,
+    languages=_LAREQA_LANGUAGES,
+    metric="map@20",
+    train_data="SQuAD v1.1 training set (English): question -> answer sentence with its paragraph",
+    sources=_folders(
+        {**SQUAD_FILES, "test": "lareqa/xquad-r/{lang}.json", "candidates": "lareqa/xquad-r"},
+        _lareqa_queries,
+        readers={"train": squad_pairs, "validation": squad_pairs, "candidates": _lareqa_pool},
+        languages={**ENGLISH_SQUAD, "candidates": (SHARED_POOL,)},
+    ),
+    recipe=LAREQA_RECIPE,
+    pool="shared",
+    benchmark="xtreme-r",
+    description="Language-agnostic answer retrieval: each question ranks the answer sentences "
+    "of all 11 languages of XQuAD-R; mAP@20 pooled over all questions. No hub source: the hub's "
+    "xquad_r drops the sentence breaks the pool is built from.",
+    reference="Roy et al. 2020, LAReQA: Language-Agnostic Answer Retrieval from a Multilingual "
+    "Pool",
+)
+
+MEWSLIX = TaskSpec(
+    name="mewslix",
+    title="Mewsli-X",
+    category=Category.RETRIEVAL,
+    kind=TaskKind.RETRIEVAL,
+    languages=_languages("xtreme-r", "mewslix"),
+    metric="mrr@20",
+    train_data="English Wikipedia mention-entity pairs (wikipedia_pairs-train.jsonl)",
+    sources=_folders(
+        {
+            "train": "mewslix/wikipedia_pairs-train.jsonl",
+            "validation": "mewslix/wikipedia_pairs-dev.jsonl",
+            "test": "mewslix/wikinews_mentions/test-{lang}.jsonl",
+            "candidates": "mewslix/candidate_set_entities.jsonl",
+        },
+        mewslix_mentions,
+        readers={
+            "train": mewslix_pairs,
+            "validation": mewslix_pairs,
+            "candidates": mewslix_entities,
+        },
+        languages={"train": ("en",), "validation": ("en",), "candidates": (SHARED_POOL,)},
+    ),
+    recipe=MEWSLIX_RECIPE,
+    pool="shared",
+    benchmark="xtreme-r",
+    description="Entity linking as retrieval: a WikiNews mention ranks the entity descriptions "
+    "of a pool of about 1M entities in 50 languages; MRR@20 (officially 'map@20'), macro "
+    "average over languages. No hub source: the only hub copy is unofficial.",
+    reference="Ruder et al. 2021, XTREME-R (Mewsli-X: Botha et al. 2020, Entity Linking in 100 "
+    "Languages)",
+)
+
+TASKS = (XNLI, PAWSX, XCOPA, UDPOS, PANX, XQUAD, MLQA, TYDIQA, TATOEBA, LAREQA, MEWSLIX)

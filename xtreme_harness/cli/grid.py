@@ -123,13 +123,15 @@ def _executor(host: Any, spec: Any, name: str | None, jobs: int | None, address:
 
 
 def _dry_run(plan: Any, store: Any, axes: dict[str, Any]) -> None:
+    from xtreme_harness.grid.plan import KINDS
+
     statuses = {key: store.status(key) for key in plan.steps}
     click.echo(f"{len(plan.cells)} cells" + (f" over {', '.join(axes)}" if axes else ""))
     for cell in plan.cells:
         marks = " ".join(f"{kind}:{statuses[key] or 'to do'}" for kind, key in cell.steps.items())
         click.echo(f"  {cell.id}  {marks}")
     rows = []
-    for kind in ("intermediate", "finetune", "evaluate"):
+    for kind in KINDS:
         keys = [key for key, step in plan.steps.items() if step.kind == kind]
         if not keys:
             continue

@@ -123,6 +123,6 @@ def _count_tokens(
     from xtreme_harness.models import load_tokenizer
 
     chosen = intermediate.materialize(allocation, loaded, options["seed"], spec.name)
-    max_length = spec.recipe_of(spec.phases[-1]).max_length
+    max_length = spec.recipe_of(spec.last_phase).max_length
     tokenizer = load_tokenizer(options["model"])
     return intermediate.encode(implementation(spec), chosen, tokenizer, max_length)[1]

@@ -55,7 +55,10 @@ def print_scores(result: dict[str, Any]) -> None:
         if language in result["scores"]
     ]
     if result["average"] is not None:
-        rows.append(["avg"] + [f"{result['average'][m]:.2f}" for m in metric_names])
+        from xtreme_harness.metrics import POOLED
+
+        label = "pooled" if task["metric"] in POOLED else "avg"
+        rows.append([label] + [f"{result['average'][m]:.2f}" for m in metric_names])
     click.echo(
         f"{task['name']}: {result['model']['name_or_path']}, seed {result['config']['seed']}"
     )

@@ -133,7 +133,8 @@ def conll_tags(labels: Sequence[str]) -> Reader:
     return read
 
 
-def _json_lines(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def json_lines(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for every non-blank line of a JSON-lines file."""
     for number, line in _lines(path):
         if not line.strip():
             continue
@@ -159,7 +160,7 @@ def copa_jsonl(path: str) -> list[dict[str, Any]]:
     official XCOPA script builds it.
     """
     examples = []
-    for number, record in _json_lines(path):
+    for number, record in json_lines(path):
         _require(path, number, record, ("premise", "choice1", "choice2", "question"))
         if record["question"] not in ("cause", "effect"):
             raise DataError(
@@ -186,7 +187,7 @@ def siqa_jsonl(path: str) -> list[dict[str, Any]]:
     """Social IQa JSON lines (``correct`` A/B/C) -> multiple-choice examples with the first
     segment ``"{context} {question}"``, as the official script builds it."""
     examples = []
-    for number, record in _json_lines(path):
+    for number, record in json_lines(path):
         _require(path, number, record, ("context", "question", "answerA", "answerB", "answerC"))
         correct = record.get("correct")
         if correct is not None and correct not in ("A", "B", "C"):
@@ -204,6 +205,17 @@ def siqa_jsonl(path: str) -> list[dict[str, Any]]:
     return examples
 
 
+def json_document(path: str) -> Any:
+    """A JSON file's content; bad encoding or syntax is a `DataError` naming the line."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+
+
 def squad_json(path: str) -> list[dict[str, Any]]:
     """SQuAD v1.1 JSON (SQuAD, XQuAD, MLQA, TyDiQA-GoldP) -> extractive-QA examples, one per
     question, in file order.
@@ -214,13 +226,7 @@ def squad_json(path: str) -> list[dict[str, Any]]:
     """
     from xtreme_harness.kinds.extractive_qa import check_examples
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except UnicodeDecodeError as exc:
-        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    document = json_document(path)
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, list):
         raise DataError(path, "expected SQuAD JSON: an object with a 'data' list", field="data")

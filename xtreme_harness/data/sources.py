@@ -103,7 +103,7 @@ class FolderSource(DataSource):
     ) -> list[dict[str, Any]]:
         """The examples of a split as plain dicts, without going through `datasets`."""
         path = self.path(split, language, data_dir)
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             hint = f" {self.how_to_get}" if self.how_to_get else ""
             raise DataError(
                 path, f"missing: the {self.kind} source has no {split} file for {language!r}.{hint}"
@@ -137,6 +137,7 @@ class HubSource(DataSource):
         *,
         keep: Callable[[str, str, dict[str, Any]], bool] | None = None,
         check: Callable[[list[dict[str, Any]], str], None] | None = None,
+        arrange: Callable[[str, str, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     ):
         self.summary = summary
         self.locate = locate
@@ -147,6 +148,9 @@ class HubSource(DataSource):
         that mixes languages in one split)."""
         self.check = check
         """(examples, where) -> None, raising a `DataError` on bad examples (e.g. repeated ids)."""
+        self.arrange = arrange
+        """(split, language, converted rows) -> examples, for a split whose examples are not one
+        per row (Tatoeba's queries and pool come from the same aligned pairs)."""
 
     def describe(self) -> str:
         pinned = f" @ {self.revision}" if self.revision else ""
@@ -200,6 +204,8 @@ class HubSource(DataSource):
             for i, row in enumerate(table)
             if self.keep is None or self.keep(split, language, row)
         ]
+        if self.arrange is not None:
+            examples = self.arrange(split, language, examples)
         if self.check is not None:
             self.check(examples, where)
         return examples_to_dataset(examples)

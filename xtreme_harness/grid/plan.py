@@ -1,10 +1,12 @@
 """From cells to a plan of shared steps with content keys.
 
-A cell (one run configuration) needs up to three steps:
+A cell (one run configuration) needs up to four steps:
 
     intermediate  model, intermediate task, language set, budget, seed, ...  -> an encoder
     finetune      the intermediate step (or the base model), target task, regularizer, seed, ...
-    evaluate      the finetune step, evaluation languages, generalised evaluation
+    embed         the finetune step, the task's shared candidate pool (retrieval: LAReQA, Mewsli-X)
+                  -> memory-mapped candidate embeddings
+    evaluate      the finetune (and embed) step, evaluation languages, generalised evaluation
 
 A step's key is a digest of exactly what determines its output: its own settings, the keys of the
 steps it needs, and the versions of xharness and of the plugins that define it. Cells that agree on
@@ -23,7 +25,7 @@ from typing import Any
 from xtreme_harness.executor import Resources, Step
 from xtreme_harness.pipeline import RunConfig, config_to_dict
 
-KINDS = ("intermediate", "finetune", "evaluate")
+KINDS = ("intermediate", "finetune", "embed", "evaluate")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def _versions(host: Any) -> dict[str, Any]:
 
 
 def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | None]:
-    """What determines each stage's output, as JSON-ready dicts (intermediate may be None)."""
+    """What determines each stage's output, as JSON-ready dicts (intermediate and embed may be
+    None)."""
     record = config_to_dict(config)
     regularizer = host.get("regularizers", config.regularizer)(**dict(config.regularizer_options))
     regularizer_print = {"name": regularizer.name, "options": regularizer.fingerprint()}
@@ -98,6 +101,17 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_steps": config.eval_steps,
         "eval_batch_size": config.eval_batch_size,
     }
+    spec = host.get("tasks", config.task)
+    embed = None
+    if spec.pool == "shared":
+        embed = {
+            "task": config.task,
+            "source": config.source,
+            "data_dir": config.data_dir,
+            "data_revision": config.data_revision,
+            "precision": config.precision,
+            "versions": base["versions"],
+        }
     evaluate = {
         "task": config.task,
         "source": config.source,
@@ -105,7 +119,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "generalized": config.generalized,
         "eval_batch_size": config.eval_batch_size,
     }
-    return {"intermediate": stage, "finetune": finetune, "evaluate": evaluate}
+    return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}
 
 
 def cell_name(config: RunConfig) -> str:
@@ -117,18 +131,29 @@ def cell_name(config: RunConfig) -> str:
     return "-".join(part.replace("/", "_") for part in parts)
 
 
+def _needs(kind: str, keys: dict[str, str]) -> tuple[str, ...]:
+    """The keys of the steps a step of `kind` needs, among the cell's earlier steps."""
+    wanted = {
+        "intermediate": (),
+        "finetune": ("intermediate",),
+        "embed": ("finetune",),
+        "evaluate": ("finetune", "embed"),
+    }[kind]
+    return tuple(keys[other] for other in wanted if other in keys)
+
+
 def build(configs: Sequence[RunConfig], host: Any) -> Plan:
     """The plan of `configs`: each cell with its steps, each distinct step once."""
     plan = Plan(cells=[])
     seen_cells: set[str] = set()
     for config in configs:
         settings = stage_settings(config, host)
-        needs: tuple[str, ...] = ()
         keys: dict[str, str] = {}
         for kind in KINDS:
             own = settings[kind]
             if own is None:
                 continue
+            needs = _needs(kind, keys)
             key = f"{kind[:2]}-{digest({'kind': kind, 'settings': own, 'needs': needs})}"
             keys[kind] = key
             if key not in plan.steps:
@@ -141,7 +166,6 @@ def build(configs: Sequence[RunConfig], host: Any) -> Plan:
                     ),
                     config={"run": config_to_dict(config), "settings": own},
                 )
-            needs = (key,)
         cell_id = f"{cell_name(config)}-{digest(keys)[:8]}"
         if cell_id in seen_cells:
             continue

@@ -103,6 +103,8 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
         seconds=sum(record["seconds"] for record in records.values()),
         predictions_prefix=f"steps/{cell.steps['evaluate']}/",
     )
+    if "embed" in records:
+        result["provenance"]["timings"]["embed"] = records["embed"]["outputs"]["seconds"]
     result["provenance"]["steps"] = dict(cell.steps)
     validate(result, "result", source=path)
     write_json(path, result)

@@ -89,6 +89,14 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
             encoder = os.path.join(store.step_dir(needed), outputs["encoder"])
         _, outputs = run.stage_finetune(workspace, encoder, save_model=True)
         return outputs
-    (needed,) = step.needs
-    model = os.path.join(store.step_dir(needed), store.record(needed)["outputs"]["model"])
-    return run.stage_evaluate(workspace, model)
+    tuned, *embedded = step.needs
+    model = os.path.join(store.step_dir(tuned), store.record(tuned)["outputs"]["model"])
+    if step.kind == "embed":
+        return run.stage_embed(workspace, model)
+    candidates = None
+    if embedded:
+        (embed,) = embedded
+        candidates = os.path.join(
+            store.step_dir(embed), store.record(embed)["outputs"]["candidates"]
+        )
+    return run.stage_evaluate(workspace, model, candidates)

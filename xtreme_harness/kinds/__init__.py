@@ -31,6 +31,10 @@ def implementation(spec: TaskSpec, recipe: Recipe | None = None) -> KindImpl:
         from xtreme_harness.kinds.extractive_qa import ExtractiveQA
 
         return ExtractiveQA(spec, recipe)
+    if spec.kind is TaskKind.RETRIEVAL:
+        from xtreme_harness.kinds.retrieval import Retrieval
+
+        return Retrieval(spec, recipe)
     raise UsageError(
         f"task {spec.name!r} is of kind {spec.kind.value!r}, which this version of xharness "
         "cannot train yet"

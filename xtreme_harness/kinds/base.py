@@ -51,15 +51,21 @@ class KindImpl(ABC):
     """The fields of an example that hold text, as `Regularizer.augment` describes them."""
     label_keys: tuple[str, ...] = ("labels",)
     """The keys of a batch that hold training targets (dropped at inference)."""
+    ranks_candidates: bool = False
+    """True for retrieval: decoding ranks a pool of embedded candidates."""
 
     def __init__(self, spec: TaskSpec, recipe: Recipe | None = None) -> None:
         self.spec = spec
-        self.recipe = recipe if recipe is not None else spec.recipe_of(spec.phases[-1])
+        self.recipe = recipe if recipe is not None else spec.recipe_of(spec.last_phase)
         """The recipe in use (settings such as a QA window's stride come from it)."""
 
     def model_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for the head (number of labels, label names)."""
         return {}
+
+    def wrap(self, model: Any) -> Any:
+        """The model the engine trains, built around the loaded `auto_model` (itself here)."""
+        return model
 
     @abstractmethod
     def encode(
