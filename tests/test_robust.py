@@ -255,3 +255,14 @@ def test_generalized_evaluation_refuses_other_kinds_and_unparallel_data(tiny_mod
         pairs(first, second, ("en", "de"), "xnli")
     with pytest.raises(DataError, match="1 examples in en, 0 in de"):
         pairs(first, [], ("en", "de"), "xnli")
+
+
+def test_a_non_finite_gradient_does_not_move_its_example():
+    from xharness_plugins.robust.perturbation import ascent_direction
+
+    grad = torch.tensor([[[3.0, 4.0]], [[float("inf"), 1.0]], [[float("nan"), 0.0]]])
+    mask = torch.ones(3, 1, 1)
+    direction = ascent_direction(grad, "l2", mask)
+    assert torch.allclose(direction[0], torch.tensor([[0.6, 0.8]]))
+    assert (direction[1:] == 0).all()
+    assert (ascent_direction(grad, "linf", mask)[1:] == 0).all()

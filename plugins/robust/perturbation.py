@@ -47,8 +47,12 @@ def project(delta: Any, epsilon: float, kind: str, mask: Any) -> Any:
 
 def ascent_direction(grad: Any, kind: str, mask: Any) -> Any:
     """The steepest-ascent direction of unit size in the norm: sign for L-inf, the normalised
-    gradient for L2."""
-    grad = grad * mask
+    gradient for L2. An example whose gradient is not finite (an fp16 loss scale that overflowed;
+    the gradient scaler then skips the update) does not move."""
+    import torch
+
+    finite = torch.isfinite(grad).flatten(1).all(dim=1).view(-1, *([1] * (grad.dim() - 1)))
+    grad = torch.where(finite, grad, torch.zeros_like(grad)) * mask
     if kind == "linf":
         return grad.sign()
     lengths = norm(grad, "l2")

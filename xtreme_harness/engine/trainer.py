@@ -213,12 +213,16 @@ def train(
                     scaler.unscale_(optimizer)
                 if recipe.max_grad_norm:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), recipe.max_grad_norm)
+                stepped = True
                 if scaler is not None:
+                    scale = scaler.get_scale()
                     scaler.step(optimizer)
                     scaler.update()
+                    stepped = scaler.get_scale() >= scale  # a lowered scale: the step was skipped
                 else:
                     optimizer.step()
-                scheduler.step()
+                if stepped:
+                    scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
                 report.updates += 1
                 bar.update(1)
