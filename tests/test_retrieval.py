@@ -487,3 +487,20 @@ def test_tatoeba_after_the_reference_squad_stage_warns_of_no_leak(tiny_model, tm
     assert result["training"]["intermediate"]["updates"] == 2
     assert result["intermediate"]["allocation"]["languages"][0]["language"] == "en"
     assert not any("leak" in note or "benchmark" in note for note in result["notes"])
+
+
+def test_a_pool_embedded_block_by_block_ranks_the_same(tiny_model, tmp_path, monkeypatch) -> None:
+    from xtreme_harness import pipeline
+    from xtreme_harness.pipeline import Overrides
+
+    settings = dict(eval_languages=("en", "zh"), overrides=Overrides(max_steps=1, pooling="mean"))
+    whole = _run(tiny_model, tmp_path / "whole", "lareqa", **settings)
+    monkeypatch.setattr(pipeline, "EMBED_BLOCK", 100)  # the sample pool has 781 sentences
+    blocks = _run(tiny_model, tmp_path / "blocks", "lareqa", **settings)
+    # the same embeddings up to float noise (padding differs between batches)
+    first = load_index(str(tmp_path / "whole/candidates"), {"task": "lareqa"})
+    index = load_index(str(tmp_path / "blocks/candidates"), {"task": "lareqa"})
+    assert first.ids == index.ids
+    assert np.allclose(first.embeddings, index.embeddings, atol=1e-5)
+    assert blocks["score"] == pytest.approx(whole["score"], abs=1e-6)
+    assert len(index.ids) == whole["evaluation"]["en"]["candidates"] == 781

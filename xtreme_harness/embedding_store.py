@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from xtreme_harness.atomic import write_json
@@ -21,19 +21,44 @@ from xtreme_harness.kinds.retrieval import CandidateIndex
 META = "meta.json"
 
 
-def save_index(folder: str, index: CandidateIndex, meta: Mapping[str, Any]) -> dict[str, Any]:
-    """Write `index` under `folder`; returns the meta record written."""
+def write_index(
+    folder: str, ids: Sequence[str], blocks: Iterable[Any], meta: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Write the embeddings of `ids`, given as consecutive blocks of rows, under `folder`
+    (straight into a memory-mapped file: the pool never has to fit in memory); returns the meta
+    record written."""
     import numpy as np
 
     os.makedirs(folder, exist_ok=True)
-    array = np.ascontiguousarray(index.embeddings, dtype=np.float32)
     temporary = os.path.join(folder, f".embeddings.{os.getpid()}.npy")
-    np.save(temporary, array)
+    array, filled = None, 0
+    try:
+        for block in blocks:
+            if array is None:
+                shape = (len(ids), int(block.shape[1]))
+                array = np.lib.format.open_memmap(temporary, mode="w+", dtype=np.float32,
+                                                  shape=shape)  # fmt: skip
+            array[filled : filled + len(block)] = block
+            filled += len(block)
+        if array is None or filled != len(ids):
+            raise ValueError(f"{filled} embeddings written for {len(ids)} candidates")
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    dimension = int(array.shape[1])
+    array.flush()
+    del array
     os.replace(temporary, os.path.join(folder, "embeddings.npy"))
-    write_json(os.path.join(folder, "ids.json"), list(index.ids))
-    record = {**meta, "count": len(index.ids), "dimension": int(array.shape[1])}
+    write_json(os.path.join(folder, "ids.json"), list(ids))
+    record = {**meta, "count": len(ids), "dimension": dimension}
     write_json(os.path.join(folder, META), record)
     return record
+
+
+def save_index(folder: str, index: CandidateIndex, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Write `index` under `folder`; returns the meta record written."""
+    return write_index(folder, index.ids, [index.embeddings], meta)
 
 
 def load_index(folder: str, expected: Mapping[str, Any]) -> CandidateIndex:

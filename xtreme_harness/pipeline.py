@@ -18,13 +18,13 @@ import gc
 import os
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from xtreme_harness import generalized, intermediate, metrics
 from xtreme_harness.atomic import write_json
-from xtreme_harness.embedding_store import load_index, save_index
+from xtreme_harness.embedding_store import load_index, write_index
 from xtreme_harness.engine.device import Placement, place
 from xtreme_harness.engine.seeding import seed_everything
 from xtreme_harness.engine.trainer import Schedule, TrainingReport, predict, train
@@ -47,6 +47,8 @@ from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL, Recipe, TaskKind,
 from xtreme_harness.validation import validate
 
 RESULT_FILE = "result.json"
+EMBED_BLOCK = 65536
+"""Candidates encoded and embedded at a time."""
 
 
 @dataclass(frozen=True)
@@ -515,9 +517,12 @@ class Run:
             model = load_model(kind, model)
         candidates = _load(self.spec, config.source, CANDIDATES_SPLIT, SHARED_POOL, config)
         check_pool(candidates, f"{self.spec.name} {config.source} candidates")
-        index = self._embed(model, kind, tokenizer, placement, candidates,
-                            kind.recipe.max_length, progress=config.progress)  # fmt: skip
-        meta = save_index(os.path.join(out, "candidates"), index, self._pool_settings(kind))
+        blocks = self._embedding_blocks(
+            model, kind, tokenizer, placement, candidates, kind.recipe.max_length,
+            progress=config.progress,
+        )  # fmt: skip
+        ids = [c["id"] for c in candidates]
+        meta = write_index(os.path.join(out, "candidates"), ids, blocks, self._pool_settings(kind))
         return {
             "candidates": "candidates",
             "count": meta["count"],
@@ -537,7 +542,7 @@ class Run:
             "max_length": kind.recipe.max_length,
         }
 
-    def _embed(
+    def _embedding_blocks(
         self,
         model: Any,
         kind: KindImpl,
@@ -547,16 +552,35 @@ class Run:
         max_length: int,
         *,
         progress: bool = False,
-    ) -> CandidateIndex:
-        """The embeddings of a candidate pool."""
+    ) -> Iterator[Any]:
+        """The embeddings of a candidate pool, `EMBED_BLOCK` candidates at a time (so that the
+        tokens of a pool of a million never sit in memory at once)."""
         import torch
 
-        features = kind.encode(candidates, tokenizer, max_length)
-        rows = predict(
-            model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
-            batch_size=self.config.eval_batch_size, progress=progress, label="embed candidates",
-        )  # fmt: skip
-        return CandidateIndex([c["id"] for c in candidates], torch.stack(rows).numpy())
+        for start in range(0, len(candidates), EMBED_BLOCK):
+            block = candidates[start : start + EMBED_BLOCK]
+            features = kind.encode(block, tokenizer, max_length)
+            rows = predict(
+                model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
+                batch_size=self.config.eval_batch_size, progress=progress,
+                label=f"embed candidates {start + 1}-{start + len(block)} of {len(candidates)}",
+            )  # fmt: skip
+            yield torch.stack(rows).numpy()
+
+    def _embed(
+        self,
+        model: Any,
+        kind: KindImpl,
+        tokenizer: Any,
+        placement: Placement,
+        candidates: list[dict],
+        max_length: int,
+    ) -> CandidateIndex:
+        """The embeddings of a small pool (a language's own, or development positives)."""
+        import numpy as np
+
+        blocks = self._embedding_blocks(model, kind, tokenizer, placement, candidates, max_length)
+        return CandidateIndex([c["id"] for c in candidates], np.concatenate(list(blocks)))
 
     def _candidate_index(
         self,
