@@ -23,6 +23,8 @@ demo: setup
 	$(OFFLINE) $(BIN)/xharness tiny-model $(DEMO)/tiny-model
 	@echo "== every task once: tiny model, sample data, zero-shot from English (grids/tasks.yaml)"
 	$(OFFLINE) $(BIN)/xharness grid grids/tasks.yaml
+	@echo "== every task's score, the category averages and the XTREME-R score"
+	$(OFFLINE) $(BIN)/xharness tables runs/demo-tasks
 	@echo "== the research question in miniature (grids/demo.yaml)"
 	$(OFFLINE) $(BIN)/xharness grid grids/demo.yaml
 	@echo "== target languages seen in the intermediate stage, and unseen ones by family"

@@ -458,6 +458,7 @@ class Run:
                           gold=gold, kind=kind, language=language, dev_pool=dev_pool,
                           recipe=recipe) -> float:  # fmt: skip
                 if dev_pool is not None:
+                    kind.device = placement.device
                     kind.index = self._embed(current, kind, tokenizer, placement, dev_pool,
                                              recipe.max_length)  # fmt: skip
                 logits = predict(
@@ -689,6 +690,8 @@ class Run:
         examples: list[dict],
         label: str,
     ) -> list[Any]:
+        if kind.ranks_candidates:
+            kind.device = placement.device
         features = kind.encode(examples, tokenizer, self._evaluation_recipe().max_length)
         logits = predict(
             model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,

@@ -89,6 +89,8 @@ class Retrieval(KindImpl):
         self.prediction_suffix = "tsv" if spec.metric == "accuracy" else "json"
         self.index: CandidateIndex | None = None
         """The pool the queries are ranked against (set before `decode`)."""
+        self.device = "cpu"
+        """Where the search runs (the run's device: a GPU searches a large pool much faster)."""
 
     # the model
 
@@ -185,7 +187,7 @@ class Retrieval(KindImpl):
 
         if self.index is None:
             raise RuntimeError("no candidate index set: embed the pool before decoding")
-        _, positions = top_k(embeddings, self.index.embeddings, TOP_K)
+        _, positions = top_k(embeddings, self.index.embeddings, TOP_K, device=self.device)
         ids = self.index.ids
         return [[ids[p] for p in row] for row in positions.tolist()]
 
