@@ -315,3 +315,26 @@ def test_the_demo_grids_are_valid():
 def test_the_grid_schema_in_the_registry_is_current():
     shipped = json.loads((REPO / "registry" / "schemas" / "grid.schema.json").read_text("utf-8"))
     assert shipped == specs.grid_schema()
+
+
+def test_local_workers_take_one_gpu_each(monkeypatch):
+    import queue
+
+    import torch
+
+    from xharness_plugins.executors.local import Local, _take_gpu
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3,5")
+    assert Local(jobs=2)._gpus() == ["3", "5"]
+    assert Local(jobs=2, gpus="1")._gpus() == ["1"]
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert Local(jobs=4)._gpus() == ["0", "1"]
+    ids = queue.Queue()
+    for gpu in ("0", "1"):
+        ids.put(gpu)
+    seen = []
+    for _ in range(3):  # a third worker finds no GPU left
+        _take_gpu(ids)
+        seen.append(os.environ["CUDA_VISIBLE_DEVICES"])
+    assert seen == ["0", "1", ""]

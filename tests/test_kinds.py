@@ -119,3 +119,13 @@ def test_unlabelled_examples_have_no_gold(tokenizer):
     examples = [{"id": "0", "text_a": "a", "text_b": "b", "label": None}]
     assert kind.gold(examples) is None
     assert "labels" not in kind.collate(kind.encode(examples, tokenizer, 16), 0)
+
+
+def test_the_sentencepiece_style_tokenizer_is_the_same_on_every_build():
+    from xtreme_harness.plugin_host import PluginHost
+    from xtreme_harness.tiny_model import sample_texts
+
+    texts = sample_texts(PluginHost())  # many scripts: characters the trainer appends itself
+    builds = {train_tokenizer(texts, "sentencepiece", vocab_size=2000, max_length=64)
+              .backend_tokenizer.to_str() for _ in range(3)}  # fmt: skip
+    assert len(builds) == 1

@@ -25,6 +25,38 @@ STYLES = ("sentencepiece", "wordpiece")
 
 def train_tokenizer(texts: Iterable[str], style: str, vocab_size: int, max_length: int) -> Any:
     """A `PreTrainedTokenizerFast` trained on `texts`."""
+    return _train_tokenizer(texts, style, vocab_size, max_length)
+
+
+def _settled_unigram(tokenizer: Any, specials: int) -> Any:
+    """The trained Unigram model made the same on every build: scores rounded to 1e-9, pieces in
+    a fixed order (special tokens first, then by score and text). Without this, builds differ:
+    the trainer's threads sum scores in a varying order, and it appends the characters it has no
+    piece for with made-up scores (each 1e-4 below the previous) in hash-map order, so those are
+    given their scores again here in character order (the trailing run of single characters whose
+    scores step down by at most 1e-4)."""
+    import json
+
+    from tokenizers import models
+
+    model = json.loads(tokenizer.to_str())["model"]
+    vocab = [(piece, round(score, 9)) for piece, score in model["vocab"]]
+    tail = len(vocab) - 1  # the first of the trailing run
+    while (
+        tail - 1 >= specials
+        and len(vocab[tail][0]) == 1
+        and len(vocab[tail - 1][0]) == 1
+        and -1e-7 <= vocab[tail - 1][1] - vocab[tail][1] <= 1e-4 + 1e-7
+    ):
+        tail -= 1
+    characters = sorted(piece for piece, _ in vocab[tail:])
+    scores = [score for _, score in vocab[tail:]]
+    body = sorted(vocab[specials:tail], key=lambda item: (-item[1], item[0]))
+    ordered = vocab[:specials] + body + list(zip(characters, scores, strict=True))
+    return models.Unigram(ordered, unk_id=model["unk_id"], byte_fallback=False)
+
+
+def _train_tokenizer(texts: Iterable[str], style: str, vocab_size: int, max_length: int) -> Any:
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from tokenizers import trainers as tokenizer_trainers
     from transformers import PreTrainedTokenizerFast
@@ -39,6 +71,7 @@ def train_tokenizer(texts: Iterable[str], style: str, vocab_size: int, max_lengt
             vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>", show_progress=False
         )
         tokenizer.train_from_iterator(texts, trainer=trainer)
+        tokenizer.model = _settled_unigram(tokenizer, len(specials))
         bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
         tokenizer.post_processor = processors.TemplateProcessing(
             single="<s> $A </s>",

@@ -26,7 +26,7 @@ class Local(Executor):
     params = (
         Param("jobs", int, 1, "worker processes (1: run in this process)", minimum=1),
         Param("gpus", str, "", "GPU ids to hand out to workers, comma-separated (default: "
-              "CUDA_VISIBLE_DEVICES, else none)"),
+              "CUDA_VISIBLE_DEVICES, else every GPU torch sees)"),
     )  # fmt: skip
 
     def run(
@@ -68,7 +68,13 @@ class Local(Executor):
         return outcomes
 
     def _gpus(self) -> list[str]:
-        listed = self.options["gpus"] or os.environ.get("CUDA_VISIBLE_DEVICES", "")
+        """The GPU ids workers take one each: listed, visible, or every device torch counts.
+        Workers beyond the number of GPUs get none (they run on the CPU)."""
+        listed = self.options["gpus"] or os.environ.get("CUDA_VISIBLE_DEVICES")
+        if listed is None:
+            import torch
+
+            return [str(index) for index in range(torch.cuda.device_count())]
         return [gpu.strip() for gpu in listed.split(",") if gpu.strip()]
 
     def _in_workers(self, steps, run_step, report, fail_fast) -> dict[str, Outcome]:
@@ -130,9 +136,11 @@ class Local(Executor):
 
 
 def _take_gpu(queue: Any) -> None:
-    """Worker initializer: claim one GPU id, if any is left, before torch is imported."""
-    import contextlib
+    """Worker initializer, before torch is imported: claim one GPU id, or, when none is left,
+    hide every GPU (so that two workers never share one)."""
     import queue as queues
 
-    with contextlib.suppress(queues.Empty):
+    try:
         os.environ["CUDA_VISIBLE_DEVICES"] = queue.get_nowait()
+    except queues.Empty:
+        os.environ["CUDA_VISIBLE_DEVICES"] = ""
