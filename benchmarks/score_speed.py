@@ -2,11 +2,11 @@
 
 Generates (seeded, in a temporary folder) a synthetic submission and gold folder with the real
 test-set sizes of every XTREME-R task and language (about 90 MB of files), scores it with
-`xtreme_harness.scoring.score_folders` and with a straightforward transcription of the official
-``evaluate.py`` (seqeval library, plain Python QA/MLQA/Mewsli-X scorers, plus LAReQA mAP@20),
-each in a fresh interpreter, asserts that every number of the two documents is identical, and
-prints both times, their ratio and each process's peak memory (VmHWM). Aim: xharness under
-25 s with identical figures.
+`xtreme_harness.scoring.score_folders` and with the plain transcription of the official
+``evaluate.py`` that the tests check against (tests/official_reference.py: seqeval library, plain
+Python QA/MLQA/Mewsli-X scorers, plus LAReQA mAP@20), each in a fresh interpreter, asserts that
+every number of the two documents is identical, and prints both times, their ratio and each
+process's peak memory (VmHWM). Aim: xharness under 25 s with identical figures.
 
 Run: `python benchmarks/score_speed.py [--seed N] [--scale F] [--keep DIR]`.
 
@@ -88,23 +88,14 @@ SIZES = {
     },
 }  # fmt: skip
 
-# XTREME_R_TASK2LANGS of the official evaluate.py (the order matters: languages are summed in it);
-# lareqa: the XQuAD-R languages
-TASK2LANGS = {
-    "xnli": _langs("ar bg de el en es fr hi ru sw th tr ur vi zh"),
-    "xcopa": _langs("et ht id it qu sw ta th tr vi zh"),
-    "udpos": _langs("af ar bg de el en es et eu fa fi fr he hi hu id it ja kk ko mr nl pt ru ta")
-    + _langs("te th tl tr ur vi yo zh lt pl uk wo ro"),
-    "panx": _langs("ar he vi id jv ms tl eu ml ta te af nl en de el bn hi mr ur fa fr it pt es")
-    + _langs("bg ru ja ka ko th sw yo my zh kk tr et fi hu qu pl uk az lt pa gu ro"),
-    "xquad": _langs("en es de el ru tr ar vi th zh hi ro"),
-    "mlqa": _langs("en es de ar hi vi zh"),
-    "tydiqa": _langs("en ar bn fi id ko ru sw te"),
-    "mewslix": _langs("ar de en es fa ja pl ro ta tr uk"),
-    "lareqa": _langs("ar de el en es hi ru th tr vi zh"),
-    "tatoeba": _langs("ar he vi id jv tl eu ml ta te af nl de el bn hi mr ur fa fr it pt es bg ru")
-    + _langs("ja ka ko th sw zh kk tr et fi hu az lt pl uk ro"),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from official_reference import (  # noqa: E402  (the transcription of the official scorer)
+    XTREME_R_GROUP2TASK,
+    XTREME_R_TASK2LANGS,
+    ref_evaluate,
+)
+
+TASK2LANGS = XTREME_R_TASK2LANGS
 assert all(sorted(TASK2LANGS[t]) == sorted(SIZES[t]) for t in SIZES)
 
 UPOS = _langs("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X")
@@ -331,194 +322,7 @@ def generate(root: Path, seed: int, scale: float) -> int:
 
 
 def reference_score(pred_root: str, gold_root: str) -> dict:
-    import collections
-    import re
-    import string
-    import unicodedata
-    import warnings
-    from collections import Counter
-
-    from seqeval.metrics import f1_score, precision_score, recall_score
-
-    punct = {
-        chr(i) for i in range(sys.maxunicode) if unicodedata.category(chr(i)).startswith("P")
-    }.union(string.punctuation)
-
-    def read_tag(file):
-        labels, example = [], []
-        with open(file) as f:
-            for line in f:
-                line = line.strip()
-                if line:
-                    example.append(line)
-                else:
-                    labels.append(example)
-                    example = []
-        if example:
-            labels.append(example)
-        return labels
-
-    def read_label(file):
-        with open(file) as f:
-            return [line.strip() for line in f]
-
-    def read_json(file):
-        with open(file) as f:
-            document = json.load(f)
-        if "data" in document:
-            return document["data"]
-        return document
-
-    def read_xcopa(file):
-        with open(file) as f:
-            return [json.loads(line)["label"] for line in f if line.strip()]
-
-    def seqeval_f1(labels, predictions, lang):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return {
-                "f1": f1_score(labels, predictions) * 100,
-                "precision": precision_score(labels, predictions) * 100,
-                "recall": recall_score(labels, predictions) * 100,
-            }
-
-    def accuracy(labels, predictions, lang):
-        correct = sum([int(p == g) for p, g in zip(predictions, labels)])  # noqa: B905
-        return {"accuracy": float(correct) / len(predictions) * 100}
-
-    def squad_normalize(s):
-        exclude = set(string.punctuation)
-        s = "".join(ch for ch in s.lower() if ch not in exclude)
-        return " ".join(re.sub(r"\b(a|an|the)\b", " ", s).split())
-
-    def mlqa_normalize(s, lang):
-        text = "".join(ch for ch in s.lower() if ch not in punct)
-        patterns = {
-            "en": r"\b(a|an|the)\b",
-            "es": r"\b(un|una|unos|unas|el|la|los|las)\b",
-            "vi": r"\b(của|là|cái|chiếc|những)\b",
-            "de": r"\b(ein|eine|einen|einem|eines|einer|der|die|das|den|dem|des)\b",
-            "ar": "\\s\u0627\u0644^|\u0627\u0644",
-        }
-        if lang in patterns:
-            text = re.sub(patterns[lang], " ", text)
-        if lang == "zh":
-            tokens, temp = [], ""
-            for char in text:
-                if re.search(r"[\u4e00-\u9fa5]", char) or char in punct:
-                    if temp != "":
-                        tokens.extend(temp.split())
-                        temp = ""
-                    tokens.append(char)
-                else:
-                    temp += char
-            if temp != "":
-                tokens.extend(temp.split())
-        else:
-            tokens = text.split()
-        return " ".join([t for t in tokens if t.strip() != ""])
-
-    def qa(normalize):
-        def f1(prediction, truth):
-            p, g = normalize(prediction).split(), normalize(truth).split()
-            same = sum((Counter(p) & Counter(g)).values())
-            if same == 0:
-                return 0
-            precision, recall = 1.0 * same / len(p), 1.0 * same / len(g)
-            return (2 * precision * recall) / (precision + recall)
-
-        def evaluate(dataset, predictions):
-            f1_sum = exact_match = total = 0
-            for article in dataset:
-                for paragraph in article["paragraphs"]:
-                    for q in paragraph["qas"]:
-                        total += 1
-                        if q["id"] not in predictions:
-                            continue
-                        truths = [a["text"] for a in q["answers"]]
-                        prediction = predictions[q["id"]]
-                        exact_match += max(normalize(prediction) == normalize(t) for t in truths)
-                        f1_sum += max(f1(prediction, t) for t in truths)
-            return {"exact_match": 100.0 * exact_match / total, "f1": 100.0 * f1_sum / total}
-
-        return evaluate
-
-    def squad(labels, predictions, lang):
-        return qa(squad_normalize)(labels, predictions)
-
-    def mlqa(labels, predictions, lang):
-        return qa(lambda s: mlqa_normalize(s, lang))(labels, predictions)
-
-    def mewslix(labels, predictions, lang):
-        ranks = []
-        for example_id, gold in labels.items():
-            rr = 0.0
-            for rank, p in enumerate(predictions.get(example_id, [])[:20], start=1):
-                if p == gold[0].strip():
-                    rr = 1.0 / rank
-                    break
-            ranks.append(rr)
-        return {"map@20": sum(ranks) / len(ranks) * 100}
-
-    lareqa_aps = []
-
-    def lareqa(labels, predictions, lang):
-        aps = []
-        for qid, targets in labels.items():
-            targets, hits, total, seen = set(targets), 0, 0.0, set()
-            for rank, c in enumerate(predictions.get(qid, [])[:20], start=1):
-                if c in targets and c not in seen:
-                    seen.add(c)
-                    hits += 1
-                    total += hits / rank
-            aps.append(total / min(len(targets), 20))
-        lareqa_aps.extend(aps)
-        return {"map@20": sum(aps) / len(aps) * 100}
-
-    tasks = {  # task: (reader, metric, suffix, count check)
-        "xnli": (read_label, accuracy, "tsv", True),
-        "xcopa": (read_xcopa, accuracy, "jsonl", True),
-        "udpos": (read_tag, seqeval_f1, "tsv", True),
-        "panx": (read_tag, seqeval_f1, "tsv", True),
-        "xquad": (read_json, squad, "json", False),
-        "mlqa": (read_json, mlqa, "json", False),
-        "tydiqa": (read_json, squad, "json", False),
-        "mewslix": (read_json, mewslix, "json", False),
-        "lareqa": (read_json, lareqa, "json", False),
-        "tatoeba": (read_label, accuracy, "tsv", True),
-    }
-    groups = {
-        "classification": ["xnli", "xcopa"],
-        "tagging": ["udpos", "panx"],
-        "qa": ["xquad", "mlqa", "tydiqa"],
-        "retrieval": ["tatoeba", "mewslix"],
-        "multi_choice": ["xcopa"],
-    }
-    detailed = {}
-    for task, (reader, metric, suffix, check) in tasks.items():
-        score = collections.defaultdict(dict)
-        for lang in TASK2LANGS[task]:
-            predictions = reader(f"{pred_root}/{task}/test-{lang}.{suffix}")
-            labels = reader(f"{gold_root}/{task}/test-{lang}.{suffix}")
-            if check:
-                assert len(predictions) == len(labels)
-            for m, value in metric(labels, predictions, lang).items():
-                score[m][lang] = value
-        score.update({f"avg_{m}": sum(v.values()) / len(v) for m, v in score.items()})
-        if task in groups["qa"]:
-            score["avg_metric"] = (score["avg_exact_match"] + score["avg_f1"]) / 2
-        elif "avg_f1" in score:
-            score["avg_metric"] = score["avg_f1"]
-        elif "avg_accuracy" in score:
-            score["avg_metric"] = score["avg_accuracy"]
-        elif task == "lareqa":
-            score["avg_metric"] = sum(lareqa_aps) / len(lareqa_aps) * 100
-        else:
-            score["avg_metric"] = score["avg_map@20"]
-        detailed[task] = dict(score)
-    overall = {"all_task": sum(detailed[t]["avg_metric"] for t in tasks) / len(tasks)}
-    for group, members in groups.items():
-        overall[group] = sum(detailed[t]["avg_metric"] for t in members) / len(members)
+    overall, detailed = ref_evaluate(pred_root, gold_root, TASK2LANGS, XTREME_R_GROUP2TASK)
     return {**overall, **detailed}
 
 
