@@ -52,5 +52,6 @@ class TableFormat(Component, ABC):
         """The table as text in this format, footnotes included."""
 
     def render_many(self, tables: list[Table]) -> str:
-        """Several tables in one document (by default one after the other)."""
-        return "\n\n".join(self.render(table) for table in tables)
+        """Several tables in one document (by default one after the other, a blank line between
+        them: each rendering ends with a newline)."""
+        return "\n".join(self.render(table) for table in tables)

@@ -15,6 +15,7 @@ runs every number is over; `always` shows it next to every number; `never` shows
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
@@ -155,3 +156,36 @@ def runs_note(table: Table, runs: RunsDisplay, show_std: bool, pm: str = "±") -
     if show_std and any_std:
         return f"Mean {pm} standard deviation over {n} runs."
     return f"Mean over {n} runs."
+
+
+def cell_text(
+    cell: Cell,
+    table: Table,
+    runs: RunsDisplay,
+    *,
+    show_std: bool,
+    escape: Callable[[str], str],
+    mark: Callable[[int], str],
+    pm: str = " ± ",
+    count: str = " (n={n})",
+) -> str:
+    """A cell as the text formats write it: a label, or the mean with its standard deviation
+    (`pm` between them) and interval; then the marker, the number of runs (`count`) and the
+    footnote (`mark` of its 0-based index)."""
+    if cell.text is not None:
+        text = escape(cell.text)
+    else:
+        text = mean_text(cell, table.digits)
+        std = std_text(cell, table.digits) if show_std else ""
+        if std:
+            text += f"{pm}{std}"
+        bounds = interval_text(cell, table.digits)
+        if bounds:
+            text += f" {bounds}"
+    text += escape(cell.marker)
+    n = runs.cell_n(cell)
+    if n is not None:
+        text += count.format(n=n)
+    if cell.footnote is not None:
+        text += mark(cell.footnote)
+    return text

@@ -7,13 +7,11 @@ import re
 from xharness_plugins.formats._common import (
     N_PARAM,
     STD_PARAM,
+    cell_text,
     check_table,
-    interval_text,
-    mean_text,
     number_columns,
     runs_display,
     runs_note,
-    std_text,
 )
 from xtreme_harness.table_format import Cell, Table, TableFormat
 
@@ -61,28 +59,9 @@ class Markdown(TableFormat):
             lines += ["", note]
         return "\n".join(lines) + "\n"
 
-    def render_many(self, tables: list[Table]) -> str:
-        """Several tables one after the other, a blank line between them."""
-        return "\n".join(self.render(table) for table in tables)
-
     def _cell(self, cell: Cell, table: Table, runs) -> str:
-        if cell.text is not None:
-            text = escape(cell.text)
-        else:
-            text = mean_text(cell, table.digits)
-            std = std_text(cell, table.digits) if self.options["std"] else ""
-            if std:
-                text += f" ± {std}"
-            bounds = interval_text(cell, table.digits)
-            if bounds:
-                text += f" {bounds}"
-        text += escape(cell.marker)
-        n = runs.cell_n(cell)
-        if n is not None:
-            text += f" (n={n})"
-        if cell.footnote is not None:
-            text += footnote_mark(cell.footnote)
-        return text
+        return cell_text(cell, table, runs, show_std=self.options["std"], escape=escape,
+                         mark=footnote_mark)  # fmt: skip
 
 
 def _row(cells) -> str:
