@@ -9,7 +9,7 @@ A failed step does not stop the steps that do not depend on it; the steps that d
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -81,6 +81,68 @@ class Executor(Component, ABC):
         the steps that need the failed one, and goes on with the rest, unless `fail_fast`: then
         it starts nothing new after the first failure and skips what was not started.
         """
+
+
+def describe_error(exc: BaseException) -> str:
+    """The message of a step's error: xharness errors say what they are already."""
+    from xtreme_harness.errors import XHarnessError
+
+    return str(exc) if isinstance(exc, XHarnessError) else f"{type(exc).__name__}: {exc}"
+
+
+def dispatch(
+    steps: Sequence[Step],
+    report: Callable[[Event], None],
+    *,
+    start: Callable[[Step], Any],
+    finished: Callable[[list[Any]], Iterable[Any]],
+    error_of: Callable[[Any], BaseException | None],
+    fail_fast: bool = False,
+    limit: int | None = None,
+) -> dict[str, Outcome]:
+    """The scheduling loop executors share: start each step once the steps it needs are done (at
+    most `limit` running at a time), skip the steps that need a failed or skipped one (and, with
+    `fail_fast`, everything not started after a failure), and record every outcome.
+
+    `start(step)` returns a handle of the running step; `finished(handles)` waits until at least
+    one has ended and returns those; `error_of(handle)` is the exception the step raised, or None.
+    """
+    import time
+
+    keys = {step.key for step in steps}
+    pending = list(steps)
+    outcomes: dict[str, Outcome] = {}
+    running: dict[Any, tuple[Step, float]] = {}
+    stopped = False
+    while pending or running:
+        for step in list(pending):
+            blocker = blocked_by(step, outcomes)
+            if stopped or blocker is not None:
+                why = "not started after a failure (--fail-fast)" if stopped else f"needs {blocker}"
+                outcomes[step.key] = Outcome(step.key, Status.SKIPPED, why)
+                report(Event(step, Status.SKIPPED, outcomes[step.key]))
+                pending.remove(step)
+            elif all(need in outcomes or need not in keys for need in step.needs) and (
+                limit is None or len(running) < limit
+            ):
+                report(Event(step, None))
+                began = time.perf_counter()
+                running[start(step)] = (step, began)
+                pending.remove(step)
+        if not running:
+            continue
+        for handle in finished(list(running)):
+            step, began = running.pop(handle)
+            error = error_of(handle)
+            seconds = time.perf_counter() - began
+            if error is None:
+                outcome = Outcome(step.key, Status.DONE, None, seconds)
+            else:
+                outcome = Outcome(step.key, Status.FAILED, describe_error(error), seconds)
+                stopped = stopped or fail_fast
+            outcomes[step.key] = outcome
+            report(Event(step, outcome.status, outcome))
+    return outcomes
 
 
 def blocked_by(step: Step, outcomes: dict[str, Outcome]) -> str | None:

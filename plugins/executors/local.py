@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from xtreme_harness.component import Param
-from xtreme_harness.errors import XHarnessError
-from xtreme_harness.executor import Event, Executor, Outcome, Status, Step, blocked_by
+from xtreme_harness.executor import Event, Executor, Outcome, Step, dispatch
 
 
-def describe_error(exc: BaseException) -> str:
-    """The message of an error: xharness errors say what they are already."""
-    return str(exc) if isinstance(exc, XHarnessError) else f"{type(exc).__name__}: {exc}"
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Ran:
+    """A step run in this process: what it raised, if anything."""
+
+    error: BaseException | None
 
 
 class Local(Executor):
@@ -42,30 +43,15 @@ class Local(Executor):
         return self._in_workers(steps, run_step, report, fail_fast)
 
     def _in_process(self, steps, run_step, report, fail_fast) -> dict[str, Outcome]:
-        outcomes: dict[str, Outcome] = {}
-        stopped = False
-        for step in steps:
-            blocker = blocked_by(step, outcomes)
-            if stopped or blocker is not None:
-                why = "not started after a failure (--fail-fast)" if stopped else f"needs {blocker}"
-                outcomes[step.key] = Outcome(step.key, Status.SKIPPED, why)
-                report(Event(step, Status.SKIPPED, outcomes[step.key]))
-                continue
-            report(Event(step, None))
-            started = time.perf_counter()
+        def start(step: Step) -> _Ran:
             try:
                 run_step(step)
             except Exception as exc:
-                outcomes[step.key] = Outcome(
-                    step.key, Status.FAILED, describe_error(exc), time.perf_counter() - started
-                )
-                stopped = fail_fast
-            else:
-                outcomes[step.key] = Outcome(
-                    step.key, Status.DONE, None, time.perf_counter() - started
-                )
-            report(Event(step, outcomes[step.key].status, outcomes[step.key]))
-        return outcomes
+                return _Ran(exc)
+            return _Ran(None)
+
+        return dispatch(steps, report, start=start, finished=lambda ran: ran,
+                        error_of=lambda ran: ran.error, fail_fast=fail_fast, limit=1)  # fmt: skip
 
     def _gpus(self) -> list[str]:
         """The GPU ids workers take one each: listed, visible, or every device torch counts.
@@ -85,54 +71,19 @@ class Local(Executor):
         gpu_queue = context.Queue()
         for gpu in self._gpus():
             gpu_queue.put(gpu)
-        pending = list(steps)
-        outcomes: dict[str, Outcome] = {}
-        running: dict[Any, tuple[Step, float]] = {}
-        stopped = False
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=self.options["jobs"], mp_context=context,
             initializer=_take_gpu, initargs=(gpu_queue,),
         ) as pool:  # fmt: skip
-            while pending or running:
-                for step in list(pending):
-                    blocker = blocked_by(step, outcomes)
-                    if stopped or blocker is not None:
-                        why = (
-                            "not started after a failure (--fail-fast)"
-                            if stopped
-                            else f"needs {blocker}"
-                        )
-                        outcomes[step.key] = Outcome(step.key, Status.SKIPPED, why)
-                        report(Event(step, Status.SKIPPED, outcomes[step.key]))
-                        pending.remove(step)
-                        continue
-                    ready = all(need in outcomes or need not in {s.key for s in steps}
-                                for need in step.needs)  # fmt: skip
-                    if ready and len(running) < self.options["jobs"]:
-                        report(Event(step, None))
-                        running[pool.submit(run_step, step)] = (step, time.perf_counter())
-                        pending.remove(step)
-                if not running:
-                    continue
-                done, _ = concurrent.futures.wait(
-                    running, return_when=concurrent.futures.FIRST_COMPLETED
-                )
-                for future in done:
-                    step, started = running.pop(future)
-                    error = future.exception()
-                    if error is None:
-                        outcome = Outcome(
-                            step.key, Status.DONE, None, time.perf_counter() - started
-                        )
-                    else:
-                        outcome = Outcome(
-                            step.key, Status.FAILED, describe_error(error),
-                            time.perf_counter() - started,
-                        )  # fmt: skip
-                        stopped = stopped or fail_fast
-                    outcomes[step.key] = outcome
-                    report(Event(step, outcome.status, outcome))
-        return outcomes
+            return dispatch(
+                steps, report,
+                start=lambda step: pool.submit(run_step, step),
+                finished=lambda futures: concurrent.futures.wait(
+                    futures, return_when=concurrent.futures.FIRST_COMPLETED
+                ).done,
+                error_of=lambda future: future.exception(),
+                fail_fast=fail_fast, limit=self.options["jobs"],
+            )  # fmt: skip
 
 
 def _take_gpu(queue: Any) -> None:

@@ -4,14 +4,12 @@ xtreme-harness[ray]`."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from xharness_plugins.executors.local import describe_error
 from xtreme_harness.component import Param
 from xtreme_harness.errors import UsageError
-from xtreme_harness.executor import Event, Executor, Outcome, Status, Step, blocked_by
+from xtreme_harness.executor import Event, Executor, Outcome, Step, dispatch
 
 
 class RayExecutor(Executor):
@@ -55,54 +53,27 @@ class RayExecutor(Executor):
     def _schedule(self, ray, steps, run_step, report, fail_fast) -> dict[str, Outcome]:
         remote = ray.remote(max_retries=0)(_call)
         cluster_gpus = ray.cluster_resources().get("GPU", 0)
-        keys = {step.key for step in steps}
-        pending = list(steps)
-        outcomes: dict[str, Outcome] = {}
-        running: dict[Any, tuple[Step, float]] = {}
-        stopped = False
-        while pending or running:
-            for step in list(pending):
-                blocker = blocked_by(step, outcomes)
-                if stopped or blocker is not None:
-                    why = (
-                        "not started after a failure (--fail-fast)"
-                        if stopped
-                        else f"needs {blocker}"
-                    )
-                    outcomes[step.key] = Outcome(step.key, Status.SKIPPED, why)
-                    report(Event(step, Status.SKIPPED, outcomes[step.key]))
-                    pending.remove(step)
-                elif all(need in outcomes or need not in keys for need in step.needs):
-                    cpus = self.options["cpus"] or step.resources.cpus
-                    gpus = self.options["gpus"]
-                    if gpus < 0:  # the step's own need; device auto takes a GPU if there is one
-                        auto = step.config.get("run", {}).get("device") == "auto"
-                        gpus = 1.0 if auto and cluster_gpus else step.resources.gpus
-                    report(Event(step, None))
-                    reference = remote.options(num_cpus=cpus, num_gpus=gpus).remote(run_step, step)
-                    running[reference] = (step, time.perf_counter())
-                    pending.remove(step)
-            if not running:
-                continue
-            done, _ = ray.wait(list(running), num_returns=1)
-            for reference in done:
-                step, started = running.pop(reference)
-                try:
-                    ray.get(reference)
-                except Exception as exc:
-                    cause = getattr(exc, "cause", None) or exc
-                    outcome = Outcome(
-                        step.key,
-                        Status.FAILED,
-                        describe_error(cause),
-                        time.perf_counter() - started,
-                    )
-                    stopped = stopped or fail_fast
-                else:
-                    outcome = Outcome(step.key, Status.DONE, None, time.perf_counter() - started)
-                outcomes[step.key] = outcome
-                report(Event(step, outcome.status, outcome))
-        return outcomes
+
+        def start(step: Step) -> Any:
+            cpus = self.options["cpus"] or step.resources.cpus
+            gpus = self.options["gpus"]
+            if gpus < 0:  # the step's own need; device auto takes a GPU if there is one
+                auto = step.config.get("run", {}).get("device") == "auto"
+                gpus = 1.0 if auto and cluster_gpus else step.resources.gpus
+            return remote.options(num_cpus=cpus, num_gpus=gpus).remote(run_step, step)
+
+        def error_of(reference: Any) -> BaseException | None:
+            try:
+                ray.get(reference)
+            except Exception as exc:
+                return getattr(exc, "cause", None) or exc
+            return None
+
+        return dispatch(
+            steps, report, start=start,
+            finished=lambda references: ray.wait(references, num_returns=1)[0],
+            error_of=error_of, fail_fast=fail_fast,
+        )  # fmt: skip
 
 
 def _call(run_step: Callable[[Step], Any], step: Step) -> Any:
