@@ -508,14 +508,29 @@ class Run:
     def stage_embed(self, out: str, model: Any) -> dict[str, Any]:
         """Embed the task's shared candidate pool with `model` (a model or a folder) into
         `<out>/candidates` (see `xtreme_harness.embedding_store`). Returns the stage's record."""
-        config = self.config
         started = time.perf_counter()
+        placement, tokenizer, kind, model = self._inference_setup(model)
+        return {
+            **self._embed_shared_pool(out, model, kind, tokenizer, placement),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+
+    def _inference_setup(self, model: Any) -> tuple[Placement, Any, KindImpl, Any]:
+        """Seeds, the device, the tokenizer, the task kind with the evaluation recipe, and
+        `model` loaded if it is a folder: what embedding and evaluation start from."""
+        config = self.config
         seed_everything(config.seed)
         placement = place(config.device, config.precision)
         tokenizer = load_tokenizer(config.model, config.model_revision)
         kind = implementation(self.spec, self._evaluation_recipe())
         if isinstance(model, str):
             model = load_model(kind, model)
+        return placement, tokenizer, kind, model
+
+    def _embed_shared_pool(
+        self, out: str, model: Any, kind: KindImpl, tokenizer: Any, placement: Placement
+    ) -> dict[str, Any]:
+        config = self.config
         candidates = _load(self.spec, config.source, CANDIDATES_SPLIT, SHARED_POOL, config)
         check_pool(candidates, f"{self.spec.name} {config.source} candidates")
         blocks = self._embedding_blocks(
@@ -524,12 +539,7 @@ class Run:
         )  # fmt: skip
         ids = [c["id"] for c in candidates]
         meta = write_index(os.path.join(out, "candidates"), ids, blocks, self._pool_settings(kind))
-        return {
-            "candidates": "candidates",
-            "count": meta["count"],
-            "dimension": meta["dimension"],
-            "seconds": round(time.perf_counter() - started, 3),
-        }
+        return {"candidates": "candidates", "count": meta["count"], "dimension": meta["dimension"]}
 
     def _pool_settings(self, kind: KindImpl) -> dict[str, Any]:
         """What candidate embeddings depend on besides the model."""
@@ -598,7 +608,7 @@ class Run:
         config = self.config
         if self.spec.pool == "shared":
             if candidates is None:
-                self.stage_embed(out, model)
+                self._embed_shared_pool(out, model, kind, tokenizer, placement)
                 candidates = os.path.join(out, "candidates")
             return load_index(candidates, self._pool_settings(kind))
         pool = _load(self.spec, config.source, CANDIDATES_SPLIT, language, config)
@@ -614,12 +624,7 @@ class Run:
         config = self.config
         spec = self.spec
         started = time.perf_counter()
-        seed_everything(config.seed)
-        placement = place(config.device, config.precision)
-        tokenizer = load_tokenizer(config.model, config.model_revision)
-        kind = implementation(spec, self._evaluation_recipe())
-        if isinstance(model, str):
-            model = load_model(kind, model)
+        placement, tokenizer, kind, model = self._inference_setup(model)
         folder = os.path.join(out, "predictions", spec.name)
         os.makedirs(folder, exist_ok=True)
         evaluation: dict[str, Any] = {}

@@ -18,6 +18,7 @@ the ranked ids, written as ``{query id: [candidate ids]}``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ class CandidateIndex:
     def __post_init__(self) -> None:
         if len(self.ids) != len(self.embeddings):
             raise ValueError(f"{len(self.ids)} ids but {len(self.embeddings)} embeddings")
+
+    @functools.cached_property
+    def id_set(self) -> frozenset[str]:
+        return frozenset(self.ids)
 
 
 def check_pool(candidates: Sequence[dict[str, Any]], where: str) -> None:
@@ -213,7 +218,7 @@ class Retrieval(KindImpl):
     def missing_targets(self, examples: Sequence[dict[str, Any]]) -> int:
         """How many queries have a target that is not in the index (they can never be found)."""
         assert self.index is not None
-        pool = set(self.index.ids)
+        pool = self.index.id_set
         return sum(1 for e in examples if e.get("targets") and not set(e["targets"]) <= pool)
 
     # files
