@@ -44,33 +44,23 @@ def execute_step(run_dir: str, step: Step) -> str:
             "host": socket.gethostname(),
             "pid": os.getpid(),
         }
+
+        def finish(status: str, error: str | None, outputs: dict[str, Any] | None) -> None:
+            seconds = round(time.perf_counter() - started, 3)
+            final = {**record, "status": status, "error": error, "outputs": outputs,
+                     "finished_at": now(), "seconds": seconds}  # fmt: skip
+            store.commit(step.key, workspace, final)
+            store.log_execution(final)
+
         try:
             outputs = _run(store, step, workspace)
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             with open(os.path.join(workspace, "error.txt"), "w", encoding="utf-8") as handle:
                 handle.write(traceback.format_exc())
-            failed = {
-                **record,
-                "status": "failed",
-                "error": message,
-                "outputs": None,
-                "finished_at": now(),
-                "seconds": round(time.perf_counter() - started, 3),
-            }
-            store.commit(step.key, workspace, failed)
-            store.log_execution(failed)
+            finish("failed", message, None)
             raise StepFailed(message) from exc
-        done = {
-            **record,
-            "status": "done",
-            "error": None,
-            "outputs": outputs,
-            "finished_at": now(),
-            "seconds": round(time.perf_counter() - started, 3),
-        }
-        store.commit(step.key, workspace, done)
-        store.log_execution(done)
+        finish("done", None, outputs)
         return "done"
 
 

@@ -113,6 +113,15 @@ class KindImpl(ABC):
         """The text of an example (to train a tokenizer on)."""
 
 
+def label_head(labels: Sequence[str]) -> dict[str, Any]:
+    """`model_kwargs` of a head with one output per label name."""
+    return {
+        "num_labels": len(labels),
+        "id2label": dict(enumerate(labels)),
+        "label2id": {label: i for i, label in enumerate(labels)},
+    }
+
+
 def check_labelled(examples: Sequence[dict[str, Any]], key: str, where: str) -> bool:
     """True if every example has a value under `key`, False if none has; mixed is an error."""
     present = [example.get(key) is not None for example in examples]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from xtreme_harness.kinds.base import Feature, KindImpl, check_labelled, padded_inputs
+from xtreme_harness.kinds.base import Feature, KindImpl, check_labelled, label_head, padded_inputs
 
 
 class Classification(KindImpl):
@@ -19,12 +19,7 @@ class Classification(KindImpl):
     text_fields = {"text_a": "text", "text_b": "text"}  # noqa: RUF012
 
     def model_kwargs(self) -> dict[str, Any]:
-        labels = self.spec.labels
-        return {
-            "num_labels": len(labels),
-            "id2label": dict(enumerate(labels)),
-            "label2id": {label: i for i, label in enumerate(labels)},
-        }
+        return label_head(self.spec.labels)
 
     def encode(
         self, examples: Sequence[dict[str, Any]], tokenizer: Any, max_length: int

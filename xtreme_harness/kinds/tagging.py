@@ -19,6 +19,7 @@ from xtreme_harness.kinds.base import (
     Feature,
     KindImpl,
     check_labelled,
+    label_head,
     pad,
     padded_inputs,
     single_layout,
@@ -34,12 +35,7 @@ class Tagging(KindImpl):
     text_fields = {"tokens": "words"}  # noqa: RUF012
 
     def model_kwargs(self) -> dict[str, Any]:
-        labels = self.spec.labels
-        return {
-            "num_labels": len(labels),
-            "id2label": dict(enumerate(labels)),
-            "label2id": {label: i for i, label in enumerate(labels)},
-        }
+        return label_head(self.spec.labels)
 
     def encode(
         self, examples: Sequence[dict[str, Any]], tokenizer: Any, max_length: int
