@@ -504,3 +504,36 @@ def test_a_pool_embedded_block_by_block_ranks_the_same(tiny_model, tmp_path, mon
     assert np.allclose(first.embeddings, index.embeddings, atol=1e-5)
     assert blocks["score"] == pytest.approx(whole["score"], abs=1e-6)
     assert len(index.ids) == whole["evaluation"]["en"]["candidates"] == 781
+
+
+def test_lareqa_bad_offsets_and_breaks_name_the_file_and_question(tmp_path: Path) -> None:
+    folder = tmp_path / "xquad-r"
+    paragraph = _paragraph(["Ann lives in Oslo."], [("q1", "Where?", "Oslo")])
+    paragraph["qas"][0]["answers"][0]["answer_start"] = 0
+    _xquad_r(folder, "en", [paragraph])
+    _, pool = retrieval_data.lareqa_readers(("en",))
+    with pytest.raises(DataError, match=r"en\.json: field 'answer_start': question q1: the answer "
+                       r"'Oslo' is not at offset 0"):  # fmt: skip
+        pool(str(folder))
+    paragraph = _paragraph(["Ann lives in Oslo."], [("q1", "Where?", "Oslo")])
+    paragraph["sentence_breaks"] = [[0, 500]]
+    _xquad_r(folder, "en", [paragraph])
+    with pytest.raises(DataError, match=r"sentence break \[0, 500\] is not \[start, end\] within"):
+        pool(str(folder))
+
+
+def test_a_damaged_candidate_store_is_refused(tmp_path: Path) -> None:
+    index = CandidateIndex(["a", "b"], np.ones((2, 3), np.float32))
+    save_index(str(tmp_path), index, {"task": "mewslix"})
+    (tmp_path / "ids.json").write_text('["a"]', encoding="utf-8")
+    with pytest.raises(DataError, match=r"1 ids; meta\.json says 2 x 3"):
+        load_index(str(tmp_path), {"task": "mewslix"})
+
+
+def test_a_layer_the_model_lacks_is_a_usage_error(tiny_model, tmp_path) -> None:
+    from xtreme_harness.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"tatoeba: layer 8 does not exist: the model has 3 "
+                       r"hidden states .*--layer"):  # fmt: skip
+        _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de",))
+    assert not (tmp_path / "t" / "result.json").exists()
