@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -175,8 +176,13 @@ def test_bad_synonym_files_name_the_parameter(tmp_path, content, message):
     ("name", "options", "message"),
     [
         ("adversarial", {"epsilon": "0"}, "parameter 'epsilon' of regularizer 'adversarial': "
-         "expected a value greater than 0.0, got '0'"),
-        ("adversarial", {"epsilon": "-1"}, "expected a value greater than 0.0"),
+         "expected a value greater than 0.0 for variant pgd, got '0'"),
+        ("adversarial", {"variant": "fgm", "epsilon": 0}, "greater than 0.0 for variant fgm"),
+        ("adversarial", {"epsilon": "-1"}, "parameter 'epsilon' of regularizer 'adversarial': "
+         "expected at least 0.0"),
+        ("adversarial", {"variant": "freelb", "epsilon": "-1"}, "expected at least 0.0"),
+        ("adversarial", {"init_magnitude": "-0.1"}, "parameter 'init_magnitude' of regularizer "
+         "'adversarial': expected at least 0.0"),
         ("adversarial", {"steps": "0"}, "parameter 'steps' of regularizer 'adversarial': "
          "expected at least 1"),
         ("adversarial", {"alpha": "0"}, "parameter 'alpha'"),
@@ -266,3 +272,142 @@ def test_a_non_finite_gradient_does_not_move_its_example():
     assert torch.allclose(direction[0], torch.tensor([[0.6, 0.8]]))
     assert (direction[1:] == 0).all()
     assert (ascent_direction(grad, "linf", mask)[1:] == 0).all()
+
+
+class LinearLoss(torch.nn.Module):
+    """loss = sum(weights * inputs_embeds), so the gradient of a pass's loss / K by delta is
+    `weights` / K everywhere, padding included: a FreeLB step can be computed by hand."""
+
+    def __init__(self, weights):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(4, weights.shape[-1])
+        self.register_buffer("weights", weights)
+
+    def get_input_embeddings(self):
+        return self.embedding
+
+    def forward(self, inputs_embeds, attention_mask=None):
+        return SimpleNamespace(loss=(inputs_embeds * self.weights).sum())
+
+
+class RecordingContext(EngineContext):
+    """An `EngineContext` that keeps the perturbation each pass ran on."""
+
+    def __init__(self, spec, seed=0):
+        super().__init__(spec.kind, CPU, torch.Generator().manual_seed(seed))
+        self.deltas = []
+
+    def forward(self, model, batch, inputs_embeds=None):
+        if inputs_embeds is not None:
+            clean = self.embed(model, batch)
+            self.deltas.append((inputs_embeds - clean).detach().clone())
+        return super().forward(model, batch, inputs_embeds)
+
+
+# two examples of two tokens of two dimensions; the second example's second token is padding,
+# where the weight 9 would dominate a norm taken over padding too
+WEIGHTS = torch.tensor([[[1.0, -2.0], [0.5, 4.0]], [[3.0, 0.0], [-1.5, 9.0]]])
+TOY_BATCH = {"input_ids": torch.zeros(2, 2, dtype=torch.long),
+             "attention_mask": torch.tensor([[1, 1], [1, 0]])}  # fmt: skip
+
+
+def freelb_passes(steps=2, **options):
+    attack = regularizer("adversarial", variant="freelb", steps=steps, init="zero", **options)
+    ctx = RecordingContext(HOST.get("tasks", "xnli"))
+    attack.loss(LinearLoss(WEIGHTS), TOY_BATCH, ctx)
+    return ctx.deltas
+
+
+def test_freelb_linf_step_divides_by_the_max_norm_not_the_sign():
+    # run_glue_freelb.py:292-294: delta + adv_lr * g / max|g|, per example, over real tokens
+    first, second = freelb_passes(norm="linf", alpha=0.1, epsilon=10.0)
+    assert (first == 0).all()
+    expected = torch.tensor(
+        [
+            [[0.025, -0.05], [0.0125, 0.1]],  # g / 4 * 0.1
+            [[0.1, 0.0], [0.0, 0.0]],
+        ]
+    )  # g / 3 * 0.1; padding stays 0
+    assert torch.allclose(second, expected)  # fmt: skip
+
+
+def test_freelb_l2_step_divides_by_the_l2_norm():
+    # run_glue_freelb.py:282-284: delta + adv_lr * g / ||g||_2, per example, over real tokens
+    _, second = freelb_passes(norm="l2", alpha=0.5, epsilon=10.0)
+    real = WEIGHTS * TOY_BATCH["attention_mask"].unsqueeze(-1)
+    lengths = real.flatten(1).norm(dim=1).view(-1, 1, 1)  # sqrt(21.25) and 3
+    assert torch.allclose(second, 0.5 * real / lengths)
+
+
+def test_freelb_projects_only_when_its_max_norm_is_positive():
+    _, unbounded = freelb_passes(norm="linf", alpha=5.0, epsilon=0)
+    assert unbounded.abs().max().item() == pytest.approx(5.0)  # 0: no projection
+    _, clamped = freelb_passes(norm="linf", alpha=5.0, epsilon=0.3)
+    assert clamped.abs().max().item() == pytest.approx(0.3)
+    assert torch.allclose(clamped[0, 0], torch.tensor([0.3, -0.3]))  # 1.25, -2.5 clamped
+    # l2 (run_glue_freelb.py:285-290): only the examples beyond the max norm are rescaled
+    _, scaled = freelb_passes(norm="l2", alpha=1.0, epsilon=0.5)
+    assert torch.allclose(scaled.flatten(1).norm(dim=1), torch.tensor([0.5, 0.5]))
+    _, inside = freelb_passes(norm="l2", alpha=0.2, epsilon=0.5)
+    assert torch.allclose(inside.flatten(1).norm(dim=1), torch.tensor([0.2, 0.2]))
+
+
+def test_freelb_project_and_direction_on_tensors():
+    from xharness_plugins.robust.perturbation import freelb_ascent_direction, freelb_project
+
+    delta = torch.tensor([[[3.0, 4.0]], [[0.3, 0.4]]])
+    assert torch.allclose(freelb_project(delta, 1.0, "l2"),
+                          torch.tensor([[[0.6, 0.8]], [[0.3, 0.4]]]))  # fmt: skip
+    assert torch.equal(freelb_project(delta, 0.0, "l2"), delta)
+    assert torch.equal(freelb_project(delta, 0.0, "linf"), delta)
+    grad = torch.tensor([[[1.0, -4.0]], [[0.0, 0.0]], [[float("inf"), 1.0]]])
+    direction = freelb_ascent_direction(grad, "linf", torch.ones(3, 1, 1))
+    assert torch.allclose(direction[0], torch.tensor([[0.25, -1.0]]))
+    assert (direction[1:] == 0).all()  # a zero gradient (norm clamped at 1e-8), a non-finite one
+
+
+@pytest.mark.parametrize("norm", ["l2", "linf"])
+def test_freelb_random_start_has_its_own_magnitude_on_real_tokens(tiny_model, norm):
+    spec, kind, _, _, batch = batch_for("xnli", tiny_model)
+    model = load_model(kind, tiny_model)
+    attack = regularizer("adversarial", variant="freelb", norm=norm, steps=1, epsilon=1.0,
+                         init_magnitude=0.05)  # fmt: skip
+    ctx = RecordingContext(spec, seed=3)
+    attack.loss(model, batch, ctx)
+    (start,) = ctx.deltas
+    padding = batch["attention_mask"] == 0
+    assert padding.any() and (start[padding] == 0).all()
+    flat = start.flatten(1)
+    if norm == "linf":
+        assert flat.abs().max().item() <= 0.05
+        assert flat.abs().max().item() > 0.04  # not epsilon (1.0), and it did draw
+    else:
+        assert (flat.norm(dim=1) <= 0.05 + 1e-6).all()
+        assert (flat.norm(dim=1) > 0.02).all()  # about 0.05 / sqrt(3)
+    # exactly run_glue_freelb.py:235-242: U(-1, 1) on real tokens, times init_mag for linf and
+    # init_mag / sqrt(real tokens x hidden) per example for l2
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    noise = (torch.rand(start.shape, generator=torch.Generator().manual_seed(3)) * 2 - 1) * mask
+    if norm == "linf":
+        expected = noise * 0.05
+    else:
+        dims = mask.flatten(1).sum(dim=1) * start.shape[-1]
+        expected = noise * (0.05 / dims.sqrt()).view(-1, 1, 1)
+    assert torch.allclose(start, expected)
+
+
+def test_init_magnitude_is_freelb_own_and_leaves_pgd_alone(tiny_model):
+    options = regularizer("adversarial", variant="freelb", epsilon=0.5).options
+    assert options["init_magnitude"] == 0.08 and options["epsilon"] == 0.5
+    assert regularizer("adversarial", variant="freelb", epsilon=0).options["epsilon"] == 0.0
+    (param,) = [p for p in regularizer("adversarial").params if p.name == "init_magnitude"]
+    assert "run_glue.sh:60" in param.source and param.verified
+    spec, kind, _, _, batch = batch_for("xnli", tiny_model)
+    model = load_model(kind, tiny_model)
+    small, large = (
+        regularizer("adversarial", variant="pgd", init_magnitude=size, steps=1).perturbation(
+            model, batch, context(spec, seed=4)
+        )
+        for size in (0.01, 0.9)
+    )
+    assert torch.equal(small, large)  # pgd starts in the epsilon-ball whatever init_magnitude
