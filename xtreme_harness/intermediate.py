@@ -8,10 +8,20 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xtreme_harness.errors import DataError
-from xtreme_harness.language_set import Allocation
+from xtreme_harness.errors import DataError, UsageError
+from xtreme_harness.language_set import Allocation, Candidates
 from xtreme_harness.languages import LanguageRegistry
 from xtreme_harness.task import TaskSpec
+
+
+def check_budget_given(sampler: Any, budget: int | None) -> None:
+    """A `UsageError` before any work when the language set spreads a budget and none is given
+    (temperature, unimax: without one their formulas say nothing)."""
+    if budget is None and getattr(sampler, "requires_budget", False):
+        raise UsageError(
+            f"language set {sampler.name} spreads a budget over its languages: give --budget N "
+            "(the total number of intermediate training examples; docs/language-sets.md)"
+        )
 
 
 def load_candidates(
@@ -47,13 +57,36 @@ def select(
     revision: str | None = None,
 ) -> tuple[Allocation, dict[str, list[dict[str, Any]]], list[str]]:
     """Apply a language set to an intermediate task: the allocation, the loaded examples of the
-    languages considered, and the considered languages the source has no data for."""
+    languages considered, and the considered languages the source has no data for.
+
+    The sampler is given `Candidates`: per language the number of examples and the characters of
+    their text fields (`count_characters`), so that a sampler can spread a budget of characters
+    (unimax) while one that only needs counts reads it as a plain mapping."""
     considered = sampler.considers(spec.training_languages)
     loaded, missing = load_candidates(
         spec, source, considered, data_dir=data_dir, revision=revision
     )
     counts = {language: len(examples) for language, examples in loaded.items()}
-    return sampler.select(counts, budget, seed), loaded, missing
+    candidates = Candidates(counts, count_characters(spec, loaded))
+    return sampler.select(candidates, budget, seed), loaded, missing
+
+
+def count_characters(
+    spec: TaskSpec, loaded: Mapping[str, list[dict[str, Any]]]
+) -> dict[str, int] | None:
+    """The characters of each language's examples: the lengths of the texts the task's kind reads
+    from an example (`KindImpl.texts`: a sentence pair, a question and its context, a tagged
+    sentence's tokens joined by spaces, ...). None for a task of a kind xharness cannot train."""
+    from xtreme_harness.kinds import implementation
+
+    try:
+        kind = implementation(spec)
+    except UsageError:
+        return None
+    return {
+        language: sum(len(text) for example in examples for text in kind.texts(example))
+        for language, examples in loaded.items()
+    }
 
 
 def materialize(

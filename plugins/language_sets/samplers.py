@@ -1,16 +1,26 @@
 """Language-set samplers: which languages go into intermediate training, and how many examples of
-each. Formulas and the controls for a fair comparison: docs/language-sets.md."""
+each. Formulas and the controls for a fair comparison: docs/language-sets.md; the formulas and their
+sources: allocate.py."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from xharness_plugins.language_sets.allocate import allocate, capacities
+from xharness_plugins.language_sets.allocate import (
+    allocate,
+    capacities,
+    check_budget,
+    largest_remainder,
+    temperature_shares,
+    unimax,
+    unimax_character_budget,
+)
 from xtreme_harness.component import Param
 from xtreme_harness.errors import UsageError
-from xtreme_harness.language_set import Allocation, LanguageSet
+from xtreme_harness.language_set import Allocation, LanguageSet, characters_of
 from xtreme_harness.languages import Language, default_registry
 
 K = Param(
@@ -36,18 +46,49 @@ class Sampler(LanguageSet):
             raise UsageError(f"{self.name}: the intermediate task has no training data")
         rng = random.Random(f"{self.name}:{seed}")
         chosen = self.choose(sorted(available), rng)
-        caps = capacities(available, self.options.get("max_epochs", 1.0))
-        if budget is None:  # all the data of the chosen languages
-            budget = sum(caps[lang] for lang in chosen)
-        weights = self.weights(chosen, available)
-        examples = allocate(chosen, weights, caps, budget, self.name)
+        sizes = {lang: available[lang] for lang in chosen}
+        characters = characters_of(candidates)
+        chosen_characters = None if characters is None else {c: characters[c] for c in chosen}
+        if budget is None:
+            if self.requires_budget:
+                raise UsageError(self.budget_required(sizes))
+            # all the data of the chosen languages, max_epochs times (once by default)
+            budget = sum(capacities(sizes, self.options.get("max_epochs", 1.0)).values())
+        examples, extra = self.split(chosen, sizes, chosen_characters, budget)
         return Allocation(
             examples=examples,
             sampler=self.name,
             budget=budget,
             seed=seed,
             options=dict(self.options),
-            available={lang: available[lang] for lang in chosen},
+            available=sizes,
+            available_characters=chosen_characters,
+            **extra,
+        )
+
+    def split(
+        self,
+        chosen: list[str],
+        available: Mapping[str, int],
+        characters: Mapping[str, int] | None,
+        budget: int,
+    ) -> tuple[dict[str, int], dict[str, Any]]:
+        """Examples per chosen language summing to `budget`, and further `Allocation` fields.
+        By default: shares proportional to `weights`, each language capped at `max_epochs` passes
+        over its data, what a capped language cannot take shared among the others."""
+        caps = capacities(available, self.options.get("max_epochs", 1.0))
+        return allocate(chosen, self.weights(chosen, available), caps, budget, self.name), {}
+
+    def budget_required(self, available: Mapping[str, int]) -> str:
+        """The message for `budget=None` of a sampler that needs a budget."""
+        total = sum(available.values())
+        return (
+            f"{self.name}: give a budget with --budget N (total intermediate examples): "
+            f"{self.name} splits a budget by its formula and has no 'all the data' of its own. "
+            f"The {len(available)} chosen languages have {total} examples; --budget {total} "
+            "trains on as many examples as they have in all (a smaller budget takes part of the "
+            "large languages, a larger one repeats more data), and the same --budget for every "
+            "language set keeps them comparable"
         )
 
     def choose(self, candidates: list[str], rng: random.Random) -> list[str]:
@@ -165,6 +206,7 @@ class Explicit(Sampler):
             examples = {code: candidates[code] for code in codes}
         else:
             examples = allocate(list(codes), dict.fromkeys(codes, 1.0), caps, budget, self.name)
+        characters = characters_of(candidates)
         return Allocation(
             examples=examples,
             sampler=self.name,
@@ -172,6 +214,9 @@ class Explicit(Sampler):
             seed=seed,
             options=dict(self.options),
             available={code: candidates[code] for code in codes},
+            available_characters=None
+            if characters is None
+            else {code: characters[code] for code in codes},
         )
 
 
@@ -261,37 +306,127 @@ class FamilyBalanced(Sampler):
 
 
 class Temperature(Sampler):
+    """Temperature sampling: language i gets q_i * budget examples, q_i = n_i^alpha / sum_j
+    n_j^alpha with n_i its examples (alpha = 1/T).
+
+    The formula is XLM's `set_sampling_probs` (facebookresearch/XLM, xlm/utils.py lines 185-210 at
+    commit cd281d3), mBERT's exponentially smoothed weighting with S = alpha (google-research/bert
+    multilingual.md, "Data Source and Sampling": S = 0.7) and XLM's alpha = 0.7 (Lample & Conneau
+    2019, as quoted in facebookresearch/XLM issue #311). Nothing caps a language: where q_i *
+    budget exceeds a small language's data, its data is repeated (the allocation's `epochs` and
+    `repeated` say how often), as temperature sampling up-samples small languages. The shares are
+    rounded by largest remainder (allocate.py), each chosen language at least one example. A
+    budget is required: the formula has no "all the data".
+    """
+
     name = "temperature"
     description = (
-        "Share of language l proportional to n_l ** alpha (alpha 1: proportional, 0: even)."
+        "Share of language l is n_l ** alpha / sum n ** alpha (XLM; alpha = 1/T; 1: proportional, "
+        "0: even); small languages are repeated when their share exceeds their data. Needs "
+        "--budget."
     )
     params = (
         K,
         Param(
-            "alpha", float, 0.3, "exponent of the data size", minimum=0.0, maximum=1.0,
-            source="XLM-R and mT5 (as cited in the reference notes)", verified=False,
+            "alpha", float, 0.3, "exponent of the data size (alpha = 1/T; mBERT 0.7, XLM 0.7)",
+            minimum=0.0, maximum=1.0,
+            source="formula: facebookresearch/XLM xlm/utils.py set_sampling_probs (lines 185-210, "
+            "cd281d3); 0.3 is the value reported for XLM-R (Conneau et al. 2020) and mT5 (Xue et "
+            "al. 2021), not confirmed from a stored copy of either paper; mBERT's S = 0.7 is "
+            "confirmed (google-research/bert multilingual.md)",
+            verified=False,
         ),
-        MAX_EPOCHS,
     )  # fmt: skip
+    requires_budget = True
 
-    def weights(self, chosen: Sequence[str], available: Mapping[str, int]) -> dict[str, float]:
-        alpha = self.options["alpha"]
-        return {code: float(available[code]) ** alpha for code in chosen}
+    def split(
+        self,
+        chosen: list[str],
+        available: Mapping[str, int],
+        characters: Mapping[str, int] | None,
+        budget: int,
+    ) -> tuple[dict[str, int], dict[str, Any]]:
+        check_budget(chosen, budget, self.name)
+        q = temperature_shares({lang: available[lang] for lang in chosen}, self.options["alpha"])
+        shares = {lang: q[lang] * budget for lang in chosen}
+        return largest_remainder(chosen, shares, budget), {}
 
 
 class UniMax(Sampler):
+    """UniMax (Chung et al., ICLR 2023, Algorithm 1): the budget spread as evenly as possible over
+    the languages, in order of increasing size, none taking more than `max_epochs` (N) passes over
+    its data; what a capped language cannot take is spread over the ones left.
+
+    With `unit=characters` (the default, as in the paper, because examples differ in length) the
+    sizes are the characters of each language's examples and the budget is a character budget B:
+    the one whose allocation, converted to examples at each language's mean characters per
+    example, is `--budget` examples (`unimax_character_budget`; B is recorded as the allocation's
+    `budget_characters`). With `unit=examples` the sizes and the budget are examples. The
+    allocation is in examples, rounded by largest remainder within the N-epoch caps. A budget is
+    required, at most N epochs of the chosen languages' data.
+    """
+
     name = "unimax"
     description = (
-        "An even split, each language capped at max_epochs passes over its data; what a small "
-        "language cannot take goes to the others (Chung et al. 2023)."
+        "UniMax (Chung et al. 2023, Algorithm 1): the budget spread evenly in characters (or "
+        "examples, unit=examples), smallest language first, each capped at max_epochs passes; "
+        "the rest re-spread over the others. Needs --budget."
     )
     params = (
         K,
         Param(
-            "max_epochs", float, 4.0, "passes over a language's data at most", minimum=1.0,
-            source="Chung et al. 2023 (UniMax); the reference notes suggest at most 4",
+            "max_epochs", float, 4.0, "N: passes over a language's data at most", minimum=1.0,
+            source="Chung et al. 2023 (UniMax), Algorithm 1's N; the default 4 is from the "
+            "reference notes and the unimax_sampling package's example, not confirmed in the paper",
+            verified=False,
+        ),
+        Param(
+            "unit", str, "characters", "what the budget is spread in",
+            choices=("characters", "examples"),
+            source="Chung et al. 2023, Algorithm 1 (character count per language, total character "
+            "budget); the unimax_sampling package (PyPI) implements it with character counts",
         ),
     )  # fmt: skip
+    requires_budget = True
+
+    def budget_required(self, available: Mapping[str, int]) -> str:
+        epochs = self.options["max_epochs"]
+        capacity = sum(capacities(available, epochs).values())
+        return (
+            f"{super().budget_required(available)}; unimax takes at most max_epochs "
+            f"({epochs:g}) passes over each language's data, so at most --budget {capacity} here"
+        )
+
+    def split(
+        self,
+        chosen: list[str],
+        available: Mapping[str, int],
+        characters: Mapping[str, int] | None,
+        budget: int,
+    ) -> tuple[dict[str, int], dict[str, Any]]:
+        epochs = self.options["max_epochs"]
+        caps = capacities(available, epochs)
+        check_budget(chosen, budget, self.name, caps)
+        if self.options["unit"] == "examples":
+            allocated = unimax(available, budget, epochs)
+            return largest_remainder(chosen, allocated, budget, caps), {}
+        if characters is None:
+            raise UsageError(
+                f"{self.name}: the characters of each language's examples are not known (the "
+                "caller passed example counts only); pass a Candidates with characters, or "
+                "spread examples with unit=examples"
+            )
+        empty = [lang for lang in chosen if characters[lang] <= 0]
+        if empty:
+            raise UsageError(
+                f"{self.name}: the examples of {', '.join(empty)} have no text characters; "
+                "spread examples with unit=examples"
+            )
+        character_budget = unimax_character_budget(characters, available, budget, epochs)
+        allocated = unimax(characters, character_budget, epochs)
+        shares = {lang: allocated[lang] * available[lang] / characters[lang] for lang in chosen}
+        examples = largest_remainder(chosen, shares, budget, caps)
+        return examples, {"budget_characters": round(character_budget)}
 
 
 class RandomSet(Sampler):

@@ -18,7 +18,9 @@ from xtreme_harness.run_options import SOURCES, parse_pairs
 def language_sets(ctx: click.Context, as_json: bool) -> None:
     """List the registered language-set samplers with their parameters and defaults.
 
-    `xharness language-sets show NAME --task T ...` shows the languages a sampler picks.
+    `xharness language-sets show NAME --task T ...` shows the languages a sampler picks. The
+    budget (--budget) is a number of examples; temperature and unimax need one, the other
+    samplers take all the data of the chosen languages without it.
     """
     if ctx.invoked_subcommand is None:
         print_components("language_sets", "language sets", as_json)
@@ -30,7 +32,8 @@ def language_sets(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--budget",
     type=click.IntRange(min=1),
-    help="Total examples (default: all data of the chosen languages).",
+    help="Total examples (default: all data of the chosen languages; temperature and unimax "
+    "need a budget).",
 )
 @click.option("--languages", "k", type=click.IntRange(min=1), help="Number of languages k.")
 @click.option("--seed", type=int, default=1, show_default=True)
@@ -52,7 +55,8 @@ def language_sets(ctx: click.Context, as_json: bool) -> None:
 @JSON_OPTION  # fmt: skip
 def show(name: str, task: str, **options: Any) -> None:
     """Show the allocation a language set makes for an intermediate task: languages with family,
-    script and resource class, examples (and tokens with --model), and the number of families.
+    script and resource class, examples, the passes over each language's data (epochs; above 1 the
+    data is repeated), characters (and tokens with --model), and the number of families.
 
     \b
     Example:
@@ -94,19 +98,23 @@ def show(name: str, task: str, **options: Any) -> None:
             row["family"] if row["family"] == row["family_conventional"]
             else f"{row['family']} ({row['family_conventional']})",
             row["script"], blank(row["resource_class"]), row["examples"],
-            blank(row["available"]), blank(row["epochs"]), blank(row["tokens"]),
+            blank(row["available"]), blank(row["epochs"]), blank(row["characters"]),
+            blank(row["tokens"]),
         ]
         for row in described["languages"]
     ]  # fmt: skip
+    repeated = described["repeated"]
     emit_table(
         rows,
-        ["code", "name", "family", "script", "class", "examples", "available", "epochs", "tokens"],
+        ["code", "name", "family", "script", "class", "examples", "available", "epochs",
+         "characters", "tokens"],
         footer=(
             f"{len(rows)} languages, {len(described['families'])} families, "
             f"{len(described['scripts'])} scripts, {described['total_examples']} examples "
             f"({name}, seed {options['seed']}, {spec.name} {source} data)"
+            + (f"; data repeated: {', '.join(repeated)}" if repeated else "")
         ),
-    )
+    )  # fmt: skip
     if missing:
         click.echo(
             f"note: the {source} source has no {spec.name} training data in {len(missing)} "
