@@ -74,6 +74,17 @@ class SchemaError(DataError):
     """A JSON document does not validate against its JSON Schema."""
 
 
+class WeightsError(DataError):
+    """A model checkpoint lacks weights that loading it would initialise at random where random
+    weights are not acceptable (an encoder weight; a pooler that would be used untrained).
+
+    `weights` names them, in the loaded model's naming."""
+
+    def __init__(self, path: str, message: str, weights: Iterable[str]) -> None:
+        self.weights = list(weights)
+        super().__init__(path, message)
+
+
 class PluginError(XHarnessError):
     """A plugin could not be loaded or registered something it should not have."""
 
