@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from xharness_plugins.intermediate.tasks import MASSIVE, SIB200, massive_locale, sib200_config
+from xtreme_harness import intermediate
 from xtreme_harness.cli import cli
 from xtreme_harness.errors import DataError
+from xtreme_harness.language_set import Allocation, LanguageSet
 from xtreme_harness.languages import default_registry
 
 REGISTRY = default_registry()
@@ -54,18 +56,22 @@ def _has(source, code):
 def test_hub_rows_of_massive_and_sib200(monkeypatch):
     intents = datasets.ClassLabel(names=list(reversed(MASSIVE.labels)))
     tables = {
-        ("AmazonScience/massive", "sw-KE", "train"): datasets.Dataset.from_dict(
+        MASSIVE.sources["hub"].resolve("train", "sw").url: datasets.Dataset.from_dict(
             {"utt": ["amsha saa moja"], "intent": [intents.str2int("alarm_set")]},
             features=datasets.Features({"utt": datasets.Value("string"), "intent": intents}),
         ),
-        ("Davlan/sib200", "yor_Latn", "test"): datasets.Dataset.from_dict(
+        SIB200.sources["hub"].resolve("test", "yo").url: datasets.Dataset.from_dict(
             {"index_id": [3], "category": ["sports"], "text": ["Bọ́ọ̀lù"]}
         ),
     }
-    monkeypatch.setattr(
-        datasets, "load_dataset", lambda path, name=None, split=None, revision=None:
-        tables[(path, name, split)],
-    )  # fmt: skip
+
+    def load_dataset(path, data_files, split):
+        # both are read as Parquet files of the Hub's conversion at a pinned commit
+        assert path == "parquet"
+        (url,) = data_files.values()
+        return tables[url]
+
+    monkeypatch.setattr(datasets, "load_dataset", load_dataset)
     (row,) = MASSIVE.sources["hub"].read("train", "sw")
     assert (row["text_a"], row["label"]) == ("amsha saa moja", "alarm_set")
     (row,) = SIB200.sources["hub"].read("test", "yo")
@@ -131,6 +137,49 @@ def test_show_rejects_bad_requests(args, message):
     result = invoke("language-sets", "show", "low-resource-diverse", "--task", "massive",
                     "--source", "sample", *args)  # fmt: skip
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize("name", ["temperature", "unimax"])
+def test_show_asks_temperature_and_unimax_for_a_budget(name):
+    result = invoke("language-sets", "show", name, "--task", "massive", "--source", "sample",
+                    "--languages", 3)  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{name}: give a budget with --budget N" in result.output
+    assert "The 3 chosen languages have 96 examples; --budget 96" in result.output
+
+
+def test_unimax_spreads_the_characters_of_the_task_texts():
+    described = json.loads(invoke("language-sets", "show", "unimax", "--task", "massive",
+                                  "--source", "sample", "--budget", 100, "--languages", 5,
+                                  "--json").output)  # fmt: skip
+    assert described["total_examples"] == 100
+    source = MASSIVE.sources["sample"]
+    for row in described["languages"]:
+        texts = source.read("train", row["language"])
+        assert row["available"] == len(texts)
+        assert row["available_characters"] == sum(len(e["text_a"]) for e in texts)
+        assert row["epochs"] <= 4
+    # no language is capped here, so each gets the same characters (Algorithm 1's uniform share),
+    # up to the rounding to whole examples (less than one example's characters either way)
+    share = described["budget_characters"] / 5
+    for row in described["languages"]:
+        assert abs(row["characters"] - share) < row["available_characters"] / row["available"]
+
+
+class CountsOnly(LanguageSet):
+    """A third-party sampler written for plain counts: sorted(), [], .items() and dict()."""
+
+    name = "counts-only"
+
+    def select(self, candidates, budget, seed):
+        chosen = sorted(candidates)[:2]
+        assert dict(candidates) == {lang: n for lang, n in candidates.items()}
+        return Allocation({lang: min(3, candidates[lang]) for lang in chosen}, self.name, 6, seed)
+
+
+def test_a_sampler_that_only_reads_counts_still_works():
+    allocation, loaded, _ = intermediate.select(CountsOnly(), MASSIVE, "sample", 6, 1)
+    assert allocation.examples == {lang: 3 for lang in sorted(loaded)[:2]}
 
 
 def test_show_unknown_sampler():

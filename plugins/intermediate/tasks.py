@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from xharness_plugins.intermediate.readers import massive_jsonl, sib200_tsv
-from xtreme_harness.data.sources import FolderSource, HubSource
+from xtreme_harness.data.sources import PARQUET_BRANCH, FolderSource, HubPin, HubSource
 from xtreme_harness.languages import Language, default_registry
 from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
 
@@ -42,6 +42,22 @@ SENTENCE = Recipe(
 )  # fmt: skip
 
 HUB_SPLITS = {"train": "train", "validation": "validation", "test": "test"}
+
+MASSIVE_PIN = HubPin(
+    "f2cf6491f8b3bd836320acc0daf8d5328ef641a6",
+    data_files="{config}/massive-{split}.parquet",
+    branch=PARQUET_BRANCH,
+)
+"""AmazonScience/massive is script-only (massive.py downloads the release archive), so it is read
+from the Hub's Parquet conversion of that script, one folder per locale."""
+
+SIB200_PIN = HubPin(
+    "6b10ac81017bdf428f18889311ce0dcfc35d925a",
+    data_files="{config}/{split}/*.parquet",
+    branch=PARQUET_BRANCH,
+)
+"""Davlan/sib200 keeps its loading script (sib200.py) next to the data, which `datasets` >= 4
+refuses, so it is read from the Hub's Parquet conversion, one folder per FLORES-200 code."""
 
 
 def _with(dataset: str) -> list[Language]:
@@ -92,6 +108,7 @@ MASSIVE = TaskSpec(
             "AmazonScience/massive (config = locale)",
             lambda split, code: ("AmazonScience/massive", massive_locale(code), HUB_SPLITS[split]),
             _massive_convert,
+            pins={"AmazonScience/massive": MASSIVE_PIN},
         ),
         "sample": FolderSource(
             "sample",
@@ -129,6 +146,7 @@ SIB200 = TaskSpec(
             "Davlan/sib200 (config = FLORES-200 code)",
             lambda split, code: ("Davlan/sib200", sib200_config(code), HUB_SPLITS[split]),
             _sib200_convert,
+            pins={"Davlan/sib200": SIB200_PIN},
         ),
         "sample": FolderSource(
             "sample",

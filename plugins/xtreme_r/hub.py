@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xtreme_harness.data.sources import PARQUET_BRANCH, HubPin
 from xtreme_harness.errors import DataError
 
 UDPOS_NAMES = {
@@ -21,6 +22,70 @@ PANX_WIKIANN = ("qu", "pl", "uk", "az", "lt", "pa", "gu", "ro")
 """WikiANN languages XTREME-R added; `google/xtreme` has PAN-X configs only for the other 40."""
 
 HUB_SPLITS = {"train": "train", "validation": "validation", "test": "test"}
+
+_UNPINNED = (
+    "; it reads the head of main until pinned (scripts/record_hub_files.py --heads, on a machine "
+    "with network access, shows the head and whether a loading script is left)"
+)
+
+PINS: dict[str, HubPin] = {
+    "facebook/xnli": HubPin(
+        "b8dd5d7af51114dbda02c0e3f6133f332186418e",  # Convert dataset to Parquet (#10)
+        layout="{config}/{split}-*.parquet",
+    ),
+    "google-research-datasets/paws-x": HubPin(
+        None,
+        reason="the stored pages show its conversion to Parquet (pull request #5) but no full "
+        "commit sha together with its files" + _UNPINNED,
+    ),
+    # The three XCOPA repositories are read from the Hub's Parquet conversion: allenai/social_i_qa
+    # is script-only, and no stored page shows a commit of the other two's main listed in full
+    # without a loading script (the commits of cambridgeltl/xcopa's conversion keep xcopa.py next
+    # to the converted files), which `datasets` >= 4 refuses to load.
+    "cambridgeltl/xcopa": HubPin(
+        "76f7f8d93747ce7fa636d54b491fb39d7595e3df",
+        data_files="{config}/xcopa-{split}.parquet",
+        branch=PARQUET_BRANCH,
+    ),
+    "aps/super_glue": HubPin(
+        "5ac86567c6f13c971ded1667d04e2bb857e0bc6f",
+        data_files="{config}/{split}/*.parquet",
+        branch=PARQUET_BRANCH,
+    ),
+    "allenai/social_i_qa": HubPin(
+        "89b943c9f61c6f3296998bb60773476f791c7128",
+        data_files="{config}/{split}/*.parquet",
+        branch=PARQUET_BRANCH,
+    ),
+    "google/xtreme": HubPin(
+        None,
+        reason="the stored pages show its conversion config by config, the last being 'Add "
+        "udpos.Yoruba data files' (68bd9e06bf4bbe671073c975ccd61d754e1bd3d6), but not whether "
+        "xtreme.py was deleted after it, which datasets >= 4 needs" + _UNPINNED,
+    ),
+    "unimelb-nlp/wikiann": HubPin(
+        None,
+        reason="the stored pages show its conversion language by language but no commit after "
+        "the loading script's removal together with its files" + _UNPINNED,
+    ),
+    "google/xquad": HubPin(
+        None,
+        reason="no stored page gives a full commit sha of google/xquad together with its "
+        "files" + _UNPINNED,
+    ),
+    "rajpurkar/squad": HubPin(
+        None,
+        reason="no stored page gives a full commit sha of rajpurkar/squad together with its "
+        "files (only of rajpurkar/squad_v2)" + _UNPINNED,
+    ),
+}
+"""The revision each hub repository of the XTREME-R tasks is read at (see `HubPin`); the file
+lists they were checked against are in tests/data/hub_files.json."""
+
+
+def pins(*repositories: str) -> dict[str, HubPin]:
+    """The pins of the repositories a task reads."""
+    return {repository: PINS[repository] for repository in repositories}
 
 
 def _split(split: str) -> str:
