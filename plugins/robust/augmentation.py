@@ -29,8 +29,17 @@ from xtreme_harness.errors import DataError
 from xtreme_harness.kinds.extractive_qa import rewrite_words
 from xtreme_harness.regularizer import Regularizer, TrainingContext
 
-BUILTIN = "builtin"
-BUILTIN_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "synonyms.json")
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+TABLES = {
+    "counterfitted": os.path.join(DATA, "counterfitted-neighbors.json"),
+    "toy": os.path.join(DATA, "toy-synonyms.json"),
+}
+"""The tables shipped with xharness. ``counterfitted`` is `counterfitted_neighbors.json` of
+uclanlp/Robust-XLT (commit 175cddb, Apache-2.0), unchanged: 49,975 words, 25,591 of them with 1 to
+8 neighbours in counter-fitted embeddings; the table `perturb.py` reads by default (line 10).
+``toy`` is a small table written for the tiny model and the sample data only."""
+ALIASES = {"builtin": "toy"}
+"""Earlier name of the toy table (it was the default before the paper's table shipped)."""
 FORMAT = (
     "expected a JSON object mapping each word to a list of synonyms (strings), as the "
     "counter-fitted neighbour table of Huang et al. 2021"
@@ -66,14 +75,17 @@ class SynonymAugmentation(Regularizer):
         Param("num", int, 10, "perturbed copies per training example (they replace it)",
               minimum=1,
               source="uclanlp/Robust-XLT README: 10 for PAWS-X, 3 for XNLI"),
-        Param("synonyms", str, BUILTIN, "JSON file: word -> list of synonyms; builtin: a small "
-              "table shipped with xharness (the paper used counter-fitted neighbours)"),
+        Param("synonyms", str, "counterfitted", "synonym table: counterfitted (the paper's "
+              "counter-fitted neighbours), toy (a small table for the tiny model and sample "
+              "data only), or a JSON file: word -> list of synonyms",
+              source="uclanlp/Robust-XLT perturb.py:10 (counterfitted_neighbors.json)"),
     )  # fmt: skip
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        path = self.options["synonyms"]
-        self.path = BUILTIN_TABLE if path == BUILTIN else os.path.abspath(path)
+        name = ALIASES.get(self.options["synonyms"], self.options["synonyms"])
+        self.options["synonyms"] = name
+        self.path = TABLES[name] if name in TABLES else os.path.abspath(name)
         self.table = load_synonyms(self.path)
 
     def fingerprint(self) -> dict[str, Any]:
