@@ -381,7 +381,7 @@ def test_a_tiny_model_learns_from_the_sample_and_answers_with_context_spans(tiny
     out = tmp_path / "xquad"
     result = invoke("run", "--model", tiny_model, "--task", "xquad", "--source", "sample",
                     "--epochs", "6", "--batch-size", "16", "--grad-accum", "1",
-                    "--learning-rate", "1e-3", "--warmup-steps", "0",
+                    "--learning-rate", "1e-3", "--warmup-steps", "0", "--selection", "en-dev",
                     "--eval-languages", "en,ar,hi,zh,th", "--out", out, "--quiet")  # fmt: skip
     assert result.exit_code == 0, result.output
     document = json.loads((out / "result.json").read_text(encoding="utf-8"))

@@ -362,8 +362,9 @@ def _run(tiny_model: str, out: Path, task: str, **changes: object) -> dict:
 def test_tatoeba_embeds_without_training_in_the_official_layout(tiny_model, tmp_path) -> None:
     from xtreme_harness.pipeline import Overrides
 
+    # fine_tune_on none: XTREME's protocol (XTREME-R's fine-tunes on SQuAD v1.1 first)
     result = _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de", "ja"),
-                  overrides=Overrides(layer=1))  # fmt: skip
+                  overrides=Overrides(layer=1), fine_tune_on="none")  # fmt: skip
     assert result["config"]["phases"] == [] and result["training"]["phases"] == []
     assert result["config"]["retrieval"] == {
         "pool": "per-language", "pooling": "mean", "layer": 1, "max_length": 512,
@@ -532,8 +533,13 @@ def test_a_damaged_candidate_store_is_refused(tmp_path: Path) -> None:
 
 def test_a_layer_the_model_lacks_is_a_usage_error(tiny_model, tmp_path) -> None:
     from xtreme_harness.errors import UsageError
+    from xtreme_harness.pipeline import Overrides
 
     with pytest.raises(UsageError, match=r"tatoeba: layer 8 does not exist: the model has 3 "
                        r"hidden states .*--layer"):  # fmt: skip
+        _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de",),
+             overrides=Overrides(layer=8), fine_tune_on="none")  # fmt: skip
+    with pytest.raises(UsageError, match=r"protocol xtreme-r gives the layer .* this model has 2 "
+                       r"layers: pass --layer N"):  # fmt: skip
         _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de",))
     assert not (tmp_path / "t" / "result.json").exists()

@@ -79,6 +79,16 @@ def xharness_register_formats(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def xharness_register_protocols(register: Callable[[Any], None]) -> None:
+    """Register protocols: published experimental settings, as data.
+
+    Call ``register(path)`` once per protocol, with the path of a JSON file in the format of
+    `registry/schemas/protocol.schema.json` (or with a `xtreme_harness.protocols.Protocol`). The
+    file is validated when registered; a name xharness already ships is skipped with a warning.
+    """
+
+
+@hookspec
 def xharness_register_commands(cli: click.Group) -> None:
     """Add commands to the ``xharness`` command line.
 

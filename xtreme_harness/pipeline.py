@@ -22,7 +22,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from xtreme_harness import generalized, intermediate, metrics
+from xtreme_harness import cell as cells
+from xtreme_harness import generalized, intermediate, metrics, protocols
 from xtreme_harness.atomic import write_json
 from xtreme_harness.embedding_store import load_index, write_index
 from xtreme_harness.engine.device import Placement, place
@@ -37,13 +38,14 @@ from xtreme_harness.models import (
     check_length,
     count_parameters,
     is_tiny,
-    load_model,
+    load_model_with_report,
     load_tokenizer,
     save,
+    save_encoder,
 )
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.provenance import now, provenance
-from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL, Recipe, TaskKind, TaskSpec
+from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL, Phase, Recipe, TaskKind, TaskSpec
 from xtreme_harness.validation import validate
 
 RESULT_FILE = "result.json"
@@ -66,16 +68,14 @@ class Overrides:
     pooling: str | None = None
     layer: int | None = None
     warmup_steps: int | None = None
+    warmup_ratio: float | None = None
     weight_decay: float | None = None
     max_grad_norm: float | None = None
-
-    def apply(self, recipe: Recipe) -> Recipe:
-        changes = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(Recipe)
-            if hasattr(self, f.name) and getattr(self, f.name) is not None
-        }
-        return dataclasses.replace(recipe, **changes)
+    selection: str | None = None
+    eval_steps: int | None = None
+    patience: int | None = None
+    average_last: int | None = None
+    dev_subset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,11 @@ class RunConfig:
     regularizer: str = "none"
     regularizer_options: Mapping[str, Any] = field(default_factory=dict)
     overrides: Overrides = Overrides()
-    eval_steps: int | None = None
+    protocol: str = protocols.DEFAULT
+    strict_protocol: bool = False
+    fine_tune_on: str | None = None
+    """A task with no training data of its own is fine-tuned on this task's data first (None:
+    the protocol's choice; ``"none"``: not at all)."""
     eval_batch_size: int = 32
     precision: str = "fp32"
     device: str = "auto"
@@ -147,6 +151,18 @@ def _recipe_record(recipe: Recipe) -> dict[str, Any]:
     return {key: value for key, value in record.items() if value is not None}
 
 
+@dataclass
+class Scorer:
+    """A phase's model selection: its rule, the scoring of an evaluation point (None when the
+    rule scores nothing), the development examples and languages it reads, notes."""
+
+    rule: str
+    score: Any
+    examples: int
+    languages: list[str]
+    notes: list[str]
+
+
 def _source(spec: TaskSpec, name: str) -> Any:
     if name not in spec.sources:
         raise UnknownNameError(f"data source of task {spec.name!r}", name, spec.sources)
@@ -185,8 +201,9 @@ class Run:
         self.config = config
         self.host = host or get_host()
         self.spec: TaskSpec = self.host.get("tasks", config.task)
-        regularizer_class = self.host.get("regularizers", config.regularizer)
-        self.regularizer = regularizer_class(**dict(config.regularizer_options))
+        self.cell = cells.resolve(config, self.host, self.spec)
+        self.regularizer = self.cell.regularizer()
+        self._evaluation: cells.StageSettings | None = None
         _source(self.spec, config.source)
         self.languages = self._evaluation_languages()
         self.leak: str | None = None
@@ -195,7 +212,8 @@ class Run:
             stage = config.intermediate
             stage_spec = self.host.get("tasks", stage.task)
             _source(stage_spec, stage.source or config.source)
-            self.host.get("language_sets", stage.language_set)(**dict(stage.options))
+            sampler = self.host.get("language_sets", stage.language_set)(**dict(stage.options))
+            intermediate.check_budget_given(sampler, stage.budget)
             self.leak = intermediate.leak(stage_spec, self.spec)
             if "intermediate" not in stage_spec.roles:
                 self.role_notes.append(f"{stage_spec.name} is not declared as an intermediate task")
@@ -229,6 +247,8 @@ class Run:
                 )
             os.remove(result_path)  # a failed re-run must not leave the old result behind
         started_at, started = now(), time.perf_counter()
+        if config.strict_protocol:
+            self.check_strict()
         if self.leak:
             warnings.warn(self.leak, XHarnessWarning, stacklevel=3)
         stage = None
@@ -243,6 +263,27 @@ class Run:
         validate(result, "result", source=result_path)
         write_json(result_path, result)
         return result
+
+    def departures(self) -> list[protocols.Departure]:
+        """Every departure of this cell from its protocol, before any work (reads the model's
+        config where a protocol value depends on the model)."""
+        found = [*self.cell.finetune().departures, *self.cell.evaluation().departures]
+        if self.config.intermediate is not None:
+            stage = self.config.intermediate
+            found += self.cell.intermediate(self.host.get("tasks", stage.task),
+                                            stage.overrides).departures  # fmt: skip
+        found += self.cell.cell_departures(tiny=is_tiny(self.config.model),
+                                           regularizer=self.regularizer)  # fmt: skip
+        return _unique(found)
+
+    def check_strict(self) -> None:
+        """`--strict-protocol`: a `UsageError` naming every departure, if there is one."""
+        found = self.departures()
+        if found:
+            raise UsageError(
+                f"--strict-protocol: this run departs from protocol {self.cell.protocol.name} "
+                f"in {len(found)} values: " + "; ".join(d.text() for d in found)
+            )
 
     def assemble(
         self,
@@ -265,6 +306,13 @@ class Run:
         if missing_note:
             notes.append(missing_note)
         tiny = is_tiny(config.model)
+        notes.extend(self.cell.notes())
+        stages = {"intermediate": stage, "finetune": tuned, "evaluation": evaluated}
+        departures = _unique(
+            [protocols.Departure(**d) for part in stages.values() if part
+             for d in part.get("protocol", {}).get("departures", [])]
+            + self.cell.cell_departures(tiny=tiny, regularizer=self.regularizer)
+        )  # fmt: skip
         if tiny:
             notes.append("tiny random-initialised model: the scores mean nothing")
         if config.source == "sample":
@@ -279,7 +327,7 @@ class Run:
         }
         return {
             "format": "xharness-result",
-            "version": 1,
+            "version": 2,
             "status": "complete",
             "task": {
                 "name": self.spec.name,
@@ -315,13 +363,23 @@ class Run:
                 "precision": tuned["precision"],
                 "device": tuned["device"],
                 "eval_languages": list(self.languages),
-                "eval_steps": config.eval_steps,
+                "fine_tune_on": tuned.get("fine_tune_on"),
                 "eval_batch_size": config.eval_batch_size,
                 "retrieval": self._retrieval_record(),
             },
             "training": {
                 "intermediate": stage["record"] if stage else None,
                 "phases": tuned["phases"],
+                "initialised": {
+                    name: part["initialised"]
+                    for name, part in (("intermediate", stage), ("finetune", tuned))
+                    if part and "initialised" in part
+                },
+                "augmentation": {
+                    name: part.get("augmentation")
+                    for name, part in (("intermediate", stage), ("finetune", tuned))
+                    if part
+                },
             },
             "intermediate": None
             if stage is None
@@ -339,6 +397,16 @@ class Run:
             "average": average,
             "score": score,
             "meaningful": not tiny and config.source != "sample",
+            "protocol": {
+                **self.cell.record(),
+                "stages": {
+                    name: part["protocol"]
+                    for name, part in stages.items()
+                    if part and "protocol" in part
+                },
+                "unverified": _unverified(stages),
+            },
+            "departures": [d.describe() for d in departures],
             "notes": notes,
             "provenance": provenance(
                 plugins={p.name: p.version for p in self.host.plugins()},
@@ -365,8 +433,8 @@ class Run:
         source = stage.source or config.source
         _source(spec, source)
         sampler = self.host.get("language_sets", stage.language_set)(**dict(stage.options))
-        phase = spec.phases[-1]
-        recipe = stage.overrides.apply(spec.recipe_of(phase))
+        settings = self.cell.intermediate(spec, stage.overrides)
+        recipe = settings.recipes[0][1]
         kind = implementation(spec, recipe)
         allocation, loaded, missing = intermediate.select(
             sampler, spec, source, stage.budget, config.seed,
@@ -378,13 +446,20 @@ class Run:
                 f"{len(missing)} languages the language set could have chosen: {', '.join(missing)}"
             )
         chosen = intermediate.materialize(allocation, loaded, config.seed, spec.name)
-        features, tokens = intermediate.encode(kind, chosen, tokenizer, recipe.max_length)
-        allocation = intermediate.with_tokens(allocation, tokens)
-        model = load_model(kind, config.model, config.model_revision)
-        check_length(model, recipe.max_length, config.model)
         regularizer = (
             self.regularizer if stage.regularize else self.host.get("regularizers", "none")()
         )
+        augmentation = {}
+        for language, examples in chosen.items():
+            chosen[language], augmentation[language] = augment(
+                regularizer, examples, kind.text_fields, config.seed
+            )
+        notes.extend(augmentation_notes(augmentation))
+        features, tokens = intermediate.encode(kind, chosen, tokenizer, recipe.max_length)
+        allocation = intermediate.with_tokens(allocation, tokens)
+        loading = load_model_with_report(kind, config.model, config.model_revision)
+        model = loading.model
+        check_length(model, recipe.max_length, config.model)
         report = train(
             model, kind, features,
             schedule=Schedule(recipe, max_steps=stage.overrides.max_steps),
@@ -392,7 +467,8 @@ class Run:
             pad_id=tokenizer.pad_token_id, progress=config.progress,
             label=f"intermediate {spec.name}",
         )  # fmt: skip
-        save(model.base_model, tokenizer, os.path.join(out, "intermediate"))
+        save_encoder(model, config.model, config.model_revision, tokenizer,
+                     os.path.join(out, "intermediate"))  # fmt: skip
         del model
         gc.collect()
         counts = {language: len(items) for language, items in chosen.items()}
@@ -410,100 +486,177 @@ class Run:
                 "regularized": stage.regularize,
             },
             "allocation": allocation.describe(registry),
-            "notes": notes + ([placement.note] if placement.note else []),
+            "augmentation": _changed_only(augmentation),
+            "protocol": settings.record(),
+            "initialised": loading.initialised,
+            "notes": notes + loading.notes + ([placement.note] if placement.note else []),
             "seconds": round(time.perf_counter() - started, 3),
         }
 
     def stage_finetune(
         self, out: str, encoder: str, *, save_model: bool = True
     ) -> tuple[Any, dict[str, Any]]:
-        """Fine-tune `encoder` (a model id or folder) on the target task's phases, keeping the
-        best weights on the development set; save the model under `<out>/model` if asked.
-        Returns the model and the stage's record."""
+        """Fine-tune `encoder` (a model id or folder) on the target task's phases (or, for a task
+        with no training data of its own, on the protocol's fine-tuning task), keeping the weights
+        its selection rule chooses; save the model under `<out>/model` if asked. Returns the model
+        (or, when another task's training made it, the folder of its encoder) and the stage's
+        record."""
         config = self.config
-        spec = self.spec
         started = time.perf_counter()
         seed_everything(config.seed)
         placement = place(config.device, config.precision)
         tokenizer = load_tokenizer(config.model, config.model_revision)
-        kind = implementation(spec, self._evaluation_recipe())
-        model = load_model(
-            kind, encoder, config.model_revision if encoder == config.model else None
-        )
-        records, phase_configs = [], []
-        for phase in spec.phases:
-            recipe = config.overrides.apply(spec.recipe_of(phase))
+        settings = self.cell.finetune()
+        trained = self.cell.trained_task() or self.spec
+        first = settings.recipes[0][1] if settings.recipes else self._evaluation_recipe()
+        kind = implementation(trained, first)
+        revision = config.model_revision if encoder == config.model else None
+        loading = load_model_with_report(kind, encoder, revision)
+        model = loading.model
+        records, phase_configs, notes = [], [], list(loading.notes)
+        augmentation: dict[str, Any] = {}
+        for position, (phase, recipe) in enumerate(settings.recipes):
+            assert phase is not None
             check_length(model, recipe.max_length, config.model)
-            kind = implementation(spec, recipe)
-            language = spec.train_language
-            train_examples = self.regularizer.augment(
-                _load(spec, config.source, phase.train_split, language, config),
-                text_fields=kind.text_fields,
-                seed=config.seed,
+            kind = implementation(trained, recipe)
+            language = trained.train_language
+            train_examples, stats = augment(
+                self.regularizer,
+                _load(trained, config.source, phase.train_split, language, config),
+                kind.text_fields,
+                config.seed,
             )
-            dev_examples = _load(spec, config.source, phase.dev_split, language, config)
-            dev_pool = None
-            if kind.ranks_candidates:  # development pairs: each query searches all positives
-                dev_examples, dev_pool = pairs_as_search(dev_examples)
-            gold = kind.gold(dev_examples)
-            if gold is None:
-                raise DataError(
-                    f"{spec.name} {phase.dev_split} {language}",
-                    "the development set has no labels, so no model can be selected on it",
-                )
-            features = kind.encode(train_examples, tokenizer, recipe.max_length)
-            dev_features = kind.encode(dev_examples, tokenizer, recipe.max_length)
-
-            def score_dev(current: Any, dev_examples=dev_examples, dev_features=dev_features,
-                          gold=gold, kind=kind, language=language, dev_pool=dev_pool,
-                          recipe=recipe) -> float:  # fmt: skip
-                if dev_pool is not None:
-                    kind.device = placement.device
-                    kind.index = self._embed(current, kind, tokenizer, placement, dev_pool,
-                                             recipe.max_length)  # fmt: skip
-                logits = predict(
-                    current, kind, dev_features, placement=placement,
-                    pad_id=tokenizer.pad_token_id, batch_size=config.eval_batch_size,
-                )  # fmt: skip
-                predicted = kind.decode(dev_examples, dev_features, logits)
-                return metrics.task_score(
-                    spec.metric, metrics.compute(spec.metric, gold, predicted, language)
-                )
-
+            augmentation[phase.name] = {language: stats}
+            last = position == len(settings.recipes) - 1
+            scorer = self._selection_scorer(trained, phase, recipe, tokenizer, placement, last)
+            notes.extend(scorer.notes)
             report = train(
-                model, kind, features,
-                schedule=Schedule(recipe, config.overrides.max_steps, config.eval_steps),
+                model, kind, kind.encode(train_examples, tokenizer, recipe.max_length),
+                schedule=Schedule(recipe if scorer.rule == recipe.selection
+                                  else dataclasses.replace(recipe, selection=scorer.rule),
+                                  config.overrides.max_steps),
                 regularizer=self.regularizer, placement=placement, seed=config.seed,
-                pad_id=tokenizer.pad_token_id, evaluate=score_dev, progress=config.progress,
-                label=f"{spec.name} {phase.name}",
+                pad_id=tokenizer.pad_token_id, evaluate=scorer.score, progress=config.progress,
+                label=f"{trained.name} {phase.name}",
             )  # fmt: skip
-            records.append(
-                _report_record(
-                    phase.name, report, {language: len(train_examples)}, len(dev_examples), True
-                )
-            )
+            record = _report_record(phase.name, report, {language: len(train_examples)},
+                                    scorer.examples, scorer.score is not None)  # fmt: skip
+            record["selection"] = {"rule": scorer.rule, "languages": scorer.languages,
+                                   "averaged": report.averaged,
+                                   "stopped_early": report.stopped_early}  # fmt: skip
+            records.append(record)
             phase_configs.append(
                 {
-                    "name": phase.name,
+                    "name": phase.name if trained is self.spec else f"{trained.name}.{phase.name}",
                     "train_split": phase.train_split,
                     "dev_split": phase.dev_split,
                     "recipe": _recipe_record(recipe),
                     "max_steps": config.overrides.max_steps,
                 }
             )
-        if save_model:
+        notes.extend(augmentation_notes(
+            {f"{name} {lang}": e for name, by in augmentation.items() for lang, e in by.items()}
+        ))  # fmt: skip
+        result_model: Any = model
+        if trained is not self.spec:  # another task's training: its encoder is the model
+            save_encoder(model, encoder, revision, tokenizer, os.path.join(out, "model"))
+            result_model, save_model = os.path.join(out, "model"), True
+        elif save_model:
             save(model, tokenizer, os.path.join(out, "model"))
-        return model, {
+        return result_model, {
             "model": "model" if save_model else None,
             "phases": records,
             "phase_configs": phase_configs,
+            "fine_tune_on": None if trained is self.spec else trained.name,
             "parameters": count_parameters(model),
             "precision": placement.precision,
             "device": placement.device,
             "device_name": placement.describe(),
-            "notes": [placement.note] if placement.note else [],
+            "initialised": loading.initialised,
+            "augmentation": _changed_only(
+                {f"{name}/{lang}": e for name, by in augmentation.items() for lang, e in by.items()}
+            ),
+            "protocol": settings.record(),
+            "notes": notes + ([placement.note] if placement.note else []),
             "timings": {"fine_tune": round(time.perf_counter() - started, 3)},
         }
+
+    def _selection_scorer(
+        self,
+        trained: TaskSpec,
+        phase: Phase,
+        recipe: Recipe,
+        tokenizer: Any,
+        placement: Placement,
+        last: bool,
+    ) -> Scorer:
+        """How a phase's evaluation points are scored under its selection rule: on the training
+        language's development set (``en-dev``), on the mean over the target languages' (
+        ``target-dev``, the last phase only: an earlier phase's development data is not the
+        target task's), or not at all (``last``, ``average``)."""
+        config = self.config
+        rule = recipe.selection
+        notes = []
+        if rule == "target-dev" and not (last and trained is self.spec):
+            notes.append(f"{trained.name} {phase.name}: target-dev selection applies to the "
+                         "target task's last phase; this phase selects on English")  # fmt: skip
+            rule = "en-dev"
+        if rule not in ("en-dev", "target-dev"):
+            return Scorer(rule, None, 0, [], notes)
+        kind = implementation(trained, recipe)
+        languages = [trained.train_language] if rule == "en-dev" else list(self.languages)
+        sets: dict[str, tuple[list[dict], list[Any], Any, Any]] = {}
+        for language in languages:
+            where = f"{trained.name} {phase.dev_split} {language}"
+            try:
+                examples = _load(trained, config.source, phase.dev_split, language, config)
+            except DataError:
+                if rule == "en-dev":
+                    raise
+                continue
+            if recipe.dev_subset:
+                examples = examples[: recipe.dev_subset]
+            pool = None
+            if kind.ranks_candidates:  # development pairs: each query searches all positives
+                examples, pool = pairs_as_search(examples)
+            gold = kind.gold(examples)
+            if gold is None:
+                if rule == "target-dev":
+                    continue
+                raise DataError(where, "the development set has no labels, so no model can be "
+                                       "selected on it (use --selection last)")  # fmt: skip
+            features = kind.encode(examples, tokenizer, recipe.max_length)
+            sets[language] = (examples, gold, features, pool)
+        if not sets:
+            raise UsageError(
+                f"--selection target-dev needs labelled {phase.dev_split} data in the target "
+                f"languages; the {config.source} source of {trained.name} has none"
+            )
+        used = sorted(sets)
+        if rule == "target-dev" and len(used) < len(languages):
+            missing = [lang for lang in languages if lang not in sets]
+            notes.append(f"target-dev selection: no labelled development data in "
+                         f"{', '.join(missing)}; selected on {', '.join(used)}")  # fmt: skip
+
+        def score(current: Any) -> float:
+            values = []
+            for language, (examples, gold, features, pool) in sets.items():
+                if pool is not None:
+                    kind.device = placement.device
+                    kind.index = self._embed(current, kind, tokenizer, placement, pool,
+                                             recipe.max_length)  # fmt: skip
+                logits = predict(
+                    current, kind, features, placement=placement,
+                    pad_id=tokenizer.pad_token_id, batch_size=config.eval_batch_size,
+                )  # fmt: skip
+                predicted = kind.decode(examples, features, logits)
+                values.append(metrics.task_score(
+                    trained.metric, metrics.compute(trained.metric, gold, predicted, language)
+                ))  # fmt: skip
+            return sum(values) / len(values)
+
+        count = sum(len(examples) for examples, *_ in sets.values())
+        return Scorer(rule, score, count, used, notes)
 
     def stage_embed(self, out: str, model: Any) -> dict[str, Any]:
         """Embed the task's shared candidate pool with `model` (a model or a folder) into
@@ -524,7 +677,7 @@ class Run:
         tokenizer = load_tokenizer(config.model, config.model_revision)
         kind = implementation(self.spec, self._evaluation_recipe())
         if isinstance(model, str):
-            model = load_model(kind, model)
+            model = load_model_with_report(kind, model, complete=True).model
         return placement, tokenizer, kind, model
 
     def _embed_shared_pool(
@@ -679,6 +832,7 @@ class Run:
             timings["generalized"] = round(time.perf_counter() - began, 3)
         return {
             "evaluation": evaluation,
+            "protocol": self.cell.evaluation().record(),
             "scores": scores,
             "generalized": generalized_scores,
             "pooled": pooled,
@@ -722,8 +876,11 @@ class Run:
         }
 
     def _evaluation_recipe(self) -> Recipe:
-        """The recipe of the task's last phase with the run's overrides (inference settings)."""
-        return self.config.overrides.apply(self.spec.recipe_of(self.spec.last_phase))
+        """The recipe inference uses: the task's last phase's (a task without phases: its own)
+        under the protocol and the run's options."""
+        if self._evaluation is None:
+            self._evaluation = self.cell.evaluation()
+        return self._evaluation.recipes[0][1]
 
     def _generalized(
         self,
@@ -800,6 +957,57 @@ class Run:
             for key in keys
         }
         return average, metrics.task_score(self.spec.metric, average), ""
+
+
+def augment(
+    regularizer: Any, examples: list[dict], text_fields: Mapping[str, str], seed: int
+) -> tuple[list[dict], dict[str, int]]:
+    """The regularizer's training data for `examples` (RS-DA's perturbed copies; unchanged for
+    most regularizers), with how many examples went in and came out, and how many that came out
+    are not among those that went in (the "perturb n/N" Robust-XLT's perturb.py logs)."""
+    import json
+
+    augmented = list(regularizer.augment(examples, text_fields=text_fields, seed=seed))
+    if augmented == examples:
+        return examples, {"examples": len(examples), "augmented": len(examples), "changed": 0}
+    originals = {json.dumps(e, sort_keys=True, ensure_ascii=False) for e in examples}
+    changed = sum(json.dumps(e, sort_keys=True, ensure_ascii=False) not in originals
+                  for e in augmented)  # fmt: skip
+    return augmented, {"examples": len(examples), "augmented": len(augmented), "changed": changed}
+
+
+def augmentation_notes(stats: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """A note for each language whose augmented copies are all unchanged (a synonym table
+    without its words: RS-DA with an English table on another language's data)."""
+    return [
+        f"{language}: the regularizer's augmentation changed none of its {entry['augmented']} "
+        "training examples (no word of the data is in its table)"
+        for language, entry in stats.items()
+        if entry["augmented"] != entry["examples"] and entry["changed"] == 0
+    ]
+
+
+def _changed_only(stats: Mapping[str, Mapping[str, int]]) -> dict[str, Any] | None:
+    """The augmentation record, or None where the regularizer augments nothing."""
+    if all(e["augmented"] == e["examples"] and not e["changed"] for e in stats.values()):
+        return None
+    return {language: dict(entry) for language, entry in stats.items()}
+
+
+def _unverified(stages: Mapping[str, Mapping[str, Any] | None]) -> list[str]:
+    """The protocol values the stages used that their source does not confirm."""
+    return sorted(
+        f"{name}.{key}"
+        for name, part in stages.items()
+        if part
+        for key, value in part.get("protocol", {}).get("settings", {}).items()
+        if not value["verified"]
+    )
+
+
+def _unique(departures: list[protocols.Departure]) -> list[protocols.Departure]:
+    """Departures without repeats, in order."""
+    return list(dict.fromkeys(departures))
 
 
 def run(config: RunConfig, host: PluginHost | None = None) -> dict[str, Any]:

@@ -44,6 +44,9 @@ class Kind:
     hook: str
     check: Callable[[Any], str]
     """Returns the registered object's name, or raises `TypeError` saying what was expected."""
+    prepare: Callable[[Any], Any] | None = None
+    """Turns what a plugin passes into the object kept (a protocol file's path into a
+    `Protocol`)."""
 
 
 def _check_task(obj: Any) -> str:
@@ -51,6 +54,20 @@ def _check_task(obj: Any) -> str:
 
     if not isinstance(obj, TaskSpec):
         raise TypeError(f"expected a TaskSpec, got {obj!r}")
+    return obj.name
+
+
+def _load_protocol(obj: Any) -> Any:
+    from xtreme_harness.protocols import load_file
+
+    return load_file(obj) if isinstance(obj, (str, os.PathLike)) else obj
+
+
+def _check_protocol(obj: Any) -> str:
+    from xtreme_harness.protocols import Protocol
+
+    if not isinstance(obj, Protocol):
+        raise TypeError(f"expected the path of a protocol file or a Protocol, got {obj!r}")
     return obj.name
 
 
@@ -97,6 +114,9 @@ KINDS: dict[str, Kind] = {
             "format",
             "xharness_register_formats",
             _component_check("xtreme_harness.table_format", "TableFormat"),
+        ),
+        Kind(
+            "protocols", "protocol", "xharness_register_protocols", _check_protocol, _load_protocol
         ),
     )
 }
@@ -310,6 +330,8 @@ def _registrar(kind: Kind, plugin: str, found: list[Registration]) -> Callable[[
     """The `register` callable handed to one plugin's registration hook."""
 
     def register(obj: Any) -> None:
+        if kind.prepare is not None:
+            obj = kind.prepare(obj)
         try:
             name = kind.check(obj)
         except TypeError as exc:

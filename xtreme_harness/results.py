@@ -15,8 +15,21 @@ from typing import Any
 
 from xtreme_harness.errors import DataError
 
-CURRENT_VERSION = 1
-UPGRADES: dict[int, Any] = {}
+CURRENT_VERSION = 2
+
+
+def _version_1_to_2(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 records the protocol a run followed and its departures; a version-1 run
+    recorded neither (null: not recorded), and its selection interval moved into the recipes."""
+    upgraded = {**document, "version": 2, "protocol": None, "departures": None}
+    config = dict(document["config"])
+    config.pop("eval_steps", None)
+    config["fine_tune_on"] = None
+    upgraded["config"] = config
+    return upgraded
+
+
+UPGRADES: dict[int, Any] = {1: _version_1_to_2}
 """Version -> function upgrading a document of that version to the next one."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xtreme_harness.errors import UsageError
+from xtreme_harness.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
 PRECISIONS = ("fp32", "bf16", "fp16")
@@ -58,7 +59,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("languages", "--languages", int,
            "Number of intermediate languages k for the language set.", minimum=1),
     Option("budget", "--budget", int,
-           "Total intermediate training examples (default: all data of the chosen languages).",
+           "Total intermediate training examples (default: all data of the chosen languages; "
+           "temperature and unimax need one).",
            minimum=1),
     Option("language_set_options", "--language-set-option", str,
            "A parameter of the language set (threshold=2, alpha=0.3, ...); repeatable.",
@@ -84,6 +86,13 @@ OPTIONS: tuple[Option, ...] = (
            metavar="KEY=VALUE"),
     Option("synonyms", "--synonyms", str, "Synonym table of rs-da (JSON: word -> list of words).",
            axis=False),
+    Option("protocol", "--protocol", str,
+           "The published setting the run follows (see `xharness protocols`): its values are "
+           "the defaults, and every option that departs from one is recorded.",
+           default="xtreme-r"),
+    Option("strict_protocol", "--strict-protocol", bool,
+           "Refuse to run a cell that departs from its protocol in any value (a tiny model and "
+           "sample data depart too).", default=False, is_flag=True, axis=False),
     Option("seed", "--seed", int, "Random seed.", default=1),
     Option("epochs", "--epochs", float, "Epochs (default: the task's recipe)."),
     Option("max_steps", "--max-steps", int, "Optimizer updates per phase instead of epochs.",
@@ -105,12 +114,31 @@ OPTIONS: tuple[Option, ...] = (
            "Retrieval: the hidden state pooled (0 = the embeddings, negative counts from the "
            "end; default: the task's recipe, else the last layer)."),
     Option("warmup_steps", "--warmup-steps", int, "Updates of linear warm-up.", minimum=0),
+    Option("warmup_ratio", "--warmup-ratio", float,
+           "Linear warm-up over this fraction of the updates (instead of --warmup-steps).",
+           minimum=0),
     Option("weight_decay", "--weight-decay", float, "AdamW decay.", minimum=0),
     Option("max_grad_norm", "--max-grad-norm", float, "Gradient clipping norm (0 disables).",
            minimum=0),
+    Option("selection", "--selection", str,
+           "Which weights are kept: en-dev (best on the development set in the training "
+           "language), target-dev (best on the target languages' development sets: an oracle, "
+           "an upper bound), last (the last update's), average (the mean of the last "
+           "--average-last evaluation points). Default: the protocol's rule for the task.",
+           choices=SELECTIONS),
     Option("eval_steps", "--eval-steps", int,
-           "Also select the model every N updates (default: at the end of each epoch).",
-           minimum=1),
+           "Evaluation points every N updates and at the last one; 0: at the end of every "
+           "epoch (default: the protocol's interval for the task).", minimum=0),
+    Option("average_last", "--average-last", int,
+           "--selection average: how many evaluation points' weights are averaged.", minimum=1),
+    Option("patience", "--patience", int,
+           "Stop after N evaluations without a better development score.", minimum=1),
+    Option("dev_subset", "--dev-subset", int,
+           "Select on the first N development examples only.", minimum=1),
+    Option("fine_tune_on", "--fine-tune-on", str,
+           "A task without training data of its own (Tatoeba) is first fine-tuned on this "
+           "task's training data, its encoder then embeds; none: embed with the model as it is "
+           "(default: the protocol's; XTREME-R: xquad, i.e. SQuAD v1.1)."),
     Option("eval_batch_size", "--eval-batch-size", int, "Batch size of inference.", default=32,
            minimum=1),
     Option("precision", "--precision", str,
@@ -194,10 +222,18 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
             pooling=values["pooling"],
             layer=values["layer"],
             warmup_steps=values["warmup_steps"],
+            warmup_ratio=values["warmup_ratio"],
             weight_decay=values["weight_decay"],
             max_grad_norm=values["max_grad_norm"],
+            selection=values["selection"],
+            eval_steps=values["eval_steps"],
+            patience=values["patience"],
+            average_last=values["average_last"],
+            dev_subset=values["dev_subset"],
         ),
-        eval_steps=values["eval_steps"],
+        protocol=values["protocol"],
+        strict_protocol=values["strict_protocol"],
+        fine_tune_on=values["fine_tune_on"],
         eval_batch_size=values["eval_batch_size"],
         precision=values["precision"],
         device=values["device"],

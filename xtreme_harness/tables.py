@@ -36,6 +36,7 @@ CATEGORY_LABELS = {
 def identity(document: dict[str, Any]) -> dict[str, Any]:
     """What makes a configuration: the run's settings without seed, task and evaluation."""
     config = document["config"]
+    protocol = document.get("protocol")
     return {
         "model": document["model"]["name_or_path"],
         "model_revision": document["model"]["revision"],
@@ -44,7 +45,55 @@ def identity(document: dict[str, Any]) -> dict[str, Any]:
         "intermediate": config["intermediate"],
         "overrides": config["overrides"],
         "precision": config["precision"],
+        "protocol": None if protocol is None else protocol["name"],
     }
+
+
+UPPER_BOUND = "target-dev"
+"""A selection rule that looks at target-language data: its scores are an upper bound."""
+
+
+def departure_text(departure: dict[str, Any]) -> str:
+    """One departure as a table footnote says it."""
+
+    def shown(value: Any) -> str:
+        return "none" if value is None else str(value)
+
+    mark = "" if departure.get("verified", True) else ", protocol value unverified"
+    return (f"{departure['setting']} {shown(departure['used'])} instead of "
+            f"{shown(departure['protocol'])} ({departure['reason']}{mark})")  # fmt: skip
+
+
+def row_label(config: Configuration, notes: Footnotes) -> Cell:
+    """A configuration's label cell: marked as an upper bound when it selects on target-language
+    data, with a footnote listing its departures from its protocol."""
+    selections = {
+        phase["recipe"].get("selection")
+        for result in config.runs.values()
+        for phase in result.document["config"]["phases"]
+    }
+    text = config.label + (" (upper bound: target-dev selection)" if UPPER_BOUND in selections
+                           else "")  # fmt: skip
+    tasks_by_text: dict[str, set[str]] = defaultdict(set)
+    unrecorded = False
+    for (task, _), result in config.runs.items():
+        departures = result.document.get("departures")
+        if departures is None:
+            unrecorded = True
+            continue
+        for departure in departures:
+            tasks_by_text[departure_text(departure)].add(task)
+    all_tasks = {task for task, _ in config.runs}
+    parts = [
+        text_ if tasks == all_tasks else f"{text_} [{', '.join(sorted(tasks))}]"
+        for text_, tasks in tasks_by_text.items()
+    ]
+    if unrecorded:
+        parts.append("protocol and departures not recorded (result format 1)")
+    if not parts:
+        return Cell(text=text)
+    protocol = config.identity.get("protocol") or "its protocol"
+    return Cell(text=text, footnote=notes(f"departs from {protocol}: " + "; ".join(parts)))
 
 
 def _options_shown(found: Sequence[Any], part: str, name_of: Any, options_of: Any) -> Any:
@@ -120,7 +169,7 @@ def configurations(results: Iterable[Result]) -> list[Configuration]:
         configuration.runs[slot] = result
     found = list(groups.values())
     parts = ("intermediate", "regularizer", "overrides", "model", "source", "precision",
-             "model_revision")  # fmt: skip
+             "protocol", "model_revision")  # fmt: skip
     varying = [
         p for p in parts if len({json.dumps(c.identity[p], sort_keys=True) for c in found}) > 1
     ]
@@ -192,7 +241,7 @@ def task_table(configs: Sequence[Configuration], digits: int = 1) -> Table:
     for config in configs:
         seeds = _seeds(config)
         per_seed: dict[str, list[float | None]] = {}
-        row = [Cell(text=config.label)]
+        row = [row_label(config, notes)]
         for task in tasks:
             values = []
             for seed in seeds:
@@ -260,7 +309,7 @@ def breakdown_tables(
             seeds = [s for s in _seeds(config) if (name, s) in config.runs]
             if not seeds:
                 continue
-            row = [Cell(text=config.label)]
+            row = [row_label(config, notes)]
             for group, members in groups.items():
                 values: list[float | None] = []
                 blank = None
@@ -376,7 +425,7 @@ def difference_tables(
         for config in configs:
             if config is base:
                 continue
-            row = [Cell(text=config.label)]
+            row = [row_label(config, notes)]
             for task in tasks:
                 seeds = [s for s in _seeds(config) if (task, s) in config.runs
                          and (task, s) in base.runs]  # fmt: skip

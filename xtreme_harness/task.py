@@ -21,6 +21,8 @@ SPLITS = ("train", "validation", "test")
 ROLES = ("target", "intermediate")
 POOLS = ("shared", "per-language")
 CANDIDATES_SPLIT = "candidates"
+SELECTIONS = ("en-dev", "target-dev", "last", "average")
+"""Model-selection rules (see `Recipe.selection`)."""
 SHARED_POOL = "all"
 """The language a shared candidate pool is read as."""
 
@@ -77,7 +79,29 @@ class Recipe:
     layer: int | None = None
     """Retrieval: the hidden state pooled (0 = the embeddings, negative from the end; None =
     the last layer)."""
+    warmup_ratio: float | None = None
+    """Linear warm-up over this fraction of the updates (replaces `warmup_steps` when set)."""
+    selection: str = "en-dev"
+    """Which weights are kept (one of `SELECTIONS`): the best on the development set in the
+    training language (``en-dev``), the best on the target languages' development sets
+    (``target-dev``, an oracle: an upper bound), the last update's (``last``), or the mean of
+    the weights at the last `average_last` evaluation points (``average``)."""
+    eval_steps: int | None = None
+    """Evaluation points every this many updates, and at the last one (None: at the end of every
+    epoch, and at the last update)."""
+    patience: int | None = None
+    """Stop after this many evaluations without a better development score (None: never)."""
+    average_last: int | None = None
+    """``average``: how many evaluation points' weights are averaged."""
+    dev_subset: int | None = None
+    """Model selection scores only the first this many development examples (None: all)."""
     source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
+        if self.selection == "average" and not self.average_last:
+            raise ValueError("selection 'average' needs average_last (how many evaluation points)")
 
 
 @dataclass(frozen=True)

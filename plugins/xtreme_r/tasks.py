@@ -40,24 +40,42 @@ UPOS = (
 NER = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 NLI = ("contradiction", "entailment", "neutral")
 
-SENTENCE_PAIR = Recipe(
+XNLI_RECIPE = Recipe(
     learning_rate=2e-5, epochs=5, max_length=128, batch_size=8, gradient_accumulation=4,
-    source="scripts/train_xnli.sh, train_pawsx.sh of google-research/xtreme (base models)",
+    selection="en-dev", eval_steps=100,
+    source="scripts/train_xnli.sh of google-research/xtreme (base models; selection on English "
+    "dev at every --save_steps 100)",
+)  # fmt: skip
+PAWSX_RECIPE = Recipe(
+    learning_rate=2e-5, epochs=5, max_length=128, batch_size=8, gradient_accumulation=4,
+    selection="en-dev", eval_steps=200,
+    source="scripts/train_pawsx.sh of google-research/xtreme (base models; selection on English "
+    "dev at every --save_steps 200)",
 )  # fmt: skip
 MULTIPLE_CHOICE = Recipe(
     learning_rate=2e-5, epochs=5, max_length=128, batch_size=8, gradient_accumulation=4,
-    source="scripts/train_xcopa.sh of google-research/xtreme (base models), both phases",
+    selection="last",
+    source="scripts/train_xcopa.sh of google-research/xtreme (base models), both phases; the "
+    "final model of each",
 )  # fmt: skip
-TAGGING = Recipe(
+UDPOS_RECIPE = Recipe(
     learning_rate=2e-5, epochs=10, max_length=128, batch_size=8, gradient_accumulation=4,
-    source="scripts/train_udpos.sh, train_panx.sh of google-research/xtreme (base models)",
+    selection="en-dev", eval_steps=500,
+    source="scripts/train_udpos.sh of google-research/xtreme (base models; selection on English "
+    "dev at every --save_steps 500)",
+)  # fmt: skip
+PANX_RECIPE = Recipe(
+    learning_rate=2e-5, epochs=10, max_length=128, batch_size=8, gradient_accumulation=4,
+    selection="en-dev", eval_steps=1000,
+    source="scripts/train_panx.sh of google-research/xtreme (base models; selection on English "
+    "dev at every --save_steps 1000)",
 )  # fmt: skip
 QA = Recipe(
     learning_rate=3e-5, epochs=3, max_length=384, batch_size=4, gradient_accumulation=8,
     warmup_steps=500, weight_decay=1e-4, doc_stride=128, max_query_length=64,
-    max_answer_length=30,
+    max_answer_length=30, selection="last",
     source="scripts/train_qa.sh of google-research/xtreme (doc_stride, query and answer lengths: "
-    "the defaults of its run_squad.py)",
+    "the defaults of its run_squad.py; the final model, --save_steps -1)",
 )  # fmt: skip
 
 
@@ -109,10 +127,11 @@ XNLI = TaskSpec(
             "facebook/xnli (config = language; English train = MultiNLI)",
             hub.xnli_locate,
             hub.xnli_convert,
+            pins=hub.pins("facebook/xnli"),
         ),
         **_folders(_pair_files("xnli"), tsv_pairs(NLI, {"contradictory": "contradiction"})),
     },
-    recipe=SENTENCE_PAIR,
+    recipe=XNLI_RECIPE,
     roles=("target", "intermediate"),
     benchmark="xtreme-r",
     description="Natural language inference: does the premise entail, contradict or say nothing "
@@ -134,10 +153,11 @@ PAWSX = TaskSpec(
             "google-research-datasets/paws-x (config = language)",
             hub.pawsx_locate,
             hub.pawsx_convert,
+            pins=hub.pins("google-research-datasets/paws-x"),
         ),
         **_folders(_pair_files("pawsx"), tsv_pairs(("0", "1"))),
     },
-    recipe=SENTENCE_PAIR,
+    recipe=PAWSX_RECIPE,
     roles=("target", "intermediate"),
     benchmark="xtreme",
     description="Paraphrase identification: is the second sentence a paraphrase of the first?",
@@ -169,6 +189,7 @@ XCOPA = TaskSpec(
             "Social IQa: allenai/social_i_qa",
             hub.xcopa_locate,
             hub.xcopa_convert,
+            pins=hub.pins("cambridgeltl/xcopa", "aps/super_glue", "allenai/social_i_qa"),
         ),
         "xtreme": FolderSource(
             "xtreme",
@@ -221,10 +242,11 @@ UDPOS = TaskSpec(
             "google/xtreme udpos.<Language> (33 XTREME languages)",
             hub.udpos_locate,
             hub.udpos_convert,
+            pins=hub.pins("google/xtreme"),
         ),
         **_folders(_tag_files("udpos"), conll_tags(UPOS)),
     },
-    recipe=TAGGING,
+    recipe=UDPOS_RECIPE,
     roles=("target", "intermediate"),
     benchmark="xtreme-r",
     description="Part-of-speech tagging with the 17 universal POS tags; scored with seqeval "
@@ -246,10 +268,11 @@ PANX = TaskSpec(
             "google/xtreme PAN-X.<lang>; unimelb-nlp/wikiann for qu pl uk az lt pa gu ro",
             hub.panx_locate,
             hub.panx_convert,
+            pins=hub.pins("google/xtreme", "unimelb-nlp/wikiann"),
         ),
         **_folders(_tag_files("panx"), conll_tags(NER)),
     },
-    recipe=TAGGING,
+    recipe=PANX_RECIPE,
     roles=("target", "intermediate"),
     benchmark="xtreme-r",
     description="Named-entity recognition of persons, organisations and locations (IOB2).",
@@ -277,7 +300,9 @@ XQUAD = TaskSpec(
     train_data="SQuAD v1.1 training set (English)",
     sources={
         "hub": _qa_hub(
-            "google/xquad xquad.<lang> (ro included); SQuAD: rajpurkar/squad", hub.xquad_locate
+            "google/xquad xquad.<lang> (ro included); SQuAD: rajpurkar/squad",
+            hub.xquad_locate,
+            pins=hub.pins("google/xquad", hub.SQUAD),
         ),
         **_folders(
             {**SQUAD_FILES, "test": "xquad/xquad.{lang}.json"}, squad_json, languages=ENGLISH_SQUAD
@@ -311,7 +336,9 @@ MLQA = TaskSpec(
     train_data="SQuAD v1.1 training set (English)",
     sources={
         "hub": _qa_hub(
-            "google/xtreme MLQA.<context>.<question>; SQuAD: rajpurkar/squad", hub.mlqa_locate
+            "google/xtreme MLQA.<context>.<question>; SQuAD: rajpurkar/squad",
+            hub.mlqa_locate,
+            pins=hub.pins("google/xtreme", hub.SQUAD),
         ),
         **_folders(
             {**SQUAD_FILES, "test": _MLQA_TEST, "test-pairs": _MLQA_TEST},
@@ -344,6 +371,7 @@ TYDIQA = TaskSpec(
         "hub": _qa_hub(
             "google/xtreme tydiqa (languages by question id); SQuAD: rajpurkar/squad",
             hub.tydiqa_locate,
+            pins=hub.pins("google/xtreme", hub.SQUAD),
             keep=hub.tydiqa_keep,
         ),
         **_folders(
@@ -374,13 +402,13 @@ TATOEBA_RECIPE = Recipe(
 )  # fmt: skip
 LAREQA_RECIPE = Recipe(
     learning_rate=2e-5, epochs=3, max_length=256, batch_size=4, gradient_accumulation=4,
-    max_query_length=96, pooling="pooler",
+    max_query_length=96, pooling="pooler", selection="en-dev", eval_steps=1000,
     source="scripts/train_lareqa.sh of google-research/xtreme (answer 256 and question 96 "
     "tokens, in-batch softmax, pooler output)",
 )  # fmt: skip
 MEWSLIX_RECIPE = Recipe(
     learning_rate=2e-5, epochs=2, max_length=64, batch_size=64, gradient_accumulation=4,
-    max_query_length=64, pooling="pooler",
+    max_query_length=64, pooling="pooler", selection="last",
     source="scripts/train_mewslix.sh of google-research/xtreme (mBERT; XLM-R large: lr 1e-5, "
     "batch 8 x 4)",
 )  # fmt: skip
@@ -398,6 +426,7 @@ TATOEBA = TaskSpec(
             "google/xtreme tatoeba.<code> (36 languages; not az lt pl uk ro)",
             hub.tatoeba_locate,
             hub.tatoeba_convert,
+            pins=hub.pins("google/xtreme"),
             arrange=hub.tatoeba_arrange,
         ),
         **_folders(

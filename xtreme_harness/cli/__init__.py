@@ -22,6 +22,7 @@ BUILTIN_COMMANDS = {
     "language-sets": "xtreme_harness.cli.language_sets:language_sets",
     "regularizers": "xtreme_harness.cli.listing:regularizers",
     "plugins": "xtreme_harness.cli.listing:plugins",
+    "protocols": "xtreme_harness.cli.protocols:protocols",
     "run": "xtreme_harness.cli.run:run",
     "tiny-model": "xtreme_harness.cli.run:tiny_model",
     "grid": "xtreme_harness.cli.grid:grid",

@@ -78,6 +78,7 @@ def grid(
         raise UsageError("give the run folder with --out (or `out:` in the grid file)")
     configs = specs.expand(spec, out=out or ".")
     plan = planning.build(configs, host)
+    _check_strict(plan, host)
     counts = plan.count()
     axes = specs.describe(spec)
     if validate:
@@ -109,6 +110,26 @@ def grid(
         for outcome in report.failures:
             click.echo(f"  {outcome.status.value} {outcome.key}: {outcome.error}", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _check_strict(plan: Any, host: Any) -> None:
+    """`--strict-protocol`: refuse the grid before any work if a cell departs from its
+    protocol, naming the cell and every departure."""
+    strict = [cell for cell in plan.cells if cell.config.strict_protocol]
+    if not strict:
+        return
+    from xtreme_harness.pipeline import Run
+
+    problems = []
+    for cell in strict:
+        departures = Run(cell.config, host).departures()
+        if departures:
+            problems.append(f"{cell.id}: " + "; ".join(d.text() for d in departures))
+    if problems:
+        raise UsageError(
+            f"--strict-protocol: {len(problems)} of {len(plan.cells)} cells depart from their "
+            "protocol:\n  " + "\n  ".join(problems)
+        )
 
 
 def _executor(host: Any, spec: Any, name: str | None, jobs: int | None, address: str | None) -> Any:

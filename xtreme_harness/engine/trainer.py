@@ -2,9 +2,15 @@
 
 AdamW (no weight decay on biases and LayerNorm weights), a linear schedule with warm-up, gradient
 clipping and accumulation, length-grouped batches with dynamic padding, mixed precision on CUDA,
-and every batch's loss computed by the run's `Regularizer`. Model selection keeps the weights that
-scored best on the development set at the evaluation points (end of each epoch, every
-`eval_steps` updates if set, and the last update).
+and every batch's loss computed by the run's `Regularizer`.
+
+Evaluation points are every `eval_steps` updates (else the end of every epoch) and the last update,
+as the reference scripts save a checkpoint every N updates and let the final model compete. What is
+kept follows the recipe's `selection`: the weights that scored best at an evaluation point
+(``en-dev``, ``target-dev``: the caller's `evaluate` decides what is scored; the earliest wins a
+tie, as a strictly-greater test in the reference scripts does), the last update's (``last``: no
+evaluation at all), or the mean of the weights at the last `average_last` points (``average``).
+With `patience`, training stops after that many evaluations without a better score.
 """
 
 from __future__ import annotations
@@ -35,13 +41,24 @@ class Schedule:
 
     recipe: Recipe
     max_steps: int | None = None
-    eval_steps: int | None = None
 
     def updates(self, batches_per_epoch: int) -> int:
         per_epoch = math.ceil(batches_per_epoch / self.recipe.gradient_accumulation)
         if self.max_steps is not None:
             return self.max_steps
         return max(1, math.ceil(per_epoch * self.recipe.epochs))
+
+    def warmup(self, total: int) -> int:
+        """Warm-up updates: a proportion of `total` if the recipe gives one, else its count."""
+        if self.recipe.warmup_ratio is not None:
+            return min(total, math.ceil(self.recipe.warmup_ratio * total))
+        return min(self.recipe.warmup_steps, total)
+
+    def scored(self, evaluate: Callable[[Any], float] | None) -> bool:
+        """Whether evaluation points score the model: a selection by a development score, and
+        a scoring to do it with (without one the last weights stay, as a direct caller of
+        `train` expects)."""
+        return evaluate is not None and self.recipe.selection in ("en-dev", "target-dev")
 
 
 @dataclass
@@ -61,6 +78,23 @@ class TrainingReport:
     evaluations: list[Evaluation] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)
     """Mean training loss of each epoch (or of the part of an epoch that ran)."""
+    averaged: list[int] = field(default_factory=list)
+    """``average``: the updates whose weights were averaged."""
+    stopped_early: bool = False
+    """Training stopped because `patience` evaluations brought no better score."""
+
+
+def average_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The element-wise mean of model states (floating tensors; others from the last state)."""
+    last = states[-1]
+    averaged = {}
+    for key, value in last.items():
+        if value.is_floating_point():
+            total = sum(state[key].double() for state in states)
+            averaged[key] = (total / len(states)).to(value.dtype)
+        else:
+            averaged[key] = value
+    return averaged
 
 
 class EngineContext:
@@ -135,7 +169,9 @@ def train(
     progress: bool = True,
     label: str = "train",
 ) -> TrainingReport:
-    """Train `model` on `features`; with `evaluate` (higher is better), keep the best weights.
+    """Train `model` on `features` and leave it with the weights the recipe's selection keeps;
+    `evaluate(model)` scores the model at evaluation points (higher is better) for ``en-dev`` and
+    ``target-dev``.
 
     Raises `TrainingDiverged` at the first non-finite loss.
     """
@@ -151,40 +187,55 @@ def train(
     regularizer_generator = torch.Generator().manual_seed(seed + 1_000_003)
     lengths = [f.length for f in features]
     batches_per_epoch = math.ceil(len(features) / recipe.batch_size)
+    updates_per_epoch = math.ceil(batches_per_epoch / recipe.gradient_accumulation)
     total = schedule.updates(batches_per_epoch)
     optimizer = _optimizer(model, recipe)
-    scheduler = get_linear_schedule_with_warmup(optimizer, min(recipe.warmup_steps, total), total)
+    scheduler = get_linear_schedule_with_warmup(optimizer, schedule.warmup(total), total)
     scaler = torch.amp.GradScaler("cuda") if placement.precision == "fp16" else None
     context = EngineContext(
         kind.spec.kind, placement, regularizer_generator, recipe.gradient_accumulation, scaler
     )
     report = TrainingReport()
+    scored = schedule.scored(evaluate)
     best_state: dict[str, Any] | None = None
+    snapshots: list[tuple[int, dict[str, Any]]] = []
     started = time.perf_counter()
     bar = tqdm(total=total, desc=label, unit="step", disable=_hidden(progress), leave=False)
     epoch = 0
     last_evaluated = -1
+    stale = 0  # evaluations since the best score improved
     window = [0.0, 0]  # loss sum and batch count since the last evaluation
 
+    def state() -> dict[str, Any]:
+        return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
     def checkpoint() -> None:
-        nonlocal best_state, last_evaluated
+        """An evaluation point: score (or keep) the current weights."""
+        nonlocal best_state, last_evaluated, stale
         last_evaluated = report.updates
         mean_loss = window[0] / max(1, window[1])
         window[:] = [0.0, 0]
-        if evaluate is None:
+        if recipe.selection == "average":
+            snapshots.append((report.updates, state()))
+            del snapshots[: -recipe.average_last]
+        if not scored:
             return
         model.eval()
         score = evaluate(model)
         model.train()
-        epochs_done = report.updates / math.ceil(batches_per_epoch / recipe.gradient_accumulation)
-        evaluation = Evaluation(report.updates, round(epochs_done, 4), score, mean_loss)
+        evaluation = Evaluation(report.updates, round(report.updates / updates_per_epoch, 4),
+                                score, mean_loss)  # fmt: skip
         report.evaluations.append(evaluation)
         if report.best is None or score > report.best.score:
             report.best = evaluation
-            best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+            best_state = state()
+            stale = 0
+        else:
+            stale += 1
+            report.stopped_early = bool(recipe.patience and stale >= recipe.patience)
 
     model.train()
-    while report.updates < total:
+    while report.updates < total and not report.stopped_early:
         batches = length_grouped_batches(lengths, recipe.batch_size, generator)
         epoch_loss, epoch_batches = 0.0, 0
         for position, indices in enumerate(batches):
@@ -227,18 +278,22 @@ def train(
                 report.updates += 1
                 bar.update(1)
                 bar.set_postfix(loss=f"{value:.4f}")
-                if schedule.eval_steps and report.updates % schedule.eval_steps == 0:
+                if recipe.eval_steps and report.updates % recipe.eval_steps == 0:
                     checkpoint()
-                if report.updates >= total:
+                if report.updates >= total or report.stopped_early:
                     break
         report.losses.append(epoch_loss / max(1, epoch_batches))
         epoch += 1
-        if last_evaluated != report.updates:
+        at_epoch_point = not recipe.eval_steps and not report.stopped_early
+        if last_evaluated != report.updates and (at_epoch_point or report.updates >= total):
             checkpoint()
     bar.close()
     report.seconds = time.perf_counter() - started
     if best_state is not None:
         model.load_state_dict(best_state)
+    if snapshots:
+        report.averaged = [update for update, _ in snapshots]
+        model.load_state_dict(average_states([weights for _, weights in snapshots]))
     return report
 
 

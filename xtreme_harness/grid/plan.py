@@ -22,7 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xtreme_harness import cell as cells
 from xtreme_harness.executor import Resources, Step
+from xtreme_harness.intermediate import check_budget_given
 from xtreme_harness.pipeline import RunConfig, config_to_dict
 
 KINDS = ("intermediate", "finetune", "embed", "evaluate")
@@ -67,7 +69,8 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
     """What determines each stage's output, as JSON-ready dicts (intermediate and embed may be
     None)."""
     record = config_to_dict(config)
-    regularizer = host.get("regularizers", config.regularizer)(**dict(config.regularizer_options))
+    cell = cells.resolve(config, host)
+    regularizer = cell.regularizer()
     regularizer_print = {"name": regularizer.name, "options": regularizer.fingerprint()}
     base = {
         "model": config.model,
@@ -77,12 +80,14 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "seed": config.seed,
         "precision": config.precision,
         "device": config.device,
+        "protocol": {"name": cell.protocol.name, "sha256": cell.protocol.sha256},
         "versions": _versions(host),
     }
     stage = None
     if config.intermediate is not None:
         settings = config.intermediate
         sampler = host.get("language_sets", settings.language_set)(**dict(settings.options))
+        check_budget_given(sampler, settings.budget)
         stage = {
             **base,
             "task": settings.task,
@@ -98,7 +103,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "source": config.source,
         "regularizer": regularizer_print,
         "overrides": record["overrides"],
-        "eval_steps": config.eval_steps,
+        "fine_tune_on": config.fine_tune_on,
         "eval_batch_size": config.eval_batch_size,
     }
     spec = host.get("tasks", config.task)
@@ -110,6 +115,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
             "data_dir": config.data_dir,
             "data_revision": config.data_revision,
             "precision": config.precision,
+            "protocol": base["protocol"],
             "versions": base["versions"],
         }
     evaluate = {
@@ -118,6 +124,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_languages": record["eval_languages"],
         "generalized": config.generalized,
         "eval_batch_size": config.eval_batch_size,
+        "protocol": base["protocol"],
     }
     return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}
 
