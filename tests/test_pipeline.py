@@ -228,3 +228,25 @@ def test_cli_tiny_model(tmp_path):
     config = json.loads((tmp_path / "m" / "config.json").read_text(encoding="utf-8"))
     assert config["xharness_tiny_model"] is True and config["num_hidden_layers"] == 1
     assert PluginHost()  # plugins still load after building
+
+
+def test_rs_da_on_the_intermediate_stage_augments_its_data_and_says_how_much(tiny_model, tmp_path):
+    """--regularize-intermediate with rs-da rewrites the intermediate data too; the English table
+    changes English examples and leaves another language's unchanged, which a note says."""
+    stage = Intermediate("massive", options={"codes": "en:10,sw:10"}, regularize=True,
+                         overrides=Overrides(max_steps=2))  # fmt: skip
+    settings = config(tiny_model, tmp_path, "xnli", eval_languages=("en",), intermediate=stage,
+                      regularizer="rs-da", regularizer_options={"num": 2, "synonyms": "toy"},
+                      overrides=Overrides(max_steps=2))  # fmt: skip
+    result = run(settings)
+    augmentation = result["training"]["augmentation"]
+    assert augmentation["intermediate"]["en"]["examples"] == 10
+    assert augmentation["intermediate"]["en"]["augmented"] == 20
+    assert augmentation["intermediate"]["en"]["changed"] > 0
+    assert augmentation["intermediate"]["sw"] == {"examples": 10, "augmented": 20, "changed": 0}
+    assert any(note.startswith("sw: the regularizer's augmentation changed none")
+               for note in result["notes"])  # fmt: skip
+    assert result["training"]["intermediate"]["train_examples"] == {"en": 20, "sw": 20}
+    assert augmentation["finetune"]["train/en"]["augmented"] == 2 * 90
+    toy = next(d for d in result["departures"] if d["setting"] == "rs-da.synonyms")
+    assert (toy["protocol"], toy["used"]) == ("counterfitted", "toy")

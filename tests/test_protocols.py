@@ -480,3 +480,37 @@ def test_protocols_command_lists_and_shows():
     assert as_json["tasks"]["xnli"]["regularizers"]["rs-da"]["num"]["value"] == 3
     unknown = runner.invoke(cli, ["protocols", "show", "xtreme"])
     assert unknown.exit_code == 2
+
+
+def test_strict_protocol_refuses_a_run_that_departs(tiny_model, tmp_path):
+    from xtreme_harness.cli import cli
+
+    out = tmp_path / "strict"
+    result = CliRunner().invoke(cli, ["run", "--model", tiny_model, "--task", "xnli", "--source",
+                                      "sample", "--learning-rate", "1e-3", "--strict-protocol",
+                                      "--out", str(out), "--quiet"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "departs from protocol xtreme-r in 3 values" in result.output
+    assert "learning_rate 0.001 instead of 2e-05 (option learning_rate)" in result.output
+    assert "model tiny random-initialised model" in result.output
+    assert not (out / "result.json").exists()
+
+
+def test_strict_protocol_refuses_a_grid_before_any_work(tiny_model, tmp_path):
+    from xtreme_harness.cli import cli
+
+    out = tmp_path / "grid"
+    result = CliRunner().invoke(cli, ["grid", "--model", tiny_model, "--tasks", "xnli,pawsx",
+                                      "--source", "sample", "--strict-protocol",
+                                      "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "2 of 2 cells depart from their protocol" in result.output
+    assert "data sample data instead of" in result.output
+    assert not (out / "steps").exists()
+
+
+def test_a_number_of_updates_instead_of_the_protocol_epochs_is_a_departure():
+    cell = _cell(_config("pawsx", protocol="robust-xlt", max_steps=2), BASE)
+    (departure,) = cell.finetune().departures
+    assert (departure.setting, departure.protocol, departure.used) == ("epochs", 3, "2 updates")
+    assert departure.reason == "option max_steps"

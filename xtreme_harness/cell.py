@@ -99,6 +99,18 @@ def _stage(
         stage.recipes.append((phase, resolution.recipe))
         stage.fixed.update({f"{label}{name}": value for name, value in resolution.fixed.items()})
         stage.departures.extend(resolution.departures)
+        epochs = resolution.fixed.get("epochs")
+        if overrides.get("max_steps") is not None and epochs is not None:
+            # a number of updates replaces the protocol's epochs
+            stage.departures.append(
+                Departure(
+                    f"{label}epochs",
+                    epochs.value,
+                    f"{overrides['max_steps']} updates",
+                    names("max_steps"),
+                    epochs.verified,
+                )
+            )
     return stage
 
 

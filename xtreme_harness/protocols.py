@@ -288,15 +288,20 @@ class Departure:
         return dataclasses.asdict(self)
 
     def text(self) -> str:
-        mark = "" if self.verified else " (protocol value unverified)"
+        """As messages and table footnotes say it."""
+        mark = ", protocol value unverified" if not self.verified else ""
         return (
-            f"{self.setting}: {_shown(self.used)} instead of {_shown(self.protocol)} "
-            f"({self.reason}){mark}"
+            f"{self.setting} {_shown(self.used)} instead of {_shown(self.protocol)} "
+            f"({self.reason}{mark})"
         )
 
 
 def _shown(value: Any) -> str:
-    return "none" if value is None else str(value)
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 @dataclass

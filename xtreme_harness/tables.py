@@ -54,14 +54,10 @@ UPPER_BOUND = "target-dev"
 
 
 def departure_text(departure: dict[str, Any]) -> str:
-    """One departure as a table footnote says it."""
+    """One departure of a result file as a table footnote says it."""
+    from xtreme_harness.protocols import Departure
 
-    def shown(value: Any) -> str:
-        return "none" if value is None else str(value)
-
-    mark = "" if departure.get("verified", True) else ", protocol value unverified"
-    return (f"{departure['setting']} {shown(departure['used'])} instead of "
-            f"{shown(departure['protocol'])} ({departure['reason']}{mark})")  # fmt: skip
+    return Departure(**departure).text()
 
 
 def row_label(config: Configuration, notes: Footnotes) -> Cell:
