@@ -411,3 +411,20 @@ def test_init_magnitude_is_freelb_own_and_leaves_pgd_alone(tiny_model):
         for size in (0.01, 0.9)
     )
     assert torch.equal(small, large)  # pgd starts in the epsilon-ball whatever init_magnitude
+
+
+def test_rs_da_reads_the_papers_counterfitted_table_by_default():
+    """The default table is Robust-XLT's counterfitted_neighbors.json, unchanged: 49,975 words,
+    25,591 of them with 1 to 8 neighbours (../shared/reference/METHODS.md 1.2); SHA-256 of the
+    file at uclanlp/Robust-XLT commit 175cddb."""
+    from xharness_plugins.robust.augmentation import SynonymAugmentation
+
+    regularizer = SynonymAugmentation()
+    assert regularizer.options["synonyms"] == "counterfitted"
+    assert regularizer.fingerprint()["synonyms_sha256"] == (
+        "103247143f39bd5dd66850f3a912393392641dbd98093c61e2b24a4cc8a96fb0"
+    )
+    assert len(regularizer.table) == 25_591  # words with at least one neighbour
+    assert max(map(len, regularizer.table.values())) == 8
+    assert regularizer.table["movie"][:2] == ("film", "filmmaking")
+    assert SynonymAugmentation(synonyms="builtin").options["synonyms"] == "toy"
