@@ -47,13 +47,13 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 bench: setup
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/train_throughput.py
-	$(BIN)/python benchmarks/regularizer_cost.py
-	$(BIN)/python benchmarks/grid_reuse.py
-	$(BIN)/python benchmarks/qa_postprocess.py
-	$(BIN)/python benchmarks/retrieval_search.py
-	$(BIN)/python benchmarks/score_speed.py
+	$(BIN)/python perf/startup.py
+	$(BIN)/python perf/train_throughput.py
+	$(BIN)/python perf/regularizer_cost.py
+	$(BIN)/python perf/grid_reuse.py
+	$(BIN)/python perf/qa_postprocess.py
+	$(BIN)/python perf/retrieval_search.py
+	$(BIN)/python perf/score_speed.py
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.
 wheel-check: setup

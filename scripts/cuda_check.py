@@ -39,9 +39,9 @@ def main() -> int:
     name = torch.cuda.get_device_name(0) if device == "cuda" else "cpu"
     print(f"device: {name}; torch {torch.__version__}; runs in {out}")
 
-    from xtreme_harness.pipeline import Overrides, RunConfig, run
+    from xtreme_harness.engine.pipeline import Overrides, RunConfig, run
+    from xtreme_harness.engine.tiny_model import build_tiny_model, sample_texts
     from xtreme_harness.plugin_host import PluginHost
-    from xtreme_harness.tiny_model import build_tiny_model, sample_texts
 
     model = os.path.join(out, "tiny")
     build_tiny_model(model, sample_texts(PluginHost()), vocab_size=2000, hidden_size=64,
@@ -118,7 +118,7 @@ def main() -> int:
     check("same seed twice on the GPU", same_seed_twice)
 
     def search_on_gpu() -> str:
-        from xtreme_harness.search import top_k
+        from xtreme_harness.engine.search import top_k
 
         generator = torch.Generator().manual_seed(0)
         queries = torch.randint(-2, 3, (500, 8), generator=generator).float()

@@ -31,8 +31,8 @@ TASKS = ("xnli", "pawsx", "xcopa", "udpos", "panx")
 
 
 def run(model: str, device: str, precision: str, out: str, keep: str | None) -> None:
-    from xtreme_harness.pipeline import Overrides, RunConfig
-    from xtreme_harness.pipeline import run as run_pipeline
+    from xtreme_harness.engine.pipeline import Overrides, RunConfig
+    from xtreme_harness.engine.pipeline import run as run_pipeline
 
     recipe = Overrides(learning_rate=1e-3, batch_size=8, gradient_accumulation=1, epochs=15)
     summary = {}
@@ -61,7 +61,7 @@ def run(model: str, device: str, precision: str, out: str, keep: str | None) -> 
 
 
 def evaluate(model: str, models: str, device: str, precision: str, out: str) -> None:
-    from xtreme_harness.pipeline import Run, RunConfig
+    from xtreme_harness.engine.pipeline import Run, RunConfig
 
     summary = {}
     with tempfile.TemporaryDirectory() as folder:

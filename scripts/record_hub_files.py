@@ -31,7 +31,7 @@ HUB_FILES = REPO / "tests" / "data" / "hub_files.json"
 
 def declared_pins() -> dict[str, set]:
     """repository -> the `HubPin`s the registered tasks declare for it."""
-    from xtreme_harness.data.sources import HubSource
+    from xtreme_harness.interfaces.sources import HubSource
     from xtreme_harness.plugin_host import get_host
 
     pins: dict[str, set] = {}

@@ -60,7 +60,7 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A tiny XLM-R-style model whose tokenizer was trained on the sample data of all tasks."""
-    from xtreme_harness.tiny_model import build_tiny_model, sample_texts
+    from xtreme_harness.engine.tiny_model import build_tiny_model, sample_texts
 
     out = tmp_path_factory.mktemp("tiny") / "model"
     texts = sample_texts(plugin_host.PluginHost())

@@ -3,8 +3,9 @@
 ``evaluate.py``, ``third_party/evaluate_squad.py``, ``third_party/evaluate_mlqa.py`` and
 ``third_party/utils_mewslix.py`` of google-research/xtreme, with the real seqeval library, plus
 LAReQA's mAP@20 as ``third_party/utils_lareqa.py`` computes it (pooled over all questions), which
-``evaluate.py`` lacks. It is written from the official code, not from xtreme_harness.scoring, so
-that the tests (tests/test_scoring.py) and the speed benchmark (benchmarks/score_speed.py) compare
+``evaluate.py`` lacks. It is written from the official code, not from
+xtreme_harness.results.scoring, so
+that the tests (tests/test_scoring.py) and the speed benchmark (perf/score_speed.py) compare
 xharness with an independent reference. `ref_evaluate` returns (group scores, per-task details).
 """
 

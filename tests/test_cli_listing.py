@@ -10,7 +10,7 @@ from helpers import run_xharness
 
 from xtreme_harness import __version__
 from xtreme_harness.cli import cli
-from xtreme_harness.languages import default_registry
+from xtreme_harness.registry.languages import default_registry
 
 
 def invoke(*args: str):

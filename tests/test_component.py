@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from xtreme_harness.component import Param, resolve_params
 from xtreme_harness.errors import UnknownNameError, UsageError
-from xtreme_harness.language_set import Allocation
-from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
+from xtreme_harness.interfaces.component import Param, resolve_params
+from xtreme_harness.interfaces.language_set import Allocation
+from xtreme_harness.interfaces.task import Category, Recipe, TaskKind, TaskSpec
 
 PARAMS = (
     Param("steps", int, 3, "ascent steps", minimum=1),
@@ -107,7 +107,7 @@ def test_allocation_reports_languages_and_rejects_negative_counts():
 
 
 def test_allocation_description_carries_family_and_class():
-    from xtreme_harness.languages import default_registry
+    from xtreme_harness.registry.languages import default_registry
 
     described = Allocation({"sw": 10, "am": 5}, "explicit", 15, seed=1).describe(default_registry())
     assert described["families"] == ["Afro-Asiatic", "Atlantic-Congo"]

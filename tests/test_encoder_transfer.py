@@ -13,11 +13,11 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from xtreme_harness.engine.dual_encoder import DualEncoder
+from xtreme_harness.engine.kinds import implementation
+from xtreme_harness.engine.models import load_model_with_report, load_tokenizer, save_encoder
+from xtreme_harness.engine.tiny_model import build_tiny_model
 from xtreme_harness.errors import WeightsError
-from xtreme_harness.kinds import implementation
-from xtreme_harness.models import load_model_with_report, load_tokenizer, save_encoder
 from xtreme_harness.plugin_host import get_host
-from xtreme_harness.tiny_model import build_tiny_model
 
 TEXTS = [
     "The cat sat on the mat.",

@@ -29,8 +29,8 @@ from xharness_plugins.formats.json_document import Json
 from xharness_plugins.formats.latex import Latex
 from xharness_plugins.formats.latex import escape as latex_escape
 from xharness_plugins.formats.markdown import Markdown
+from xtreme_harness.interfaces.table_format import Cell, Table
 from xtreme_harness.plugin_host import PluginHost
-from xtreme_harness.table_format import Cell, Table
 
 SCRIPT_LABEL = "<script>alert(1)</script>"
 SPECIAL_LABEL = "xlm_r & co: 100% {base} #1 ~ ^ \\ $"

@@ -18,9 +18,9 @@ from xtreme_harness.cli import cli
 from xtreme_harness.grid import plan as planning
 from xtreme_harness.grid import spec as specs
 from xtreme_harness.grid.store import Store
+from xtreme_harness.interfaces.regularizer import Regularizer
 from xtreme_harness.plugin_host import PluginHost
-from xtreme_harness.regularizer import Regularizer
-from xtreme_harness.validation import validate
+from xtreme_harness.registry.validation import validate
 
 HOST = PluginHost()
 SMALL = [

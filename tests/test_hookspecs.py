@@ -13,12 +13,12 @@ from click.testing import CliRunner
 
 from xtreme_harness import hookimpl
 from xtreme_harness.cli import cli
-from xtreme_harness.component import Param
 from xtreme_harness.errors import DuplicateNameError
-from xtreme_harness.executor import Event, Executor, Outcome, Status, Step
-from xtreme_harness.language_set import Allocation, LanguageSet
-from xtreme_harness.table_format import Cell, Table, TableFormat
-from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
+from xtreme_harness.interfaces.component import Param
+from xtreme_harness.interfaces.executor import Event, Executor, Outcome, Status, Step
+from xtreme_harness.interfaces.language_set import Allocation, LanguageSet
+from xtreme_harness.interfaces.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces.task import Category, Recipe, TaskKind, TaskSpec
 
 
 def invoke(*args: str) -> click.testing.Result:

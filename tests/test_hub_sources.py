@@ -25,10 +25,10 @@ from xharness_plugins.xtreme_r.tasks import (
     XNLI,
     XQUAD,
 )
-from xtreme_harness.data.sources import PARQUET_BRANCH, HubLocation, HubPin, HubSource
 from xtreme_harness.errors import DataError
+from xtreme_harness.interfaces.sources import PARQUET_BRANCH, HubLocation, HubPin, HubSource
+from xtreme_harness.interfaces.task import CANDIDATES_SPLIT, SHARED_POOL, TaskSpec
 from xtreme_harness.plugin_host import get_host
-from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL, TaskSpec
 
 HUB_FILES = Path(__file__).parent / "data" / "hub_files.json"
 RECORDED: dict[str, dict[str, dict]] = json.loads(HUB_FILES.read_text(encoding="utf-8"))[

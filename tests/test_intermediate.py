@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from xharness_plugins.intermediate.tasks import MASSIVE, SIB200, massive_locale, sib200_config
-from xtreme_harness import intermediate
 from xtreme_harness.cli import cli
+from xtreme_harness.engine import intermediate
 from xtreme_harness.errors import DataError
-from xtreme_harness.language_set import Allocation, LanguageSet
-from xtreme_harness.languages import default_registry
+from xtreme_harness.interfaces.language_set import Allocation, LanguageSet
+from xtreme_harness.registry.languages import default_registry
 
 REGISTRY = default_registry()
 

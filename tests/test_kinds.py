@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from xtreme_harness.kinds import implementation
-from xtreme_harness.kinds.tagging import IGNORE
-from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
-from xtreme_harness.tiny_model import train_tokenizer
+from xtreme_harness.engine.kinds import implementation
+from xtreme_harness.engine.kinds.tagging import IGNORE
+from xtreme_harness.engine.tiny_model import train_tokenizer
+from xtreme_harness.interfaces.task import Category, Recipe, TaskKind, TaskSpec
 
 RECIPE = Recipe(learning_rate=1e-3, epochs=1, max_length=32, batch_size=4)
 TEXTS = [
@@ -122,8 +122,8 @@ def test_unlabelled_examples_have_no_gold(tokenizer):
 
 
 def test_the_sentencepiece_style_tokenizer_is_the_same_on_every_build():
+    from xtreme_harness.engine.tiny_model import sample_texts
     from xtreme_harness.plugin_host import PluginHost
-    from xtreme_harness.tiny_model import sample_texts
 
     texts = sample_texts(PluginHost())  # many scripts: characters the trainer appends itself
     builds = {train_tokenizer(texts, "sentencepiece", vocab_size=2000, max_length=64)

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from xharness_plugins.language_sets.allocate import temperature_shares, unimax
 from xtreme_harness.errors import UnknownNameError, UsageError
-from xtreme_harness.language_set import Candidates
-from xtreme_harness.languages import default_registry
+from xtreme_harness.interfaces.language_set import Candidates
 from xtreme_harness.plugin_host import PluginHost
+from xtreme_harness.registry.languages import default_registry
 
 HOST = PluginHost()
 REGISTRY = default_registry()

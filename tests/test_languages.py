@@ -12,10 +12,14 @@ import sys
 import pytest
 from helpers import REPO
 
-from xtreme_harness.benchmarks import load_benchmark
 from xtreme_harness.errors import SchemaError, UnknownNameError, UsageError
-from xtreme_harness.languages import LanguageRegistry, default_registry, parse_resource_classes
-from xtreme_harness.validation import validate
+from xtreme_harness.registry.benchmarks import load_benchmark
+from xtreme_harness.registry.languages import (
+    LanguageRegistry,
+    default_registry,
+    parse_resource_classes,
+)
+from xtreme_harness.registry.validation import validate
 
 MASSIVE_LOCALES = [
     "af-ZA",

@@ -7,8 +7,8 @@ import json
 import pytest
 from helpers import REPO
 
-from xtreme_harness import metrics
 from xtreme_harness.errors import UnknownNameError
+from xtreme_harness.results import metrics
 
 CASES = json.loads((REPO / "tests" / "golden" / "scorers.json").read_text(encoding="utf-8"))[
     "cases"

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 
 from xtreme_harness import hookimpl
 from xtreme_harness.cli import cli
+from xtreme_harness.engine.pipeline import Intermediate, Overrides, RunConfig, run
 from xtreme_harness.engine.trainer import TrainingDiverged
 from xtreme_harness.errors import UnknownNameError, UsageError, XHarnessWarning
-from xtreme_harness.pipeline import Intermediate, Overrides, RunConfig, run
+from xtreme_harness.interfaces.regularizer import Regularizer
 from xtreme_harness.plugin_host import PluginHost
-from xtreme_harness.regularizer import Regularizer
-from xtreme_harness.validation import validate
+from xtreme_harness.registry.validation import validate
 
 # a tiny model needs a far higher learning rate than the reference recipes; selection on English
 # dev at the end of every epoch, so that the tests can see it learn

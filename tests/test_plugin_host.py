@@ -9,8 +9,8 @@ from helpers import make_installed_plugin, run_xharness
 
 from xtreme_harness import hookimpl
 from xtreme_harness.errors import DuplicateNameError, PluginError, PluginWarning
+from xtreme_harness.interfaces.regularizer import Regularizer
 from xtreme_harness.plugin_host import PluginHost
-from xtreme_harness.regularizer import Regularizer
 
 
 class Scaled(Regularizer):
@@ -72,7 +72,10 @@ def test_duplicate_name_names_both_plugins():
     ("plugin", "expected"),
     [
         (RaisesInHook(), "cannot register today"),
-        (RegistersWrongType(), "expected a subclass of xtreme_harness.regularizer.Regularizer"),
+        (
+            RegistersWrongType(),
+            "expected a subclass of xtreme_harness.interfaces.regularizer.Regularizer",
+        ),
         (MisspelledArgument(), "does not fit the hook specifications"),
         (UnknownHook(), "does not fit the hook specifications"),
     ],
@@ -135,7 +138,7 @@ raise ImportError("this plugin needs a library that is not installed")
 
 WORKING = """
 from xtreme_harness import hookimpl
-from xtreme_harness.regularizer import Regularizer
+from xtreme_harness.interfaces.regularizer import Regularizer
 
 
 class Doubled(Regularizer):

@@ -12,12 +12,13 @@ import pytest
 from click.testing import CliRunner
 from helpers import REPO
 
-from xtreme_harness import cell as cells
-from xtreme_harness import protocols
+from xtreme_harness.config import cell as cells
+from xtreme_harness.config import resolution
+from xtreme_harness.engine.pipeline import Overrides, RunConfig
 from xtreme_harness.errors import PluginError, PluginWarning, UnknownNameError
-from xtreme_harness.pipeline import Overrides, RunConfig
 from xtreme_harness.plugin_host import PluginHost, get_host
-from xtreme_harness.protocols import ModelShape
+from xtreme_harness.registry import protocols
+from xtreme_harness.registry.protocols import ModelShape
 
 BASE = ModelShape("bert", 12)
 LARGE = ModelShape("xlm-roberta", 24)
@@ -256,7 +257,7 @@ def test_resolved_settings_of_every_task_equal_the_protocol_file(name):
             stage = cell.finetune() if cell.spec.phases else cell.evaluation()
             for _, recipe in stage.recipes:
                 for setting, value in entry.settings.items():
-                    if setting in protocols.RECIPE_SETTINGS:
+                    if setting in resolution.RECIPE_SETTINGS:
                         if setting == "layer" and value.resolve(shape).value is None:
                             continue
                         assert getattr(recipe, setting) == value.resolve(shape).value, (
@@ -273,7 +274,7 @@ def test_the_declared_recipes_of_the_xtreme_r_tasks_are_the_protocol():
         for phase in spec.phases or (None,):
             recipe = spec.recipe_of(phase)
             for setting, value in entry.settings.items():
-                if setting in protocols.RECIPE_SETTINGS and not value.variants:
+                if setting in resolution.RECIPE_SETTINGS and not value.variants:
                     assert getattr(recipe, setting) == value.value, (task, setting)
 
 

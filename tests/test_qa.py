@@ -8,22 +8,21 @@ import random
 import pytest
 import torch
 
-from xtreme_harness import metrics
-from xtreme_harness.data.readers import squad_json
-from xtreme_harness.errors import DataError
-from xtreme_harness.kinds import implementation
-from xtreme_harness.kinds.base import Feature
-from xtreme_harness.kinds.extractive_qa import (
+from xtreme_harness.engine.kinds import implementation
+from xtreme_harness.engine.kinds.base import Feature
+from xtreme_harness.engine.kinds.extractive_qa import (
     N_BEST,
     best_spans,
     best_spans_loop,
-    check_examples,
     max_context,
-    rewrite_words,
     window_starts,
 )
-from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
-from xtreme_harness.tiny_model import train_tokenizer
+from xtreme_harness.engine.tiny_model import train_tokenizer
+from xtreme_harness.errors import DataError
+from xtreme_harness.interfaces import check_examples, rewrite_words
+from xtreme_harness.interfaces.readers import squad_json
+from xtreme_harness.interfaces.task import Category, Recipe, TaskKind, TaskSpec
+from xtreme_harness.results import metrics
 
 SCRIPTS = {
     "latin": "The old bridge crosses the river near the market, and the children walk over it "
@@ -487,7 +486,7 @@ def test_qa_grids_fill_the_qa_category_and_rescore_to_their_results(tiny_model, 
     scored = invoke("score", tmp_path / "sub", tmp_path / "gold", "--json")
     assert scored.exit_code == 0, scored.output
     scores = json.loads(scored.output)
-    from xtreme_harness import results
+    from xtreme_harness.results import files as results
 
     for found in results.find(str(out)):
         document = found.document
@@ -499,7 +498,7 @@ def test_qa_grids_fill_the_qa_category_and_rescore_to_their_results(tiny_model, 
 
 
 def test_per_question_units_add_up_to_the_qa_metrics():
-    from xtreme_harness import significance
+    from xtreme_harness.results import significance
 
     gold = [["北京大学"], ["上海"], ["广州", "广州市"], ["深圳"]]
     predicted = ["北京", "上海。", "", "深圳湾"]

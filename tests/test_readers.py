@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from xtreme_harness.data.readers import conll_tags, copa_jsonl, siqa_jsonl, tsv_pairs
-from xtreme_harness.data.sources import FolderSource
 from xtreme_harness.errors import DataError
+from xtreme_harness.interfaces.readers import conll_tags, copa_jsonl, siqa_jsonl, tsv_pairs
+from xtreme_harness.interfaces.sources import FolderSource
 
 NLI = ("contradiction", "entailment", "neutral")
 NER = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")

@@ -25,7 +25,7 @@ from xtreme_harness.grid.progress import Progress
 from xtreme_harness.grid.runner import run_grid
 from xtreme_harness.grid.store import Store
 from xtreme_harness.plugin_host import PluginHost
-from xtreme_harness.validation import validate
+from xtreme_harness.registry.validation import validate
 
 GRIDS = REPO / "grids" / "reproduce"
 FILES = sorted(GRIDS.glob("*.yaml"))

@@ -11,11 +11,11 @@ import pytest
 import torch
 
 from xharness_plugins.xtreme_r import retrieval_data
-from xtreme_harness import metrics
-from xtreme_harness.embedding_store import load_index, save_index
+from xtreme_harness.engine.embedding_store import load_index, save_index
+from xtreme_harness.engine.kinds.retrieval import CandidateIndex, check_pool, pairs_as_search
+from xtreme_harness.engine.search import top_k
 from xtreme_harness.errors import DataError, XHarnessWarning
-from xtreme_harness.kinds.retrieval import CandidateIndex, check_pool, pairs_as_search
-from xtreme_harness.search import top_k
+from xtreme_harness.results import metrics
 
 
 def brute_force(queries: np.ndarray, candidates: np.ndarray, k: int) -> np.ndarray:
@@ -352,7 +352,7 @@ def random_mrr(pool: int, k: int = 20) -> float:
 
 
 def _run(tiny_model: str, out: Path, task: str, **changes: object) -> dict:
-    from xtreme_harness.pipeline import RunConfig, run
+    from xtreme_harness.engine.pipeline import RunConfig, run
 
     fields = dict(model=tiny_model, task=task, source="sample", out=str(out), progress=False)
     fields.update(changes)
@@ -360,7 +360,7 @@ def _run(tiny_model: str, out: Path, task: str, **changes: object) -> dict:
 
 
 def test_tatoeba_embeds_without_training_in_the_official_layout(tiny_model, tmp_path) -> None:
-    from xtreme_harness.pipeline import Overrides
+    from xtreme_harness.engine.pipeline import Overrides
 
     # fine_tune_on none: XTREME's protocol (XTREME-R's fine-tunes on SQuAD v1.1 first)
     result = _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de", "ja"),
@@ -381,7 +381,7 @@ def test_tatoeba_embeds_without_training_in_the_official_layout(tiny_model, tmp_
 
 
 def test_a_tiny_dual_encoder_learns_and_beats_random_ranking(tiny_model, tmp_path) -> None:
-    from xtreme_harness.pipeline import Overrides
+    from xtreme_harness.engine.pipeline import Overrides
 
     result = _run(
         tiny_model, tmp_path / "m", "mewslix",
@@ -402,7 +402,7 @@ def test_a_tiny_dual_encoder_learns_and_beats_random_ranking(tiny_model, tmp_pat
 def test_unreachable_gold_is_counted_not_dropped(tiny_model, tmp_path) -> None:
     import shutil
 
-    from xtreme_harness.pipeline import Overrides
+    from xtreme_harness.engine.pipeline import Overrides
 
     sample = Path(__file__).parents[1] / "plugins/xtreme_r/sample/mewslix"
     shutil.copytree(sample, tmp_path / "data/mewslix")
@@ -475,7 +475,7 @@ def test_real_tatoeba_files_give_a_permutation_as_gold(shared: Path) -> None:
 def test_tatoeba_after_the_reference_squad_stage_warns_of_no_leak(tiny_model, tmp_path) -> None:
     import warnings
 
-    from xtreme_harness.pipeline import Intermediate, Overrides
+    from xtreme_harness.engine.pipeline import Intermediate, Overrides
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", XHarnessWarning)
@@ -491,8 +491,8 @@ def test_tatoeba_after_the_reference_squad_stage_warns_of_no_leak(tiny_model, tm
 
 
 def test_a_pool_embedded_block_by_block_ranks_the_same(tiny_model, tmp_path, monkeypatch) -> None:
-    from xtreme_harness import pipeline
-    from xtreme_harness.pipeline import Overrides
+    from xtreme_harness.engine import pipeline
+    from xtreme_harness.engine.pipeline import Overrides
 
     settings = dict(eval_languages=("en", "zh"), overrides=Overrides(max_steps=1, pooling="mean"))
     whole = _run(tiny_model, tmp_path / "whole", "lareqa", **settings)
@@ -532,8 +532,8 @@ def test_a_damaged_candidate_store_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_layer_the_model_lacks_is_a_usage_error(tiny_model, tmp_path) -> None:
+    from xtreme_harness.engine.pipeline import Overrides
     from xtreme_harness.errors import UsageError
-    from xtreme_harness.pipeline import Overrides
 
     with pytest.raises(UsageError, match=r"tatoeba: layer 8 does not exist: the model has 3 "
                        r"hidden states .*--layer"):  # fmt: skip

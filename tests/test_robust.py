@@ -11,11 +11,11 @@ import pytest
 import torch
 
 from xtreme_harness.engine.device import place
+from xtreme_harness.engine.kinds import implementation
+from xtreme_harness.engine.models import load_model, load_tokenizer
+from xtreme_harness.engine.pipeline import Overrides, RunConfig, run
 from xtreme_harness.engine.trainer import EngineContext, Schedule, train
 from xtreme_harness.errors import DataError, UsageError
-from xtreme_harness.kinds import implementation
-from xtreme_harness.models import load_model, load_tokenizer
-from xtreme_harness.pipeline import Overrides, RunConfig, run
 from xtreme_harness.plugin_host import PluginHost
 
 HOST = PluginHost()
@@ -253,7 +253,7 @@ def test_generalized_evaluation_refuses_other_kinds_and_unparallel_data(tiny_mod
     with pytest.raises(UsageError, match="for sentence-pair classification"):
         run(RunConfig(model=tiny_model, task="udpos", source="sample", out=str(tmp_path / "u"),
                       generalized=True, progress=False))  # fmt: skip
-    from xtreme_harness.generalized import pairs
+    from xtreme_harness.engine.generalized import pairs
 
     first = [{"id": "0", "text_a": "a", "text_b": "b", "label": "neutral"}]
     second = [{"id": "0", "text_a": "c", "text_b": "d", "label": "entailment"}]

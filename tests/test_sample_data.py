@@ -10,9 +10,9 @@ import pytest
 from helpers import REPO
 
 from xharness_plugins.xtreme_r.tasks import TASKS
-from xtreme_harness.kinds import implementation
-from xtreme_harness.kinds.retrieval import check_pool, pairs_as_search
-from xtreme_harness.task import CANDIDATES_SPLIT, SHARED_POOL
+from xtreme_harness.engine.kinds import implementation
+from xtreme_harness.engine.kinds.retrieval import check_pool, pairs_as_search
+from xtreme_harness.interfaces.task import CANDIDATES_SPLIT, SHARED_POOL
 
 SCRIPT_NAMES = {"hi": "DEVANAGARI", "ar": "ARABIC", "ru": "CYRILLIC", "th": "THAI",
                 "ka": "GEORGIAN", "ko": "HANGUL", "my": "MYANMAR", "ta": "TAMIL",

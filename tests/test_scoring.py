@@ -1,6 +1,7 @@
 """xharness scoring against the official scorer's semantics.
 
-The expectations here are computed independently of xtreme_harness.scoring: by a deliberately
+The expectations here are computed independently of xtreme_harness.results.scoring: by a
+deliberately
 plain transcription of the official code with the real seqeval library
 (tests/official_reference.py), or by hand for tiny inputs. The golden tests score the official
 mock submission (tests/fixtures/xtreme-mock, copied unchanged from the repository's
@@ -38,11 +39,11 @@ from official_reference import (
 
 from xharness_plugins.xtreme_r import tasks as xtreme_r_tasks
 from xtreme_harness.errors import DataError, UsageError
-from xtreme_harness.scoring import mlqa as xmlqa
-from xtreme_harness.scoring import retrieval as xretrieval
-from xtreme_harness.scoring import score_folders, score_language
-from xtreme_harness.scoring import squad as xsquad
-from xtreme_harness.scoring.seqeval_fast import get_entities, precision_recall_f1
+from xtreme_harness.results.scoring import mlqa as xmlqa
+from xtreme_harness.results.scoring import retrieval as xretrieval
+from xtreme_harness.results.scoring import score_folders, score_language
+from xtreme_harness.results.scoring import squad as xsquad
+from xtreme_harness.results.scoring.seqeval_fast import get_entities, precision_recall_f1
 
 MOCK = Path(__file__).parent / "fixtures" / "xtreme-mock"
 
@@ -372,8 +373,8 @@ def test_average_precision_at_20():
 def test_lareqa_pooled_differs_from_the_mean_of_languages(tmp_path):
     """Language de: one question, AP 1. Language en: three questions, APs 0.5, 0, 0.
     Mean of language means = (1 + 1/6) / 2; pooled over the four questions = 1.5 / 4."""
-    from xtreme_harness.benchmarks import BenchmarkTask
-    from xtreme_harness.scoring import task_average
+    from xtreme_harness.registry.benchmarks import BenchmarkTask
+    from xtreme_harness.results.scoring import task_average
 
     files = {
         "de": ({"q1": ["a", "b"]}, {"q1": ["a", "b", "c"]}),
@@ -414,7 +415,7 @@ def test_bucc_f1():
 
 def write_complete_submission(root: Path, *, seed: int = 1) -> None:
     """Tiny files for every task and language of XTREME-R, predictions partly right."""
-    from xtreme_harness.benchmarks import load_benchmark
+    from xtreme_harness.registry.benchmarks import load_benchmark
 
     rng = random.Random(seed)
     benchmark = load_benchmark("xtreme-r")
@@ -474,7 +475,7 @@ def _complete_files(task: str, lang: str, rng: random.Random) -> tuple[str, str]
 
 
 def test_complete_xtreme_r_submission_has_groups_and_the_overall_score(tmp_path):
-    from xtreme_harness.benchmarks import load_benchmark
+    from xtreme_harness.registry.benchmarks import load_benchmark
 
     write_complete_submission(tmp_path)
     report = score_folders(tmp_path / "predictions", tmp_path / "labels", "xtreme-r")
@@ -681,7 +682,7 @@ def test_command_errors_are_xharness_errors(tmp_path):
 def test_scoring_does_not_import_heavy_libraries():
     probe = (
         "import sys\n"
-        "from xtreme_harness.scoring import score_folders\n"
+        "from xtreme_harness.results.scoring import score_folders\n"
         f"score_folders({str(MOCK / 'predictions')!r}, {str(MOCK / 'labels')!r}, 'xtreme')\n"
         "import xtreme_harness.cli.score\n"
         "print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))\n"

@@ -9,12 +9,12 @@ import pytest
 import torch
 
 from xharness_plugins.xtreme_r.tasks import SAMPLE_DIR
-from xtreme_harness import results as result_files
-from xtreme_harness import tables
+from xtreme_harness.engine.pipeline import Overrides, RunConfig, run
 from xtreme_harness.engine.trainer import average_states
 from xtreme_harness.errors import UsageError
-from xtreme_harness.pipeline import Overrides, RunConfig, run
-from xtreme_harness.validation import validate
+from xtreme_harness.registry.validation import validate
+from xtreme_harness.results import files as result_files
+from xtreme_harness.results import tables
 
 # XNLI sample: 90 English training pairs; batches of 8 without accumulation: 12 updates an epoch
 UPDATES_PER_EPOCH = 12
@@ -92,7 +92,7 @@ def test_average_states_is_the_element_wise_mean():
 
 
 def test_average_needs_how_many_points():
-    from xtreme_harness.task import Recipe
+    from xtreme_harness.interfaces.task import Recipe
 
     with pytest.raises(ValueError, match="average_last"):
         Recipe(learning_rate=1e-3, epochs=1, max_length=16, batch_size=2, selection="average")

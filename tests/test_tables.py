@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from helpers import REPO
 from test_formats import CHROMIUM, chromium, console_errors
 
-from xtreme_harness import results as result_files
-from xtreme_harness import tables
 from xtreme_harness.cli import cli
 from xtreme_harness.errors import DataError, UnknownNameError
-from xtreme_harness.metrics import task_score
 from xtreme_harness.plugin_host import PluginHost
+from xtreme_harness.results import files as result_files
+from xtreme_harness.results import tables
+from xtreme_harness.results.metrics import task_score
 
 
 def invoke(*args):
@@ -72,7 +72,7 @@ def test_breakdowns_average_the_right_languages(configs, by):
         assert all(cell.mean is None and cell.footnote is not None for cell in row[1:])
         assert "no intermediate stage" in table.footnotes
         return
-    from xtreme_harness.languages import default_registry
+    from xtreme_harness.registry.languages import default_registry
 
     registry = default_registry()
     group = table.columns[1]

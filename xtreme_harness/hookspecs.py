@@ -36,7 +36,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def xharness_register_tasks(register: Callable[[Any], None]) -> None:
     """Register tasks, target and intermediate alike.
 
-    Call ``register(spec)`` once per task, with a `xtreme_harness.task.TaskSpec`. The spec
+    Call ``register(spec)`` once per task, with a `xtreme_harness.interfaces.TaskSpec`. The spec
     declares the task (name, category, kind, languages, metric, data sources, default recipe); the
     engine implements each task kind once, so a task plugin declares data and does not train.
     """
@@ -47,7 +47,7 @@ def xharness_register_language_sets(register: Callable[[Any], None]) -> None:
     """Register language-set samplers.
 
     Call ``register(cls)`` once per sampler, with a subclass of
-    `xtreme_harness.language_set.LanguageSet`.
+    `xtreme_harness.interfaces.language_set.LanguageSet`.
     """
 
 
@@ -56,7 +56,7 @@ def xharness_register_regularizers(register: Callable[[Any], None]) -> None:
     """Register regularizers: the training loss of a batch (plain, adversarial, smoothed...).
 
     Call ``register(cls)`` once per regularizer, with a subclass of
-    `xtreme_harness.regularizer.Regularizer`.
+    `xtreme_harness.interfaces.regularizer.Regularizer`.
     """
 
 
@@ -65,7 +65,7 @@ def xharness_register_executors(register: Callable[[Any], None]) -> None:
     """Register executors: where the steps of a grid run (in process, worker processes, Ray...).
 
     Call ``register(cls)`` once per executor, with a subclass of
-    `xtreme_harness.executor.Executor`.
+    `xtreme_harness.interfaces.executor.Executor`.
     """
 
 
@@ -74,7 +74,7 @@ def xharness_register_formats(register: Callable[[Any], None]) -> None:
     """Register leaderboard table formats (markdown, LaTeX, HTML, CSV, JSON...).
 
     Call ``register(cls)`` once per format, with a subclass of
-    `xtreme_harness.table_format.TableFormat`.
+    `xtreme_harness.interfaces.table_format.TableFormat`.
     """
 
 
@@ -83,8 +83,9 @@ def xharness_register_protocols(register: Callable[[Any], None]) -> None:
     """Register protocols: published experimental settings, as data.
 
     Call ``register(path)`` once per protocol, with the path of a JSON file in the format of
-    `registry/schemas/protocol.schema.json` (or with a `xtreme_harness.protocols.Protocol`). The
-    file is validated when registered; a name xharness already ships is skipped with a warning.
+    `registry/schemas/protocol.schema.json` (or with a `Protocol` of
+    `xtreme_harness.registry.protocols`). The file is validated when registered; a name xharness
+    already ships is skipped with a warning.
     """
 
 

@@ -50,7 +50,7 @@ class Kind:
 
 
 def _check_task(obj: Any) -> str:
-    from xtreme_harness.task import TaskSpec
+    from xtreme_harness.interfaces.task import TaskSpec
 
     if not isinstance(obj, TaskSpec):
         raise TypeError(f"expected a TaskSpec, got {obj!r}")
@@ -58,13 +58,13 @@ def _check_task(obj: Any) -> str:
 
 
 def _load_protocol(obj: Any) -> Any:
-    from xtreme_harness.protocols import load_file
+    from xtreme_harness.registry.protocols import load_file
 
     return load_file(obj) if isinstance(obj, (str, os.PathLike)) else obj
 
 
 def _check_protocol(obj: Any) -> str:
-    from xtreme_harness.protocols import Protocol
+    from xtreme_harness.registry.protocols import Protocol
 
     if not isinstance(obj, Protocol):
         raise TypeError(f"expected the path of a protocol file or a Protocol, got {obj!r}")
@@ -75,7 +75,7 @@ def _component_check(module: str, base_name: str) -> Callable[[Any], str]:
     def check(obj: Any) -> str:
         import importlib
 
-        from xtreme_harness.task import NAME_PATTERN
+        from xtreme_harness.interfaces.task import NAME_PATTERN
 
         base = getattr(importlib.import_module(module), base_name)
         if not (isinstance(obj, type) and issubclass(obj, base)):
@@ -95,25 +95,25 @@ KINDS: dict[str, Kind] = {
             "language_sets",
             "language set",
             "xharness_register_language_sets",
-            _component_check("xtreme_harness.language_set", "LanguageSet"),
+            _component_check("xtreme_harness.interfaces.language_set", "LanguageSet"),
         ),
         Kind(
             "regularizers",
             "regularizer",
             "xharness_register_regularizers",
-            _component_check("xtreme_harness.regularizer", "Regularizer"),
+            _component_check("xtreme_harness.interfaces.regularizer", "Regularizer"),
         ),
         Kind(
             "executors",
             "executor",
             "xharness_register_executors",
-            _component_check("xtreme_harness.executor", "Executor"),
+            _component_check("xtreme_harness.interfaces.executor", "Executor"),
         ),
         Kind(
             "formats",
             "format",
             "xharness_register_formats",
-            _component_check("xtreme_harness.table_format", "TableFormat"),
+            _component_check("xtreme_harness.interfaces.table_format", "TableFormat"),
         ),
         Kind(
             "protocols", "protocol", "xharness_register_protocols", _check_protocol, _load_protocol

@@ -7,8 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from xtreme_harness.component import Param
-from xtreme_harness.executor import Event, Executor, Outcome, Step, dispatch
+from xtreme_harness.interfaces import Event, Executor, Outcome, Param, Step, dispatch
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

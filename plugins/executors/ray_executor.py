@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from xtreme_harness.component import Param
-from xtreme_harness.errors import UsageError
-from xtreme_harness.executor import Event, Executor, Outcome, Step, dispatch
+from xtreme_harness.interfaces import Event, Executor, Outcome, Param, Step, UsageError, dispatch
 
 
 class RayExecutor(Executor):

@@ -1,6 +1,7 @@
 """Table formats: markdown, LaTeX, a sortable HTML page, CSV and JSON (see docs/formats.md).
 
-They lay out a `xtreme_harness.table_format.Table` that the core computed; none computes a number.
+They lay out a `Table` (of `xtreme_harness.interfaces`) that the core computed; none computes a
+number.
 """
 
 from xharness_plugins.formats.csv_file import Csv

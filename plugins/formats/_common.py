@@ -19,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from xtreme_harness.component import Param
-from xtreme_harness.table_format import Cell, Table
+from xtreme_harness.interfaces import Cell, Param, Table
 
 STD_PARAM = Param("std", bool, True, "show the standard deviation over runs (± std)")
 N_PARAM = Param(

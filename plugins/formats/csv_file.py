@@ -15,8 +15,7 @@ from xharness_plugins.formats._common import (
     number_columns,
     std_text,
 )
-from xtreme_harness.component import Param
-from xtreme_harness.table_format import Table, TableFormat
+from xtreme_harness.interfaces import Param, Table, TableFormat
 
 
 class Csv(TableFormat):

@@ -26,7 +26,7 @@ from xharness_plugins.formats._common import (
     runs_note,
     std_text,
 )
-from xtreme_harness.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces import Cell, Table, TableFormat
 
 
 def escape(text: str) -> str:

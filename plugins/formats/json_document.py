@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from xharness_plugins.formats._common import check_table, finite, fmt, interval, shows_std
-from xtreme_harness.component import Param
-from xtreme_harness.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces import Cell, Param, Table, TableFormat
 
 FORMAT_ID = "xharness-table"
 MANY_FORMAT_ID = "xharness-tables"

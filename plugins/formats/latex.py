@@ -12,8 +12,7 @@ from xharness_plugins.formats._common import (
     runs_display,
     runs_note,
 )
-from xtreme_harness.component import Param
-from xtreme_harness.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces import Cell, Param, Table, TableFormat
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",

@@ -13,7 +13,7 @@ from xharness_plugins.formats._common import (
     runs_display,
     runs_note,
 )
-from xtreme_harness.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces import Cell, Table, TableFormat
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from xtreme_harness.data.readers import Reader
-from xtreme_harness.errors import DataError
+from xtreme_harness.interfaces import DataError, Reader
 
 
 def massive_jsonl(partition: str, labels: Sequence[str]) -> Reader:

@@ -11,9 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from xharness_plugins.intermediate.readers import massive_jsonl, sib200_tsv
-from xtreme_harness.data.sources import PARQUET_BRANCH, FolderSource, HubPin, HubSource
-from xtreme_harness.languages import Language, default_registry
-from xtreme_harness.task import Category, Recipe, TaskKind, TaskSpec
+from xtreme_harness.interfaces import (
+    PARQUET_BRANCH,
+    Category,
+    FolderSource,
+    HubPin,
+    HubSource,
+    Recipe,
+    TaskKind,
+    TaskSpec,
+)
+from xtreme_harness.registry import Language, default_registry
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from xtreme_harness.errors import UsageError
+from xtreme_harness.interfaces import UsageError
 
 
 def capacities(available: Mapping[str, int], max_epochs: float) -> dict[str, int]:

@@ -18,10 +18,8 @@ from xharness_plugins.language_sets.allocate import (
     unimax,
     unimax_character_budget,
 )
-from xtreme_harness.component import Param
-from xtreme_harness.errors import UsageError
-from xtreme_harness.language_set import Allocation, LanguageSet, characters_of
-from xtreme_harness.languages import Language, default_registry
+from xtreme_harness.interfaces import Allocation, LanguageSet, Param, UsageError, characters_of
+from xtreme_harness.registry import Language, default_registry
 
 K = Param(
     "languages", int, None, "number of languages k (default: every eligible language)", minimum=1

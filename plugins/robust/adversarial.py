@@ -32,9 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xharness_plugins.robust import perturbation
-from xtreme_harness.component import Param
-from xtreme_harness.errors import UsageError
-from xtreme_harness.regularizer import Regularizer, TrainingContext
+from xtreme_harness.interfaces import Param, Regularizer, TrainingContext, UsageError
 
 UNVERIFIED = "common choice for embedding-space attacks; not confirmed by Huang et al. 2021"
 FREELB_REPO = "zhuchen03/FreeLB@eb23701"

@@ -24,10 +24,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from xtreme_harness.component import Param
-from xtreme_harness.errors import DataError
-from xtreme_harness.kinds.extractive_qa import rewrite_words
-from xtreme_harness.regularizer import Regularizer, TrainingContext
+from xtreme_harness.interfaces import DataError, Param, Regularizer, TrainingContext, rewrite_words
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 TABLES = {

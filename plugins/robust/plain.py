@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from xtreme_harness.regularizer import Regularizer, TrainingContext
+from xtreme_harness.interfaces import Regularizer, TrainingContext
 
 if TYPE_CHECKING:
     import torch

@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xharness_plugins.robust import perturbation
-from xtreme_harness.component import Param
-from xtreme_harness.regularizer import Regularizer, TrainingContext
+from xtreme_harness.interfaces import Param, Regularizer, TrainingContext
 
 UNVERIFIED = "not given by the released code; not confirmed by Huang et al. 2021"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xtreme_harness.data.sources import PARQUET_BRANCH, HubPin
-from xtreme_harness.errors import DataError
+from xtreme_harness.interfaces import PARQUET_BRANCH, DataError, HubPin
 
 UDPOS_NAMES = {
     "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "de": "German", "el": "Greek",

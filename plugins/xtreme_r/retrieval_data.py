@@ -1,5 +1,5 @@
 """Readers of the retrieval tasks' files in the XTREME-R download layout -> retrieval examples
-(see `xtreme_harness.kinds.retrieval`).
+(see `xtreme_harness.engine.kinds.retrieval`).
 
 - Tatoeba: ``tatoeba/<l>-en.<l>`` (the pool, in file order, ids ``0..n-1``) and
   ``tatoeba/<l>-en.en`` (the English queries). The official download sorts the English file, which
@@ -29,8 +29,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from xtreme_harness.data.readers import json_document, json_lines
-from xtreme_harness.errors import DataError, XHarnessWarning
+from xtreme_harness.interfaces import DataError, XHarnessWarning, json_document, json_lines
 
 # Tatoeba
 

@@ -20,11 +20,23 @@ from xharness_plugins.xtreme_r.retrieval_data import (
     tatoeba_candidates,
     tatoeba_queries,
 )
-from xtreme_harness.benchmarks import load_benchmark
-from xtreme_harness.data.readers import conll_tags, copa_jsonl, siqa_jsonl, squad_json, tsv_pairs
-from xtreme_harness.data.sources import FolderSource, HubSource
-from xtreme_harness.kinds.extractive_qa import check_examples
-from xtreme_harness.task import SHARED_POOL, Category, Phase, Recipe, TaskKind, TaskSpec
+from xtreme_harness.interfaces import (
+    SHARED_POOL,
+    Category,
+    FolderSource,
+    HubSource,
+    Phase,
+    Recipe,
+    TaskKind,
+    TaskSpec,
+    check_examples,
+    conll_tags,
+    copa_jsonl,
+    siqa_jsonl,
+    squad_json,
+    tsv_pairs,
+)
+from xtreme_harness.registry import load_benchmark
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 

@@ -119,7 +119,7 @@ def _check_strict(plan: Any, host: Any) -> None:
     strict = [cell for cell in plan.cells if cell.config.strict_protocol]
     if not strict:
         return
-    from xtreme_harness.pipeline import Run
+    from xtreme_harness.engine.pipeline import Run
 
     problems = []
     for cell in strict:

@@ -8,8 +8,8 @@ import click
 
 from xtreme_harness.cli.listing import JSON_OPTION, print_components
 from xtreme_harness.cli.output import blank, emit_json, emit_table
+from xtreme_harness.config.options import SOURCES, parse_pairs
 from xtreme_harness.errors import UsageError
-from xtreme_harness.run_options import SOURCES, parse_pairs
 
 
 @click.group(name="language-sets", invoke_without_command=True)
@@ -63,9 +63,9 @@ def show(name: str, task: str, **options: Any) -> None:
       xharness language-sets show low-resource-diverse --task massive --source sample \\
           --budget 140 --languages 7 --seed 1
     """
-    from xtreme_harness import intermediate
-    from xtreme_harness.languages import default_registry
+    from xtreme_harness.engine import intermediate
     from xtreme_harness.plugin_host import get_host
+    from xtreme_harness.registry.languages import default_registry
 
     host = get_host()
     spec = host.get("tasks", task)
@@ -126,9 +126,9 @@ def show(name: str, task: str, **options: Any) -> None:
 def _count_tokens(
     allocation: Any, loaded: dict[str, list[dict[str, Any]]], spec: Any, options: dict[str, Any]
 ) -> dict[str, int]:
-    from xtreme_harness import intermediate
-    from xtreme_harness.kinds import implementation
-    from xtreme_harness.models import load_tokenizer
+    from xtreme_harness.engine import intermediate
+    from xtreme_harness.engine.kinds import implementation
+    from xtreme_harness.engine.models import load_tokenizer
 
     chosen = intermediate.materialize(allocation, loaded, options["seed"], spec.name)
     max_length = spec.recipe_of(spec.last_phase).max_length

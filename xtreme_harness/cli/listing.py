@@ -59,7 +59,7 @@ def languages(
       xharness languages --family Niger-Congo --json
       xharness languages --dataset massive --resource-class 0-2
     """
-    from xtreme_harness.languages import default_registry, parse_resource_classes
+    from xtreme_harness.registry.languages import default_registry, parse_resource_classes
 
     registry = default_registry()
     classes = parse_resource_classes(resource_class) if resource_class is not None else None

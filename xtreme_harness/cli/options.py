@@ -1,4 +1,4 @@
-"""Click options built from the table of run options (`xtreme_harness.run_options`)."""
+"""Click options built from the table of run options (`xtreme_harness.config.options`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from xtreme_harness.run_options import OPTIONS, Option
+from xtreme_harness.config.options import OPTIONS, Option
 
 PLURALS = {
     "model": "--models", "task": "--tasks", "seed": "--seeds", "source": "--sources",

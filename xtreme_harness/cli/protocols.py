@@ -27,7 +27,7 @@ def protocols(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from xtreme_harness.plugin_host import get_host
-    from xtreme_harness.protocols import DEFAULT, available
+    from xtreme_harness.registry.protocols import DEFAULT, available
 
     found = available(get_host())
     rows = []
@@ -56,7 +56,7 @@ def show(name: str, task: str | None, as_json: bool) -> None:
     """Every value of protocol NAME with its source and whether the source confirms it."""
     from xtreme_harness.errors import UnknownNameError
     from xtreme_harness.plugin_host import get_host
-    from xtreme_harness.protocols import get
+    from xtreme_harness.registry.protocols import get
 
     protocol = get(name, get_host())
     if task is not None and task not in protocol.tasks:

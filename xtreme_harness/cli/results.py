@@ -58,12 +58,12 @@ def tables(run_dirs: tuple[str, ...], format_name: str, format_options: tuple[st
     averages every task of the category, the XTREME-R score all ten tasks: a missing part is a
     blank with a footnote, never an average over what happens to exist.
     """
-    from xtreme_harness import tables as leaderboard
     from xtreme_harness.plugin_host import get_host
-    from xtreme_harness.results import find
+    from xtreme_harness.results import tables as leaderboard
+    from xtreme_harness.results.files import find
 
     host = get_host()
-    from xtreme_harness.run_options import parse_pairs
+    from xtreme_harness.config.options import parse_pairs
 
     renderer = host.get("formats", format_name)(**parse_pairs(format_options, "--format-option"))
     configs = leaderboard.configurations(find(*run_dirs))
@@ -105,8 +105,8 @@ def export(run_dirs: tuple[str, ...], out: str, gold: str | None) -> None:
     Results of several configurations or seeds go to one submission folder each,
     OUT/<configuration>-s<seed>/.
     """
-    from xtreme_harness.results import find
-    from xtreme_harness.tables import configurations, run_root
+    from xtreme_harness.results.files import find
+    from xtreme_harness.results.tables import configurations, run_root
 
     configs = configurations(find(*run_dirs))
     if gold is not None:
@@ -129,7 +129,7 @@ def export(run_dirs: tuple[str, ...], out: str, gold: str | None) -> None:
 
 def _export_gold(configs: list, folder: str) -> None:
     """Gold labels of every (task, language) the results were evaluated on."""
-    from xtreme_harness.kinds import implementation
+    from xtreme_harness.engine.kinds import implementation
     from xtreme_harness.plugin_host import get_host
 
     host = get_host()
@@ -182,9 +182,9 @@ def plot(run_dirs: tuple[str, ...], kind: str, task: str | None, configuration: 
     or the language x language table of the generalised setting."""
     if not out.endswith((".png", ".svg")):
         raise UsageError(f"--out {out!r}: expected a .png or .svg file")
-    from xtreme_harness import plots
-    from xtreme_harness.results import find
-    from xtreme_harness.tables import configurations
+    from xtreme_harness.results import plots
+    from xtreme_harness.results.files import find
+    from xtreme_harness.results.tables import configurations
 
     configs = configurations(find(*run_dirs))
     if kind == "generalised":
@@ -199,6 +199,6 @@ def plot(run_dirs: tuple[str, ...], kind: str, task: str | None, configuration: 
 def schema(name: str) -> None:
     """Print a JSON Schema of xharness: the result file (default), grid files, the language
     registry, benchmark definitions."""
-    from xtreme_harness.validation import load_schema
+    from xtreme_harness.registry.validation import load_schema
 
     click.echo(json.dumps(load_schema(name), indent=2, ensure_ascii=False))

@@ -35,8 +35,8 @@ def run(out: str, overwrite: bool, no_save_model: bool, quiet: bool, **options: 
       xharness run --model models/tiny --task panx --source sample --intermediate massive \\
           --language-set low-resource-diverse --languages 7 --budget 140 --out runs/lrd
     """
-    from xtreme_harness.pipeline import run as run_pipeline
-    from xtreme_harness.run_options import config_from_options
+    from xtreme_harness.config.options import config_from_options
+    from xtreme_harness.engine.pipeline import run as run_pipeline
 
     config = config_from_options(
         options, out=out, progress=not quiet, overwrite=overwrite, save_model=not no_save_model
@@ -55,7 +55,7 @@ def print_scores(result: dict[str, Any]) -> None:
         if language in result["scores"]
     ]
     if result["average"] is not None:
-        from xtreme_harness.metrics import POOLED
+        from xtreme_harness.results.metrics import POOLED
 
         label = "pooled" if task["metric"] in POOLED else "avg"
         rows.append([label] + [f"{result['average'][m]:.2f}" for m in metric_names])
@@ -120,8 +120,8 @@ def _print_generalized(table: dict[str, Any]) -> None:
 def tiny_model(out: str, style: str, **sizes: Any) -> None:
     """Build a tiny random-initialised encoder and a tokenizer trained on the sample data of all
     registered tasks, for tests and demos. Its scores mean nothing, and results say so."""
+    from xtreme_harness.engine.tiny_model import build_tiny_model, sample_texts
     from xtreme_harness.plugin_host import get_host
-    from xtreme_harness.tiny_model import build_tiny_model, sample_texts
 
     summary = build_tiny_model(out, sample_texts(get_host()), style=style, **sizes)
     click.echo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from xtreme_harness.benchmarks import benchmark_names
+from xtreme_harness.registry.benchmarks import benchmark_names
 
 
 @click.command()
@@ -53,7 +53,7 @@ def score(
       xharness score runs/submission gold/ --benchmark xtreme-r --output scores.json
     """
     from xtreme_harness.cli.output import emit_json
-    from xtreme_harness.scoring import score_folders, write_report_json
+    from xtreme_harness.results.scoring import score_folders, write_report_json
 
     report = score_folders(pred_dir, gold_dir, benchmark, qa_f1_only=qa_f1_only)
     if output:
@@ -65,8 +65,8 @@ def score(
 
 
 def _print_summary(report) -> None:
-    from xtreme_harness.benchmarks import load_benchmark
     from xtreme_harness.cli.output import emit_table
+    from xtreme_harness.registry.benchmarks import load_benchmark
 
     benchmark = load_benchmark(report.benchmark)
     qa_formula = "F1" if report.qa_f1_only else "(EM + F1) / 2"

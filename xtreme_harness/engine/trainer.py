@@ -23,10 +23,10 @@ from typing import Any
 
 from xtreme_harness.engine.batching import length_grouped_batches, sorted_batches
 from xtreme_harness.engine.device import Placement
+from xtreme_harness.engine.kinds.base import Feature, KindImpl
 from xtreme_harness.errors import XHarnessError
-from xtreme_harness.kinds.base import Feature, KindImpl
-from xtreme_harness.regularizer import Regularizer
-from xtreme_harness.task import Recipe, TaskKind
+from xtreme_harness.interfaces.regularizer import Regularizer
+from xtreme_harness.interfaces.task import Recipe, TaskKind
 
 NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight", "layernorm.weight")
 

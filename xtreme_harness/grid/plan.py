@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xtreme_harness import cell as cells
-from xtreme_harness.executor import Resources, Step
-from xtreme_harness.intermediate import check_budget_given
-from xtreme_harness.pipeline import RunConfig, config_to_dict
+from xtreme_harness.config import cell as cells
+from xtreme_harness.engine.intermediate import check_budget_given
+from xtreme_harness.engine.pipeline import RunConfig, config_to_dict
+from xtreme_harness.interfaces.executor import Resources, Step
 
 KINDS = ("intermediate", "finetune", "embed", "evaluate")
 

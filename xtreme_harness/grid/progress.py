@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from xtreme_harness.executor import Event, Status, Step
+from xtreme_harness.interfaces.executor import Event, Status, Step
 
 
 def _clock(seconds: float) -> str:

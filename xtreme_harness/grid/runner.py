@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xtreme_harness.atomic import write_json
-from xtreme_harness.executor import Executor, Outcome, Status, blocked_by
 from xtreme_harness.grid.plan import Cell, Plan
 from xtreme_harness.grid.progress import Progress
 from xtreme_harness.grid.store import Store
 from xtreme_harness.grid.worker import execute_step
-from xtreme_harness.validation import validate
+from xtreme_harness.interfaces.executor import Executor, Outcome, Status, blocked_by
+from xtreme_harness.registry.validation import validate
 
 
 @dataclass
@@ -84,7 +84,7 @@ def run_grid(
 def assemble(cell: Cell, store: Store, host: Any) -> str:
     """Write the cell's result file from its steps' outputs (unless it is already there, made
     from the same steps) and return its path."""
-    from xtreme_harness.pipeline import Run
+    from xtreme_harness.engine.pipeline import Run
 
     path = store.result_path(cell.id)
     if os.path.exists(path):

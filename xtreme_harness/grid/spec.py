@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xtreme_harness.config.options import BY_NAME, INTERMEDIATE_ONLY, OPTIONS, Option
 from xtreme_harness.errors import DataError, UsageError
-from xtreme_harness.run_options import BY_NAME, INTERMEDIATE_ONLY, OPTIONS, Option
 
 ALIASES = {
     "models": "model", "tasks": "task", "seeds": "seed", "sources": "source",
@@ -304,8 +304,8 @@ def _spelling(spec: GridSpec, name: str) -> str:
 
 def expand(spec: GridSpec, *, out: str) -> list[Any]:
     """The run configurations of the grid, without duplicates, in a stable order."""
-    from xtreme_harness.pipeline import config_to_dict
-    from xtreme_harness.run_options import config_from_options
+    from xtreme_harness.config.options import config_from_options
+    from xtreme_harness.engine.pipeline import config_to_dict
 
     axes = [name for name, value in spec.values.items() if isinstance(value, list)
             and not BY_NAME[name].multiple]  # fmt: skip

@@ -13,8 +13,8 @@ import traceback
 from typing import Any
 
 from xtreme_harness.errors import XHarnessError
-from xtreme_harness.executor import Step
 from xtreme_harness.grid.store import Store
+from xtreme_harness.interfaces.executor import Step
 from xtreme_harness.provenance import now
 
 
@@ -65,7 +65,7 @@ def execute_step(run_dir: str, step: Step) -> str:
 
 
 def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
-    from xtreme_harness.pipeline import Run, config_from_dict
+    from xtreme_harness.engine.pipeline import Run, config_from_dict
 
     config = config_from_dict({**step.config["run"], "progress": False})
     run = Run(config)

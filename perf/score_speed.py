@@ -1,0 +1,455 @@
+"""Scoring a full-size XTREME-R submission: xharness against a plain official-style scorer.
+
+Generates (seeded, in a temporary folder) a synthetic submission and gold folder with the real
+test-set sizes of every XTREME-R task and language (about 90 MB of files), scores it with
+`xtreme_harness.results.scoring.score_folders` and with the plain transcription of the official
+``evaluate.py`` that the tests check against (tests/official_reference.py: seqeval library, plain
+Python QA/MLQA/Mewsli-X scorers, plus LAReQA mAP@20), each in a fresh interpreter, asserts that
+every number of the two documents is identical, and prints both times, their ratio and each
+process's peak memory (VmHWM). Aim: xharness under 25 s with identical figures.
+
+Run: `python perf/score_speed.py [--seed N] [--scale F] [--keep DIR]`.
+
+Test-set sizes (examples per language):
+
+* XNLI 5010; PAWS-X is not in XTREME-R; XCOPA 500; XQuAD 1190 (48 articles, 240 paragraphs);
+  LAReQA (XQuAD-R) 1190 questions with 11 targets each, a pool of about 13,000 candidates;
+* Tatoeba: the real LASER line counts (1000, except jv 205, ka 746, kk 575, ml 687, sw 390,
+  ta 307, te 234, th 548), as in reference/real-data/SOURCES.md;
+* MLQA test (MLQA paper): en 11590, es 5253, de 4517, ar 5335, hi 4918, vi 5495, zh 5137;
+* TyDiQA-GoldP dev: en 440, ar 921, bn 113, fi 782, id 565, ko 276, ru 812, sw 499, te 669;
+* Mewsli-X test: 14,624 mentions; fa 458 and ta 1,567 are the published extremes, the other
+  nine languages share the rest equally (1,400 or 1,399; assumption: the per-language counts
+  of the other nine are not in the reference);
+* PAN-X (WikiANN, Rahimi et al. splits): 10,000 sentences for large languages, 1,000 for
+  af az bn hi kk ml mr ms sw ta te tl ur, 100 for gu jv my pa qu yo (af ar bg fa ko ml mr ta te vi
+  checked against the HF dataset card, the rest as the WikiANN card lists them); ~8 tokens each;
+* UD-POS: sentences of the test split (af 425, ar 1680, de 22458, en 5440, nl 1471 as in the HF
+  google/xtreme card; the others estimated from the UD v2.5 / v2.7 test treebanks that XTREME
+  merges); ~17 tokens each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _langs(codes: str) -> list[str]:
+    return codes.split()
+
+
+SIZES = {
+    "xnli": dict.fromkeys(_langs("ar bg de el en es fr hi ru sw th tr ur vi zh"), 5010),
+    "xcopa": dict.fromkeys(_langs("et ht id it qu sw ta th tr vi zh"), 500),
+    "udpos": {
+        "af": 425, "ar": 1680, "bg": 1116, "de": 22458, "el": 456, "en": 5440, "es": 3147,
+        "et": 3760, "eu": 1799, "fa": 600, "fi": 4422, "fr": 7538, "he": 491, "hi": 2684,
+        "hu": 449, "id": 1557, "it": 3518, "ja": 2365, "kk": 1047, "ko": 4276, "mr": 47,
+        "nl": 1471, "pt": 2681, "ru": 8973, "ta": 120, "te": 146, "th": 1000, "tl": 55,
+        "tr": 4785, "ur": 535, "vi": 800, "yo": 100, "zh": 2864, "lt": 739, "pl": 4942,
+        "uk": 892, "wo": 470, "ro": 2272,
+    },
+    "panx": {
+        **dict.fromkeys(
+            _langs("ar bg de el en es et eu fa fi fr he hu id it ja ka ko lt nl pl pt ro ru th tr")
+            + _langs("uk vi zh"),
+            10000,
+        ),
+        **dict.fromkeys(_langs("af az bn hi kk ml mr ms sw ta te tl ur"), 1000),
+        **dict.fromkeys(_langs("gu jv my pa qu yo"), 100),
+    },
+    "xquad": dict.fromkeys(_langs("en es de el ru tr ar vi th zh hi ro"), 1190),
+    "mlqa": {"en": 11590, "es": 5253, "de": 4517, "ar": 5335, "hi": 4918, "vi": 5495, "zh": 5137},
+    "tydiqa": {
+        "en": 440, "ar": 921, "bn": 113, "fi": 782, "id": 565, "ko": 276, "ru": 812, "sw": 499,
+        "te": 669,
+    },
+    "mewslix": {
+        "ar": 1400, "de": 1400, "en": 1400, "es": 1400, "fa": 458, "ja": 1400, "pl": 1400,
+        "ro": 1400, "ta": 1567, "tr": 1400, "uk": 1399,
+    },
+    "lareqa": dict.fromkeys(_langs("ar de el en es hi ru th tr vi zh"), 1190),
+    "tatoeba": {
+        **dict.fromkeys(
+            _langs("ar he vi id tl eu nl de el bn hi mr ur fa fr it pt es bg ru ja ko tr et fi hu")
+            + _langs("af az lt pl uk ro zh"),
+            1000,
+        ),
+        "jv": 205, "ka": 746, "kk": 575, "ml": 687, "sw": 390, "ta": 307, "te": 234, "th": 548,
+    },
+}  # fmt: skip
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from official_reference import (  # noqa: E402  (the transcription of the official scorer)
+    XTREME_R_GROUP2TASK,
+    XTREME_R_TASK2LANGS,
+    ref_evaluate,
+)
+
+TASK2LANGS = XTREME_R_TASK2LANGS
+assert all(sorted(TASK2LANGS[t]) == sorted(SIZES[t]) for t in SIZES)
+
+UPOS = _langs("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X")
+UPOS_WEIGHTS = [7, 10, 5, 5, 3, 8, 0.3, 18, 2, 2, 5, 6, 12, 2, 0.3, 11, 0.5]
+NER = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+NER_WEIGHTS = [60, 6, 6, 5, 7, 6, 4]
+ARTICLES = {
+    "en": ["the", "a", "an"],
+    "es": ["el", "la", "los", "las", "un", "una"],
+    "de": ["der", "die", "das", "ein", "eine", "den"],
+    "vi": ["của", "là", "cái", "những"],
+    "ar": ["ال"],
+}
+LETTERS = {
+    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    "hi": "कखगघचछजझटठडढतथदधनपफबभमयरलवशसह",
+    "bn": "কখগঘচছজঝটঠডঢতথদধনপফবভমযরলশসহ",
+    "te": "కఖగఘచఛజఝటఠడఢతథదధనపఫబభమయరలవశసహ",
+    "ko": "가나다라마바사아자차카타파하거너더러머버서어저처",
+    "ru": "абвгдежзийклмнопрстуфхцчшщыэюя",
+    "el": "αβγδεζηθικλμνξοπρστυφχψω",
+    "th": "กขคงจฉชซญดตถทนบปผพฟภมยรลวศสหอ",
+    "vi": "abcdeghiklmnopqrstuvxyàáâãèéêìíòóôõùúýăđơư",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# generating the folders
+
+
+class Writer:
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.root = root
+        self.rng = rng
+        self.bytes = 0
+
+    def write(self, side: str, task: str, lang: str, suffix: str, text: str) -> None:
+        path = self.root / side / task / f"test-{lang}.{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        path.write_bytes(data)
+        self.bytes += len(data)
+
+    def pair(self, task: str, lang: str, suffix: str, gold: str, predicted: str) -> None:
+        self.write("labels", task, lang, suffix, gold)
+        self.write("predictions", task, lang, suffix, predicted)
+
+
+def noisy(rng: random.Random, values: list, pool: list, accuracy: float) -> list:
+    return [v if rng.random() < accuracy else rng.choice(pool) for v in values]
+
+
+def vocabulary(lang: str, rng: random.Random, size: int = 3000) -> list[str]:
+    if lang in ("zh", "ja"):
+        return [
+            "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(1, 3)))
+            for _ in range(size)
+        ]
+    letters = LETTERS.get(lang, "abcdefghijklmnopqrstuvwxyzäöüéèñç")
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(size)]
+    if lang == "ar":  # the definite article is a prefix
+        words = [("ال" + w) if rng.random() < 0.3 else w for w in words]
+    return words + ARTICLES.get(lang, []) * 40
+
+
+def sentence(rng: random.Random, words: list[str], n: int, lang: str) -> str:
+    text = ("" if lang in ("zh", "ja") else " ").join(rng.choices(words, k=n))
+    return text + ("。" if lang in ("zh", "ja") else rng.choice([".", ".", "!", "?", ","]))
+
+
+def qa_pair(rng, lang, words, questions, per_context, context_words, answers_per_question):
+    """SQuAD-format gold data and {id: answer} predictions."""
+    sep = "" if lang in ("zh", "ja") else " "
+    paragraphs, predictions = [], {}
+    made = 0
+    while made < questions:
+        tokens = rng.choices(words, k=context_words)
+        context = sep.join(tokens)
+        qas = []
+        for _ in range(min(per_context, questions - made)):
+            qid = f"{lang}{made:06d}{rng.getrandbits(40):010x}"
+            answers = []
+            for _ in range(answers_per_question()):
+                start = rng.randrange(0, len(tokens) - 5)
+                text = sep.join(tokens[start : start + rng.randint(1, 4)])
+                answers.append({"text": text, "answer_start": context.find(text)})
+            qas.append({"id": qid, "question": sentence(rng, words, 9, lang), "answers": answers})
+            gold = answers[0]["text"]
+            roll = rng.random()
+            if roll < 0.45:
+                predictions[qid] = gold
+            elif roll < 0.55:
+                predictions[qid] = (
+                    rng.choice(["The ", "the ", "«"]) + gold + rng.choice([".", "»", ""])
+                )
+            elif roll < 0.8:
+                start = rng.randrange(0, len(tokens) - 6)
+                predictions[qid] = sep.join(tokens[start : start + rng.randint(1, 6)])
+            elif roll < 0.97:
+                predictions[qid] = gold + sep + rng.choice(words)
+            made += 1
+        paragraphs.append({"context": context, "qas": qas})
+    articles = [
+        {"title": f"t{i}", "paragraphs": paragraphs[i : i + 5]}
+        for i in range(0, len(paragraphs), 5)
+    ]
+    gold = {"version": "1.1", "data": articles}
+    return json.dumps(gold, ensure_ascii=False), json.dumps(predictions, ensure_ascii=False)
+
+
+def generate(root: Path, seed: int, scale: float) -> int:
+    rng = random.Random(seed)
+    out = Writer(root, rng)
+
+    def size(task: str, lang: str) -> int:
+        return max(1, round(SIZES[task][lang] * scale))
+
+    labels = ["entailment", "neutral", "contradiction"]
+    for lang in SIZES["xnli"]:
+        gold = rng.choices(labels, k=size("xnli", lang))
+        out.pair(
+            "xnli",
+            lang,
+            "tsv",
+            "\n".join(gold) + "\n",
+            "\n".join(noisy(rng, gold, labels, 0.75)) + "\n",
+        )
+    for lang in SIZES["xcopa"]:
+        gold = rng.choices([0, 1], k=size("xcopa", lang))
+        gold_lines = "".join(
+            json.dumps(
+                {
+                    "premise": "…",
+                    "choice1": "a",
+                    "choice2": "b",
+                    "question": "cause",
+                    "label": g,
+                    "idx": i,
+                }
+            )
+            + "\n"
+            for i, g in enumerate(gold)
+        )
+        pred_lines = "".join(json.dumps({"label": g}) + "\n" for g in noisy(rng, gold, [0, 1], 0.7))
+        out.pair("xcopa", lang, "jsonl", gold_lines, pred_lines)
+    for task, tags, weights, mean in (
+        ("udpos", UPOS, UPOS_WEIGHTS, 17),
+        ("panx", NER, NER_WEIGHTS, 8),
+    ):
+        for lang in SIZES[task]:
+            gold_parts, pred_parts = [], []
+            for _ in range(size(task, lang)):
+                n = max(1, min(80, round(rng.gauss(mean, mean / 2))))
+                gold = rng.choices(tags, weights, k=n)
+                if task == "panx":  # I- only after B- or I- of the same type
+                    gold = [
+                        ("B" + t[1:])
+                        if t.startswith("I")
+                        and (i == 0 or gold[i - 1] == "O" or gold[i - 1][2:] != t[2:])
+                        else t
+                        for i, t in enumerate(gold)
+                    ]
+                gold_parts.append("\n".join(gold))
+                pred_parts.append("\n".join(noisy(rng, gold, tags, 0.9)))
+            out.pair(
+                task, lang, "tsv", "\n\n".join(gold_parts) + "\n", "\n\n".join(pred_parts) + "\n"
+            )
+    for task, per_context, context_words, answers in (
+        ("xquad", 5, 150, lambda: 1),
+        ("mlqa", 1, 45, lambda: 1),
+        ("tydiqa", 1, 110, lambda: rng.choice([1, 1, 1, 2, 3])),
+    ):
+        for lang in SIZES[task]:
+            words = vocabulary(lang, rng)
+            gold, predicted = qa_pair(
+                rng, lang, words, size(task, lang), per_context, context_words, answers
+            )
+            out.pair(task, lang, "json", gold, predicted)
+    entities = [f"Q{rng.randrange(1, 99_000_000)}" for _ in range(200_000)]
+    for lang in SIZES["mewslix"]:
+        gold, predicted = {}, {}
+        for _ in range(size("mewslix", lang)):
+            example_id = f"{rng.getrandbits(128):032x}"
+            entity = rng.choice(entities)
+            gold[example_id] = [entity]
+            ranking = rng.sample(entities, 20)
+            if rng.random() < 0.6:
+                ranking[min(19, int(rng.expovariate(0.4)))] = entity
+            if rng.random() > 0.01:
+                predicted[example_id] = ranking
+        out.pair("mewslix", lang, "json", json.dumps(gold), json.dumps(predicted))
+    lareqa_langs = list(SIZES["lareqa"])
+    n_questions = size("lareqa", "en")
+    pool = [f"{lang}_{p}_{s}" for lang in lareqa_langs for p in range(1, 241) for s in range(5)]
+    targets = {
+        q: [f"{lang}_{q % 240 + 1}_{q % 5}" for lang in lareqa_langs] for q in range(n_questions)
+    }
+    for lang in lareqa_langs:
+        gold, predicted = {}, {}
+        for q in range(n_questions):
+            qid = f"{q:05d}_{lang}"
+            gold[qid] = targets[q]
+            ranking = rng.sample(pool, 20)
+            for target in targets[q]:
+                if rng.random() < 0.35:
+                    ranking[rng.randrange(20)] = target
+            predicted[qid] = list(dict.fromkeys(ranking))
+        out.pair("lareqa", lang, "json", json.dumps(gold), json.dumps(predicted))
+    for lang in SIZES["tatoeba"]:
+        n = size("tatoeba", lang)
+        gold = [str(i) for i in rng.sample(range(n), n)]
+        out.pair(
+            "tatoeba",
+            lang,
+            "tsv",
+            "\n".join(gold) + "\n",
+            "\n".join(noisy(rng, gold, [str(i) for i in range(n)], 0.6)) + "\n",
+        )
+    return out.bytes
+
+
+# --------------------------------------------------------------------------------------------
+# the plain official-style scorer (evaluate.py and its third_party scorers, transcribed)
+
+
+def reference_score(pred_root: str, gold_root: str) -> dict:
+    overall, detailed = ref_evaluate(pred_root, gold_root, TASK2LANGS, XTREME_R_GROUP2TASK)
+    return {**overall, **detailed}
+
+
+# --------------------------------------------------------------------------------------------
+# running and comparing
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process in KiB: VmHWM (Linux; unlike ru_maxrss it is not
+    inherited from the parent across fork and exec), else ru_maxrss."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_one(which: str, folder: str, out: str) -> None:
+    """In a fresh interpreter: score, and write the time, peak memory and the document."""
+    if which == "xharness":
+        from xtreme_harness.results.scoring import score_folders
+
+        def score():
+            return score_folders(f"{folder}/predictions", f"{folder}/labels", "xtreme-r").to_json()
+    else:
+        import seqeval.metrics  # noqa: F401  (imported before the clock, as xharness is)
+
+        def score():
+            return reference_score(f"{folder}/predictions", f"{folder}/labels")
+
+    before = peak_rss_kb()
+    start = time.perf_counter()
+    document = score()
+    seconds = time.perf_counter() - start
+    peak = peak_rss_kb()
+    Path(out).write_text(
+        json.dumps({"seconds": seconds, "peak_kb": peak, "before_kb": before, "document": document})
+    )
+
+
+def compare(got: dict, expected: dict, where: str = "") -> list[str]:
+    differences = []
+    if list(got) != list(expected):
+        return [f"{where or 'document'}: keys {list(got)} != {list(expected)}"]
+    for key, value in expected.items():
+        if isinstance(value, dict):
+            differences += compare(got[key], value, f"{where}{key}.")
+        elif got[key] != value:
+            differences.append(f"{where}{key}: {got[key]!r} != {value!r}")
+    return differences
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the real sizes")
+    parser.add_argument("--keep", help="generate into this folder and keep it")
+    parser.add_argument("--run", choices=["xharness", "reference"], help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        run_one(args.run, args.folder, args.out)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="xharness-score-speed-") as temporary:
+        folder = Path(args.keep) if args.keep else Path(temporary)
+        start = time.perf_counter()
+        size = generate(folder, args.seed, args.scale)
+        files = sum(1 for _ in folder.rglob("*.*"))
+        print(
+            f"generated {files} files, {size / 1e6:.1f} MB, in {time.perf_counter() - start:.1f} s "
+            f"(seed {args.seed}, scale {args.scale})"
+        )
+        results = {}
+        for which in ("xharness", "reference"):
+            out = Path(temporary) / f"{which}.json"
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--run",
+                    which,
+                    "--folder",
+                    str(folder),
+                    "--out",
+                    str(out),
+                ],
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
+            results[which] = json.loads(out.read_text())
+        differences = compare(results["xharness"]["document"], results["reference"]["document"])
+        xh, ref = results["xharness"], results["reference"]
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        for which, label in (
+            ("xharness", "xharness score_folders"),
+            ("reference", "official-style (seqeval)"),
+        ):
+            r = results[which]
+            print(
+                f"  {label:<26} {r['seconds']:7.2f} s   peak RSS {r['peak_kb'] / 1024:6.0f} MB "
+                f"(+{(r['peak_kb'] - r['before_kb']) / 1024:.0f} MB while scoring)"
+            )
+        print(f"ratio official-style / xharness: {ref['seconds'] / xh['seconds']:.1f}x")
+        document = xh["document"]
+        print(
+            "all_task {:.4f}; ".format(document["all_task"])
+            + ", ".join(f"{t} {document[t]['avg_metric']:.2f}" for t in SIZES)
+        )
+        if differences:
+            print(f"DIFFERENT figures ({len(differences)}):")
+            for line in differences[:20]:
+                print("  " + line)
+            raise SystemExit(1)
+        numbers = sum(
+            sum(len(v) if isinstance(v, dict) else 1 for v in t.values())
+            if isinstance(t, dict)
+            else 1
+            for t in document.values()
+        )
+        print(f"identical figures: all {numbers} numbers of the two documents are equal")
+        assert xh["seconds"] < 25, "aim: xharness under 25 s"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""What one cell runs with, as its protocol, its tasks and its options decide it.
+
+Resolved once per stage from the run configuration (`xtreme_harness.engine.pipeline.RunConfig`): the
+recipe of each training phase and of evaluation, the regularizer with the protocol's parameters,
+the task whose training data fine-tunes the encoder (Tatoeba under XTREME-R: SQuAD v1.1, as task
+``xquad``), and every departure from the protocol. Imports neither torch nor transformers; the
+model's config is read only when a protocol value depends on the model's type or depth.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from xtreme_harness.config import resolution
+from xtreme_harness.config.resolution import Departure
+from xtreme_harness.errors import UsageError
+from xtreme_harness.interfaces.task import Phase, Recipe, TaskSpec
+from xtreme_harness.registry import protocols
+from xtreme_harness.registry.protocols import ModelShape, Protocol, TaskEntry, Value
+
+INFERENCE_SETTINGS = (
+    "max_length", "doc_stride", "max_query_length", "max_answer_length", "pooling", "layer",
+)  # fmt: skip
+"""Recipe settings that inference reads."""
+NO_TASK = "none"
+"""`fine_tune_on` value: embed with the encoder as it is (XTREME's Tatoeba protocol)."""
+
+OPTION_FLAGS = {
+    "gradient_accumulation": "grad_accum",
+}
+"""Recipe settings whose run option has another name."""
+
+
+def option_name(setting: str) -> str:
+    return f"option {OPTION_FLAGS.get(setting, setting)}"
+
+
+class LazyShape:
+    """A `ModelShape` read from the model's config on first use (only protocol values with
+    model variants need it)."""
+
+    def __init__(self, read: Callable[[], ModelShape]) -> None:
+        self._read = functools.cache(read)
+
+    @property
+    def model_type(self) -> str | None:
+        return self._read().model_type
+
+    @property
+    def layers(self) -> int | None:
+        return self._read().layers
+
+
+def shape_of(model: str, revision: str | None) -> LazyShape:
+    return LazyShape(lambda: resolution.model_shape(model, revision))
+
+
+@dataclass
+class StageSettings:
+    """The recipes of one stage (a training stage's phases, or evaluation), what the protocol
+    fixed for them, and the departures the run's options make."""
+
+    recipes: list[tuple[Phase | None, Recipe]]
+    fixed: dict[str, Value] = field(default_factory=dict)
+    """``<phase>.<setting>`` -> the protocol's value (resolved for the model)."""
+    departures: list[Departure] = field(default_factory=list)
+    covered: bool = True
+    """False when the protocol does not cover the stage's task."""
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready, for the stage's record and the result file."""
+        return {
+            "covered": self.covered,
+            "settings": resolution.record(self.fixed),
+            "departures": [d.describe() for d in self.departures],
+        }
+
+
+def _stage(
+    spec: TaskSpec,
+    entry: TaskEntry | None,
+    phases: tuple[Phase | None, ...],
+    overrides: Mapping[str, Any],
+    shape: Any,
+    *,
+    prefix: str,
+    extra: Mapping[str, Value] | None = None,
+    names: Callable[[str], str] = option_name,
+) -> StageSettings:
+    stage = StageSettings(recipes=[], covered=entry is not None)
+    for phase in phases:
+        fixed = {**resolution.phase_settings(entry, phase), **(extra or {})}
+        label = prefix + (f"{phase.name}." if phase is not None and len(phases) > 1 else "")
+        resolved = resolution.resolve_recipe(
+            spec.recipe_of(phase), fixed, overrides, shape=shape, label=label, option_names=names,
+        )  # fmt: skip
+        stage.recipes.append((phase, resolved.recipe))
+        stage.fixed.update({f"{label}{name}": value for name, value in resolved.fixed.items()})
+        stage.departures.extend(resolved.departures)
+        epochs = resolved.fixed.get("epochs")
+        if overrides.get("max_steps") is not None and epochs is not None:
+            # a number of updates replaces the protocol's epochs
+            stage.departures.append(
+                Departure(
+                    f"{label}epochs",
+                    epochs.value,
+                    f"{overrides['max_steps']} updates",
+                    names("max_steps"),
+                    epochs.verified,
+                )
+            )
+    return stage
+
+
+def overrides_of(overrides: Any) -> dict[str, Any]:
+    """An `Overrides` object as setting -> value (None: not given)."""
+    return {f.name: getattr(overrides, f.name) for f in dataclasses.fields(overrides)}
+
+
+@dataclass
+class Cell:
+    """The resolved settings of one run configuration."""
+
+    protocol: Protocol
+    spec: TaskSpec
+    entry: TaskEntry | None
+    shape: Any
+    config: Any
+    host: Any
+
+    @property
+    def fine_tune_on(self) -> str | None:
+        """The task whose training data fine-tunes the encoder of a task with no training of
+        its own (None: the encoder embeds as it is)."""
+        given = self.config.fine_tune_on
+        if given is not None:
+            return None if given == NO_TASK else given
+        value = resolution.task_setting(self.entry, "fine_tune_on", self.shape)
+        return None if value is None else value.value
+
+    def trained_task(self) -> TaskSpec | None:
+        """The task whose phases the fine-tuning stage trains: the target itself, the task
+        named by `fine_tune_on` for a task with no phases, or None (no training)."""
+        if self.spec.phases:
+            if self.config.fine_tune_on not in (None, NO_TASK):
+                raise UsageError(
+                    f"--fine-tune-on is for tasks with no training data of their own (Tatoeba); "
+                    f"{self.spec.name} trains on its own data"
+                )
+            return self.spec
+        name = self.fine_tune_on
+        return None if name is None else self.host.get("tasks", name)
+
+    def finetune(self) -> StageSettings:
+        """The fine-tuning stage: the trained task's phases, each with its recipe."""
+        trained = self.trained_task()
+        if trained is None:
+            return StageSettings(recipes=[], covered=self.entry is not None)
+        entry = self.entry if trained is self.spec else self.protocol.entry(trained.name)
+        prefix = "" if trained is self.spec else f"{trained.name}."
+        return _stage(trained, entry, trained.phases, overrides_of(self.config.overrides),
+                      self.shape, prefix=prefix)  # fmt: skip
+
+    def evaluation(self) -> StageSettings:
+        """Inference settings: the target's last phase's recipe (for a task with no phases, its
+        own recipe: Tatoeba's pooling and layer). Its record keeps the settings inference reads
+        (the training ones are the fine-tuning stage's)."""
+        stage = _stage(self.spec, self.entry, (self.spec.last_phase,),
+                       overrides_of(self.config.overrides), self.shape, prefix="")  # fmt: skip
+        stage.fixed = {k: v for k, v in stage.fixed.items() if k in INFERENCE_SETTINGS}
+        stage.departures = [d for d in stage.departures if d.setting in INFERENCE_SETTINGS]
+        recipe = stage.recipes[0][1]
+        if self.spec.pool is not None and recipe.layer is None and "layer" in stage.fixed:
+            value = stage.fixed["layer"]
+            raise UsageError(
+                f"{self.spec.name}: protocol {self.protocol.name} gives the layer to embed with "
+                f"only for some models ({value.note or value.source}); this model has "
+                f"{self.shape.layers} layers: pass --layer N (0 = the embeddings, negative counts "
+                "from the end)"
+            )
+        return stage
+
+    def intermediate(self, spec: TaskSpec, overrides: Any) -> StageSettings:
+        """The intermediate stage on `spec`: its last phase's recipe with the protocol's values
+        for intermediate stages and the stage's own options."""
+        fixed = {
+            name: value
+            for name, value in self.protocol.intermediate.items()
+            if name in resolution.RECIPE_SETTINGS
+        }
+        given = overrides_of(overrides)
+        stage = _stage(spec, None, (spec.phases[-1],), given, self.shape,
+                       prefix="intermediate.", extra=fixed,
+                       names=lambda name: f"option intermediate_{name}")  # fmt: skip
+        phase, recipe = stage.recipes[0]
+        stage.recipes[0] = (phase, dataclasses.replace(recipe, selection="last", eval_steps=None,
+                                                       patience=None))  # fmt: skip
+        return stage
+
+    def regularizer_options(self) -> dict[str, Any]:
+        """The regularizer's options: the protocol's values under the given ones."""
+        fixed = resolution.regularizer_settings(self.entry, self.config.regularizer)
+        options = {key: value.resolve(self.shape).value for key, value in fixed.items()}
+        options.update(self.config.regularizer_options)
+        return options
+
+    def regularizer(self) -> Any:
+        """The cell's regularizer, built once per stage from its resolved options."""
+        return self.host.get("regularizers", self.config.regularizer)(**self.regularizer_options())
+
+    def regularizer_departures(self, regularizer: Any) -> list[Departure]:
+        """Departures of the regularizer's resolved options from the protocol's values."""
+        departures = []
+        for key, value in resolution.regularizer_settings(self.entry, regularizer.name).items():
+            wanted = value.resolve(self.shape)
+            used = regularizer.options.get(key)
+            if used != wanted.value:
+                departures.append(
+                    Departure(
+                        f"{regularizer.name}.{key}",
+                        wanted.value,
+                        used,
+                        f"regularizer option {key}",
+                        wanted.verified,
+                    )
+                )
+        return departures
+
+    def cell_departures(self, *, tiny: bool, regularizer: Any) -> list[Departure]:
+        """Departures that are not a recipe setting: the model, the data, precision, the
+        fine-tuning task, the regularizer's parameters."""
+        config = self.config
+        departures = []
+        if tiny:
+            departures.append(Departure("model", "a pretrained encoder",
+                                        "tiny random-initialised model", "tiny model"))  # fmt: skip
+        if config.source == "sample":
+            departures.append(Departure("data", "the task's data (xtreme or hub source)",
+                                        "sample data", "source sample"))  # fmt: skip
+        precision = resolution.task_setting(self.entry, "precision", self.shape)
+        if precision is not None and config.precision != precision.value:
+            departures.append(Departure("precision", precision.value, config.precision,
+                                        "option precision", precision.verified))  # fmt: skip
+        wanted = resolution.task_setting(self.entry, "fine_tune_on", self.shape)
+        if not self.spec.phases and wanted is not None and self.fine_tune_on != wanted.value:
+            departures.append(Departure("fine_tune_on", wanted.value, self.fine_tune_on,
+                                        "option fine_tune_on", wanted.verified))  # fmt: skip
+        departures.extend(self.regularizer_departures(regularizer))
+        return departures
+
+    def notes(self) -> list[str]:
+        if self.entry is None:
+            return [
+                f"protocol {self.protocol.name} does not cover task {self.spec.name}: its "
+                "declared recipe applies"
+            ]
+        return []
+
+    def record(self) -> dict[str, Any]:
+        """The protocol part of the result file (the stages add their settings)."""
+        return {
+            "name": self.protocol.name,
+            "title": self.protocol.title,
+            "sha256": self.protocol.sha256,
+            "covers_task": self.entry is not None,
+        }
+
+
+def resolve(config: Any, host: Any, spec: TaskSpec | None = None) -> Cell:
+    """The `Cell` of a run configuration."""
+    protocol = protocols.get(config.protocol, host)
+    spec = spec or host.get("tasks", config.task)
+    return Cell(
+        protocol=protocol,
+        spec=spec,
+        entry=protocol.entry(spec.name),
+        shape=shape_of(config.model, config.model_revision),
+        config=config,
+        host=host,
+    )

@@ -1,1 +1,0 @@
-"""Reading task data: official file formats and the sources that serve them."""

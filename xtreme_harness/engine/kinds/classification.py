@@ -1,0 +1,85 @@
+"""Sentence and sentence-pair classification (XNLI, PAWS-X, intent and topic classification).
+
+Canonical example: ``{"id": str, "text_a": str, "text_b": str | None, "label": str | None}``,
+with `label` one of the task's `labels`. Predictions are label names, one per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from xtreme_harness.engine.kinds.base import (
+    Feature,
+    KindImpl,
+    check_labelled,
+    label_head,
+    padded_inputs,
+)
+
+
+class Classification(KindImpl):
+    auto_model = "AutoModelForSequenceClassification"
+    prediction_suffix = "tsv"
+    metric = "accuracy"
+    text_fields = {"text_a": "text", "text_b": "text"}  # noqa: RUF012
+
+    def model_kwargs(self) -> dict[str, Any]:
+        return label_head(self.spec.labels)
+
+    def encode(
+        self, examples: Sequence[dict[str, Any]], tokenizer: Any, max_length: int
+    ) -> list[Feature]:
+        if not examples:
+            return []
+        first = [e["text_a"] for e in examples]
+        pairs = [e.get("text_b") for e in examples]
+        second = pairs if all(p is not None for p in pairs) else None
+        encoded = tokenizer(first, second, truncation=True, max_length=max_length)
+        types = encoded.get("token_type_ids")
+        index = {label: i for i, label in enumerate(self.spec.labels)}
+        return [
+            Feature(
+                input_ids=ids,
+                example=i,
+                label=None if examples[i].get("label") is None else index[examples[i]["label"]],
+                token_type_ids=None if types is None else types[i],
+            )
+            for i, ids in enumerate(encoded["input_ids"])
+        ]
+
+    def collate(self, features: Sequence[Feature], pad_id: int) -> dict[str, Any]:
+        import torch
+
+        batch = padded_inputs(features, pad_id)
+        if features[0].label is not None:
+            batch["labels"] = torch.tensor([f.label for f in features])
+        return batch
+
+    def decode(
+        self, examples: Sequence[dict[str, Any]], features: Sequence[Feature], logits: Sequence[Any]
+    ) -> list[Any]:
+        predictions: list[Any] = [None] * len(examples)
+        for feature, row in zip(features, logits, strict=True):
+            predictions[feature.example] = self.spec.labels[int(row.argmax())]
+        return predictions
+
+    def gold(self, examples: Sequence[dict[str, Any]]) -> list[Any] | None:
+        if not check_labelled(examples, "label", self.spec.name):
+            return None
+        return [e["label"] for e in examples]
+
+    def write_predictions(
+        self, path: str, predictions: Sequence[Any], examples: Sequence[dict[str, Any]]
+    ) -> None:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.writelines(f"{label}\n" for label in predictions)
+
+    def read_predictions(self, path: str, examples: Sequence[dict[str, Any]]) -> list[Any]:
+        with open(path, encoding="utf-8") as handle:
+            return [line.strip() for line in handle if line.strip()]
+
+    def texts(self, example: dict[str, Any]) -> Iterable[str]:
+        yield example["text_a"]
+        if example.get("text_b"):
+            yield example["text_b"]

@@ -1,0 +1,124 @@
+"""The plugin API: everything a plugin may import, in one place.
+
+A task plugin declares a `TaskSpec` (its `TaskKind`, languages, labels, metric, `Recipe` and
+`Phase`s) with data sources (`FolderSource` over a file layout with `readers`, `HubSource` over
+Hugging Face datasets pinned with `HubPin`); a language-set plugin subclasses `LanguageSet` and
+returns an `Allocation`; a regularizer subclasses `Regularizer`; an executor `Executor`; a table
+format `TableFormat`. Components declare their parameters with `Param`. Plugins raise the errors
+re-exported here. Besides this module, a plugin imports only `xtreme_harness.registry` (languages,
+benchmark definitions) and `xtreme_harness.hookimpl`. docs/plugins.md is the guide; docs/api.md
+the reference generated from these docstrings.
+"""
+
+from xtreme_harness.errors import (
+    DataError,
+    UnknownNameError,
+    UsageError,
+    XHarnessError,
+    XHarnessWarning,
+)
+from xtreme_harness.interfaces.component import Component, Param
+from xtreme_harness.interfaces.executor import (
+    Event,
+    Executor,
+    Outcome,
+    Resources,
+    Status,
+    Step,
+    blocked_by,
+    dispatch,
+)
+from xtreme_harness.interfaces.language_set import (
+    Allocation,
+    Candidates,
+    LanguageSet,
+    characters_of,
+)
+from xtreme_harness.interfaces.readers import (
+    Reader,
+    conll_tags,
+    copa_jsonl,
+    json_document,
+    json_lines,
+    siqa_jsonl,
+    squad_json,
+    tsv_pairs,
+)
+from xtreme_harness.interfaces.regularizer import Regularizer, TrainingContext
+from xtreme_harness.interfaces.sources import (
+    PARQUET_BRANCH,
+    FolderSource,
+    HubLocation,
+    HubPin,
+    HubSource,
+)
+from xtreme_harness.interfaces.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces.task import (
+    CANDIDATES_SPLIT,
+    POOLS,
+    ROLES,
+    SELECTIONS,
+    SHARED_POOL,
+    SPLITS,
+    Category,
+    DataSource,
+    Phase,
+    Recipe,
+    TaskKind,
+    TaskSpec,
+)
+from xtreme_harness.interfaces.text import check_examples, rewrite_words
+
+__all__ = [
+    "CANDIDATES_SPLIT",
+    "PARQUET_BRANCH",
+    "POOLS",
+    "ROLES",
+    "SELECTIONS",
+    "SHARED_POOL",
+    "SPLITS",
+    "Allocation",
+    "Candidates",
+    "Category",
+    "Cell",
+    "Component",
+    "DataError",
+    "DataSource",
+    "Event",
+    "Executor",
+    "FolderSource",
+    "HubLocation",
+    "HubPin",
+    "HubSource",
+    "LanguageSet",
+    "Outcome",
+    "Param",
+    "Phase",
+    "Reader",
+    "Recipe",
+    "Regularizer",
+    "Resources",
+    "Status",
+    "Step",
+    "Table",
+    "TableFormat",
+    "TaskKind",
+    "TaskSpec",
+    "TrainingContext",
+    "UnknownNameError",
+    "UsageError",
+    "XHarnessError",
+    "XHarnessWarning",
+    "blocked_by",
+    "characters_of",
+    "check_examples",
+    "conll_tags",
+    "copa_jsonl",
+    "dispatch",
+    "json_document",
+    "json_lines",
+    "rewrite_words",
+    "siqa_jsonl",
+    "squad_json",
+    "tsv_pairs",
+]

@@ -1,0 +1,98 @@
+"""Reading result files: validation, the versions of the format, and finding them in run folders.
+
+Every result file read is validated against `registry/schemas/result.schema.json`. The format
+carries a version; a reader for each older version upgrades it to the current one, so that result
+files of earlier runs stay usable (tests keep a file of every version as a fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from xtreme_harness.errors import DataError
+
+CURRENT_VERSION = 2
+
+
+def _version_1_to_2(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 records the protocol a run followed and its departures; a version-1 run
+    recorded neither (null: not recorded), and its selection interval moved into the recipes."""
+    upgraded = {**document, "version": 2, "protocol": None, "departures": None}
+    config = dict(document["config"])
+    config.pop("eval_steps", None)
+    config["fine_tune_on"] = None
+    upgraded["config"] = config
+    return upgraded
+
+
+UPGRADES: dict[int, Any] = {1: _version_1_to_2}
+"""Version -> function upgrading a document of that version to the next one."""
+
+
+@dataclass(frozen=True)
+class Result:
+    path: str
+    document: dict[str, Any]
+
+    @property
+    def task(self) -> str:
+        return self.document["task"]["name"]
+
+    @property
+    def seed(self) -> int:
+        return self.document["config"]["seed"]
+
+
+def read(path: str) -> dict[str, Any]:
+    """A result file, upgraded to the current version and validated."""
+    from xtreme_harness.registry.validation import validate
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except FileNotFoundError:
+        raise DataError(path, "result file not found") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    version = document.get("version") if isinstance(document, dict) else None
+    if not isinstance(version, int) or version > CURRENT_VERSION:
+        raise DataError(
+            path,
+            f"unknown result format version {version!r}; this xharness reads versions 1 to "
+            f"{CURRENT_VERSION}",
+            field="version",
+        )
+    while version < CURRENT_VERSION:
+        document = UPGRADES[version](document)
+        version = document["version"]
+    validate(document, "result", source=path)
+    return document
+
+
+def find(*folders: str) -> list[Result]:
+    """Every result file under the given run folders (a run's `result.json`, a grid's
+    `results/*.json`), or the given files themselves, sorted by path."""
+    paths: list[str] = []
+    for folder in folders:
+        if os.path.isfile(folder):
+            paths.append(folder)
+            continue
+        if not os.path.isdir(folder):
+            raise DataError(folder, "no such run folder or result file")
+        paths.extend(_walk(folder))
+    if not paths:
+        raise DataError(", ".join(folders), "no result files (result.json or results/*.json)")
+    return [Result(path, read(path)) for path in sorted(set(paths))]
+
+
+def _walk(folder: str) -> Iterator[str]:
+    for root, directories, files in os.walk(folder):
+        directories[:] = sorted(d for d in directories if d not in ("steps", "locks", "model"))
+        for name in sorted(files):
+            in_results = os.path.basename(root) == "results" and name.endswith(".json")
+            if name == "result.json" or in_results:
+                yield os.path.join(root, name)

@@ -1,0 +1,465 @@
+"""Leaderboard tables from result files.
+
+A *configuration* is everything a result's run was given except its seed and its target task
+(model, intermediate stage and language set, regularizer, recipe overrides, source): the rows of
+a table. Numbers are means over seeds with their standard deviation and the number of seeds.
+
+Averages are never taken over whatever happens to exist: a task score needs every language of the
+task, a category average every task of the category, the XTREME-R score all ten tasks; a missing
+part leaves the cell blank with a footnote that says what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xtreme_harness.errors import UnknownNameError, UsageError
+from xtreme_harness.interfaces.table_format import Cell, Table
+from xtreme_harness.results import metrics
+from xtreme_harness.results.files import Result
+
+BREAKDOWNS = ("task", "language", "family", "resource-class", "seen")
+CATEGORY_LABELS = {
+    "classification": "Classification",
+    "structured-prediction": "Structured prediction",
+    "question-answering": "QA",
+    "retrieval": "Retrieval",
+}
+
+
+def identity(document: dict[str, Any]) -> dict[str, Any]:
+    """What makes a configuration: the run's settings without seed, task and evaluation."""
+    config = document["config"]
+    protocol = document.get("protocol")
+    return {
+        "model": document["model"]["name_or_path"],
+        "model_revision": document["model"]["revision"],
+        "source": config["source"],
+        "regularizer": config["regularizer"],
+        "intermediate": config["intermediate"],
+        "overrides": config["overrides"],
+        "precision": config["precision"],
+        "protocol": None if protocol is None else protocol["name"],
+    }
+
+
+UPPER_BOUND = "target-dev"
+"""A selection rule that looks at target-language data: its scores are an upper bound."""
+
+
+def departure_text(departure: dict[str, Any]) -> str:
+    """One departure of a result file as a table footnote says it."""
+    from xtreme_harness.config.resolution import Departure
+
+    return Departure(**departure).text()
+
+
+def row_label(config: Configuration, notes: Footnotes) -> Cell:
+    """A configuration's label cell: marked as an upper bound when it selects on target-language
+    data, with a footnote listing its departures from its protocol."""
+    selections = {
+        phase["recipe"].get("selection")
+        for result in config.runs.values()
+        for phase in result.document["config"]["phases"]
+    }
+    text = config.label + (" (upper bound: target-dev selection)" if UPPER_BOUND in selections
+                           else "")  # fmt: skip
+    tasks_by_text: dict[str, set[str]] = defaultdict(set)
+    unrecorded = False
+    for (task, _), result in config.runs.items():
+        departures = result.document.get("departures")
+        if departures is None:
+            unrecorded = True
+            continue
+        for departure in departures:
+            tasks_by_text[departure_text(departure)].add(task)
+    all_tasks = {task for task, _ in config.runs}
+    parts = [
+        text_ if tasks == all_tasks else f"{text_} [{', '.join(sorted(tasks))}]"
+        for text_, tasks in tasks_by_text.items()
+    ]
+    if unrecorded:
+        parts.append("protocol and departures not recorded (result format 1)")
+    if not parts:
+        return Cell(text=text)
+    protocol = config.identity.get("protocol") or "its protocol"
+    return Cell(text=text, footnote=notes(f"departs from {protocol}: " + "; ".join(parts)))
+
+
+def _options_shown(found: Sequence[Any], part: str, name_of: Any, options_of: Any) -> Any:
+    """Per component name, the option keys whose values differ between configurations (only
+    those are worth showing in a label)."""
+    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for config in found:
+        value = config.identity[part]
+        if value is None:
+            continue
+        for key, option in options_of(value).items():
+            if not key.endswith("_sha256"):
+                values[name_of(value)][key].add(json.dumps(option, sort_keys=True))
+    return {name: [k for k, v in keys.items() if len(v) > 1] for name, keys in values.items()}
+
+
+def _render(part: str, value: Any, shown: dict[str, list[str]]) -> str:
+    if part == "model":
+        return _model_label(str(value))
+    if part == "regularizer":
+        keys = shown.get(value["name"], [])
+        options = ",".join(f"{k}={value['options'][k]}" for k in keys)
+        return value["name"] + (f"({options})" if options else "")
+    if part == "intermediate":
+        if value is None:
+            return "no intermediate"
+        sampler = value["language_set"]
+        keys = shown.get(f"{value['task']}/{sampler['name']}", [])
+        options = ",".join(f"{k}={_flat(value, k)}" for k in keys)
+        return f"{value['task']}/{sampler['name']}" + (f"({options})" if options else "")
+    if part == "overrides":
+        return ",".join(f"{k}={v}" for k, v in sorted(value.items())) or "reference recipe"
+    return str(value)
+
+
+def _model_label(name: str) -> str:
+    """A hub id as it is (``FacebookAI/xlm-roberta-large``), a local folder by its last part."""
+    if name.startswith((os.sep, ".", "~")) or name.count("/") > 1:
+        return os.path.basename(name.rstrip("/")) or name
+    return name
+
+
+def _intermediate_options(value: dict[str, Any]) -> dict[str, Any]:
+    return {**value["language_set"]["options"], "budget": value["budget"],
+            "max_steps": value["max_steps"], "regularized": value["regularized"]}  # fmt: skip
+
+
+def _flat(value: dict[str, Any], key: str) -> Any:
+    return _intermediate_options(value)[key]
+
+
+@dataclass
+class Configuration:
+    label: str
+    identity: dict[str, Any]
+    runs: dict[tuple[str, int], Result] = field(default_factory=dict)
+    """(task, seed) -> result."""
+
+
+def configurations(results: Iterable[Result]) -> list[Configuration]:
+    """Results grouped by configuration, each with a short label naming what distinguishes it."""
+    groups: dict[str, Configuration] = {}
+    for result in results:
+        ident = identity(result.document)
+        key = json.dumps(ident, sort_keys=True)
+        configuration = groups.setdefault(key, Configuration("", ident))
+        slot = (result.task, result.seed)
+        if slot in configuration.runs:
+            raise UsageError(
+                f"two results for the same configuration, task {result.task} and seed "
+                f"{result.seed}: {configuration.runs[slot].path} and {result.path}"
+            )
+        configuration.runs[slot] = result
+    found = list(groups.values())
+    parts = ("intermediate", "regularizer", "overrides", "model", "source", "precision",
+             "protocol", "model_revision")  # fmt: skip
+    varying = [
+        p for p in parts if len({json.dumps(c.identity[p], sort_keys=True) for c in found}) > 1
+    ]
+    shown = {
+        "regularizer": _options_shown(found, "regularizer", lambda v: v["name"],
+                                      lambda v: v["options"]),
+        "intermediate": _options_shown(
+            found, "intermediate", lambda v: f"{v['task']}/{v['language_set']['name']}",
+            _intermediate_options,
+        ),
+    }  # fmt: skip
+    for configuration in found:
+        parts_shown = varying or ["regularizer"]
+        configuration.label = " · ".join(
+            _render(p, configuration.identity[p], shown.get(p, {})) for p in parts_shown
+        )
+    labels = [c.label for c in found]
+    for index, configuration in enumerate(found):
+        if labels.count(configuration.label) > 1:
+            configuration.label += f" #{index + 1}"
+    return found
+
+
+class Footnotes:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, text: str) -> int:
+        if text not in self.texts:
+            self.texts.append(text)
+        return self.texts.index(text)
+
+
+def _cell(values: Sequence[float | None], notes: Footnotes, missing: str) -> Cell:
+    """Mean and std over seeds; blank with a footnote if any seed lacks the value."""
+    if not values or any(v is None for v in values):
+        return Cell(footnote=notes(missing))
+    numbers = [float(v) for v in values]
+    std = statistics.stdev(numbers) if len(numbers) > 1 else None
+    return Cell(mean=statistics.fmean(numbers), std=std, n=len(numbers))
+
+
+def _benchmark() -> Any:
+    from xtreme_harness.registry.benchmarks import load_benchmark
+
+    return load_benchmark("xtreme-r")
+
+
+def tasks_in(configs: Sequence[Configuration]) -> list[str]:
+    present = {task for c in configs for task, _ in c.runs}
+    order = list(_benchmark().tasks)
+    return [t for t in order if t in present] + sorted(present - set(order))
+
+
+def _seeds(config: Configuration) -> list[int]:
+    return sorted({seed for _, seed in config.runs})
+
+
+def task_table(configs: Sequence[Configuration], digits: int = 1) -> Table:
+    """Rows: configurations; columns: tasks, category averages, the XTREME-R score."""
+    benchmark = _benchmark()
+    tasks = tasks_in(configs)
+    categories: dict[str, list[str]] = defaultdict(list)
+    for name, task in benchmark.tasks.items():
+        categories[task.category].append(name)
+    shown_categories = [c for c in CATEGORY_LABELS if any(t in tasks for t in categories[c])]
+    notes = Footnotes()
+    rows = []
+    for config in configs:
+        seeds = _seeds(config)
+        per_seed: dict[str, list[float | None]] = {}
+        row = [row_label(config, notes)]
+        for task in tasks:
+            values = []
+            for seed in seeds:
+                result = config.runs.get((task, seed))
+                values.append(None if result is None else result.document["score"])
+            per_seed[task] = values
+            if all((task, seed) not in config.runs for seed in seeds):
+                row.append(Cell(footnote=notes("not run")))
+            else:
+                row.append(_cell(values, notes, "not every language (or seed) was scored"))
+        for category in shown_categories:
+            members = categories[category]
+            values = [
+                None if any(per_seed.get(t, [None] * len(seeds))[i] is None for t in members)
+                else statistics.fmean(per_seed[t][i] for t in members)
+                for i in range(len(seeds))
+            ]  # fmt: skip
+            missing = [t for t in members if t not in tasks]
+            row.append(_cell(values, notes, f"{CATEGORY_LABELS[category]} needs "
+                             f"{', '.join(members)}" + (f"; missing {', '.join(missing)}" if
+                                                        missing else "")))  # fmt: skip
+        overall = [
+            None if any(per_seed.get(t, [None] * len(seeds))[i] is None for t in benchmark.tasks)
+            else statistics.fmean(per_seed[t][i] for t in benchmark.tasks)
+            for i in range(len(seeds))
+        ]  # fmt: skip
+        absent = [t for t in benchmark.tasks if t not in tasks]
+        row.append(_cell(overall, notes, "the XTREME-R score needs all 10 tasks"
+                         + (f"; missing {', '.join(absent)}" if absent else "")))  # fmt: skip
+        rows.append(tuple(row))
+    columns = ("configuration", *tasks, *(CATEGORY_LABELS[c] for c in shown_categories),
+               "XTREME-R")  # fmt: skip
+    return Table("Scores by task (mean ± std over seeds)", columns, tuple(rows),
+                 tuple(notes.texts), digits)  # fmt: skip
+
+
+def language_scores(result: Result) -> dict[str, float]:
+    metric = result.document["task"]["metric"]
+    return {lang: metrics.task_score(metric, values)
+            for lang, values in result.document["scores"].items()}  # fmt: skip
+
+
+def breakdown_tables(
+    configs: Sequence[Configuration], by: str, digits: int = 1, task: str | None = None
+) -> list[Table]:
+    """One table per task: rows configurations; columns languages, families, resource classes
+    or seen/unseen groups; each cell the mean over the group's languages (per seed, then mean and
+    std over seeds)."""
+    from xtreme_harness.registry.languages import default_registry
+
+    registry = default_registry()
+    tasks = tasks_in(configs)
+    if task is not None:
+        if task not in tasks:
+            raise UnknownNameError("task of these results", task, tasks)
+        tasks = [task]
+    tables = []
+    for name in tasks:
+        languages = next(r.document["task"]["languages"] for c in configs for (t, _), r in
+                         c.runs.items() if t == name)  # fmt: skip
+        groups = language_groups(by, languages, registry)
+        notes = Footnotes()
+        rows = []
+        for config in configs:
+            seeds = [s for s in _seeds(config) if (name, s) in config.runs]
+            if not seeds:
+                continue
+            row = [row_label(config, notes)]
+            for group, members in groups.items():
+                values: list[float | None] = []
+                blank = None
+                for seed in seeds:
+                    result = config.runs[(name, seed)]
+                    scores = language_scores(result)
+                    chosen = members if by != "seen" else _seen_members(result, group, languages)
+                    if chosen is None:
+                        blank = "no intermediate stage"
+                    elif not chosen:
+                        blank = "no language of the task is in this group"
+                    elif any(lang not in scores for lang in chosen):
+                        values.append(None)
+                    else:
+                        values.append(statistics.fmean(scores[lang] for lang in chosen))
+                if blank is not None:
+                    row.append(Cell(footnote=notes(blank)))
+                else:
+                    row.append(_cell(values, notes, "a language of the group was not scored"))
+            rows.append(tuple(row))
+        title = {"language": "by language", "family": "by language family (Glottolog)",
+                 "resource-class": "by resource class (Joshi et al. 2020)",
+                 "seen": "by relation to the intermediate languages"}[by]  # fmt: skip
+        tables.append(Table(f"{name}: scores {title}", ("configuration", *groups), tuple(rows),
+                            tuple(notes.texts), digits))  # fmt: skip
+    return tables
+
+
+SEEN_GROUPS = ("seen", "unseen, family in set", "unseen, family not in set")
+
+
+def language_groups(by: str, languages: Sequence[str], registry: Any) -> dict[str, list[str]]:
+    if by == "language":
+        return {lang: [lang] for lang in languages}
+    if by == "seen":
+        return {group: [] for group in SEEN_GROUPS}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for lang in languages:
+        record = registry.get(lang) if lang in registry else None
+        if by == "family":
+            groups[record.family if record else "unknown"].append(lang)
+        else:
+            value = None if record is None else record.resource_class
+            groups[f"class {value}" if value is not None else "class unknown"].append(lang)
+    return dict(sorted(groups.items()))
+
+
+def _seen_members(result: Result, group: str, languages: Sequence[str]) -> list[str] | None:
+    section = result.document.get("intermediate")
+    if section is None:
+        return None
+    targets = section["targets"]
+    if group == "seen":
+        return [lang for lang in languages if targets[lang]["seen"]]
+    in_set = group == "unseen, family in set"
+    return [
+        lang
+        for lang in languages
+        if not targets[lang]["seen"] and bool(targets[lang]["family_in_set"]) == in_set
+    ]
+
+
+def run_root(result: Result) -> str:
+    """The folder a result's prediction paths are relative to."""
+    folder = os.path.dirname(os.path.abspath(result.path))
+    return os.path.dirname(folder) if os.path.basename(folder) == "results" else folder
+
+
+def _units_by_language(result: Result, host: Any) -> tuple[str, dict[str, Any]]:
+    """The task metric and, per scored language, the per-example units of the run."""
+    from xtreme_harness.engine.kinds import implementation
+    from xtreme_harness.results import significance
+
+    document = result.document
+    spec = host.get("tasks", document["task"]["name"])
+    kind = implementation(spec)
+    config = document["config"]
+    source = spec.sources[config["source"]]
+    units = {}
+    for language in document["scores"]:
+        examples = source.read("test", language, data_dir=config["data_dir"],
+                               revision=config["data_revision"])  # fmt: skip
+        path = os.path.join(run_root(result), document["evaluation"][language]["predictions"])
+        predicted = kind.read_predictions(path, examples)
+        units[language] = significance.units(spec.metric, kind.gold(examples), predicted, language)
+    return spec.metric, units
+
+
+def difference_tables(
+    configs: Sequence[Configuration], baseline: str, host: Any, digits: int = 1
+) -> list[Table]:
+    """Task-score differences of every configuration against `baseline`, with 95% intervals
+    from a paired bootstrap over examples (first table) and over seeds (second table); `*`
+    marks an interval that excludes zero."""
+    from xtreme_harness.results import significance
+
+    by_label = {c.label: c for c in configs}
+    if baseline not in by_label:
+        raise UnknownNameError("baseline configuration", baseline, by_label)
+    base = by_label[baseline]
+    tasks = tasks_in(configs)
+    cache: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def units_of(result: Result) -> tuple[str, dict[str, Any]]:
+        if result.path not in cache:
+            cache[result.path] = _units_by_language(result, host)
+        return cache[result.path]
+
+    tables = []
+    for method in ("examples", "seeds"):
+        notes = Footnotes()
+        rows = []
+        for config in configs:
+            if config is base:
+                continue
+            row = [row_label(config, notes)]
+            for task in tasks:
+                seeds = [s for s in _seeds(config) if (task, s) in config.runs
+                         and (task, s) in base.runs]  # fmt: skip
+                pairs = [(base.runs[(task, s)], config.runs[(task, s)]) for s in seeds]
+                if not pairs or any(b.document["score"] is None or c.document["score"] is None
+                                    for b, c in pairs):  # fmt: skip
+                    row.append(Cell(footnote=notes("no paired task scores (same task and seed "
+                                                   "in both configurations)")))  # fmt: skip
+                    continue
+                if method == "seeds":
+                    differences = [c.document["score"] - b.document["score"] for b, c in pairs]
+                    if len(pairs) < 3:
+                        row.append(
+                            Cell(
+                                mean=statistics.fmean(differences),
+                                n=len(pairs),
+                                footnote=notes("no interval: fewer than 3 seeds"),
+                            )
+                        )
+                        continue
+                    diff, low, high = significance.over_seeds(differences)
+                else:
+                    metric = units_of(pairs[0][0])[0]
+                    baseline_units = {(lang, s): units_of(b)[1][lang]
+                                      for s, (b, _) in zip(seeds, pairs, strict=True)
+                                      for lang in units_of(b)[1]}  # fmt: skip
+                    candidate_units = {(lang, s): units_of(c)[1][lang]
+                                       for s, (_, c) in zip(seeds, pairs, strict=True)
+                                       for lang in units_of(c)[1]}  # fmt: skip
+                    diff, low, high = significance.over_examples(
+                        metric, baseline_units, candidate_units
+                    )
+                marker = "*" if low > 0 or high < 0 else ""
+                row.append(Cell(mean=diff, n=len(pairs), low=low, high=high, marker=marker))
+            rows.append(tuple(row))
+        what = "examples (paired bootstrap)" if method == "examples" else "seeds (bootstrap)"
+        tables.append(Table(
+            f"Difference from {baseline}, 95% interval over {what}; * excludes 0",
+            ("configuration", *tasks), tuple(rows), tuple(notes.texts), digits,
+        ))  # fmt: skip
+    return tables
