@@ -39,7 +39,8 @@ def main() -> int:
     name = torch.cuda.get_device_name(0) if device == "cuda" else "cpu"
     print(f"device: {name}; torch {torch.__version__}; runs in {out}")
 
-    from xtreme_harness.engine.pipeline import Overrides, RunConfig, run
+    from xtreme_harness.config.run import Overrides, RunConfig
+    from xtreme_harness.engine.run import run
     from xtreme_harness.engine.tiny_model import build_tiny_model, sample_texts
     from xtreme_harness.plugin_host import PluginHost
 

@@ -31,8 +31,8 @@ TASKS = ("xnli", "pawsx", "xcopa", "udpos", "panx")
 
 
 def run(model: str, device: str, precision: str, out: str, keep: str | None) -> None:
-    from xtreme_harness.engine.pipeline import Overrides, RunConfig
-    from xtreme_harness.engine.pipeline import run as run_pipeline
+    from xtreme_harness.config.run import Overrides, RunConfig
+    from xtreme_harness.engine.run import run as run_pipeline
 
     recipe = Overrides(learning_rate=1e-3, batch_size=8, gradient_accumulation=1, epochs=15)
     summary = {}
@@ -61,16 +61,19 @@ def run(model: str, device: str, precision: str, out: str, keep: str | None) -> 
 
 
 def evaluate(model: str, models: str, device: str, precision: str, out: str) -> None:
-    from xtreme_harness.engine.pipeline import Run, RunConfig
+    from xtreme_harness.config.run import RunConfig
+    from xtreme_harness.engine.context import Context
+    from xtreme_harness.engine.stages import evaluate as evaluate_stage
+    from xtreme_harness.results.document import aggregate
 
     summary = {}
     with tempfile.TemporaryDirectory() as folder:
         for task in TASKS:
             config = RunConfig(model=model, task=task, source="sample", out=folder,
                                device=device, precision=precision, progress=False)  # fmt: skip
-            runner = Run(config)
-            evaluated = runner.stage_evaluate(folder, os.path.join(models, task, "model"))
-            _, score, _ = runner._aggregate(evaluated["scores"])
+            ctx = Context(config)
+            evaluated = evaluate_stage(ctx, folder, os.path.join(models, task, "model"))
+            _, score, _ = aggregate(ctx.spec, evaluated["scores"], evaluated["pooled"])
             summary[task] = {"device": device, "precision": precision, "score": score,
                              "scores": evaluated["scores"], "train_examples_per_second": None,
                              "evaluate_seconds": evaluated["timings"]["evaluate"]}  # fmt: skip

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from xtreme_harness import hookimpl
 from xtreme_harness.cli import cli
-from xtreme_harness.engine.pipeline import Intermediate, Overrides, RunConfig, run
+from xtreme_harness.config.run import Intermediate, Overrides, RunConfig
+from xtreme_harness.engine.run import run
 from xtreme_harness.engine.trainer import TrainingDiverged
 from xtreme_harness.errors import UnknownNameError, UsageError, XHarnessWarning
 from xtreme_harness.interfaces.regularizer import Regularizer

@@ -14,7 +14,7 @@ from helpers import REPO
 
 from xtreme_harness.config import cell as cells
 from xtreme_harness.config import resolution
-from xtreme_harness.engine.pipeline import Overrides, RunConfig
+from xtreme_harness.config.run import Overrides, RunConfig
 from xtreme_harness.errors import PluginError, PluginWarning, UnknownNameError
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.registry import protocols

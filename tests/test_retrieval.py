@@ -352,7 +352,8 @@ def random_mrr(pool: int, k: int = 20) -> float:
 
 
 def _run(tiny_model: str, out: Path, task: str, **changes: object) -> dict:
-    from xtreme_harness.engine.pipeline import RunConfig, run
+    from xtreme_harness.config.run import RunConfig
+    from xtreme_harness.engine.run import run
 
     fields = dict(model=tiny_model, task=task, source="sample", out=str(out), progress=False)
     fields.update(changes)
@@ -360,7 +361,7 @@ def _run(tiny_model: str, out: Path, task: str, **changes: object) -> dict:
 
 
 def test_tatoeba_embeds_without_training_in_the_official_layout(tiny_model, tmp_path) -> None:
-    from xtreme_harness.engine.pipeline import Overrides
+    from xtreme_harness.config.run import Overrides
 
     # fine_tune_on none: XTREME's protocol (XTREME-R's fine-tunes on SQuAD v1.1 first)
     result = _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de", "ja"),
@@ -381,7 +382,7 @@ def test_tatoeba_embeds_without_training_in_the_official_layout(tiny_model, tmp_
 
 
 def test_a_tiny_dual_encoder_learns_and_beats_random_ranking(tiny_model, tmp_path) -> None:
-    from xtreme_harness.engine.pipeline import Overrides
+    from xtreme_harness.config.run import Overrides
 
     result = _run(
         tiny_model, tmp_path / "m", "mewslix",
@@ -402,7 +403,7 @@ def test_a_tiny_dual_encoder_learns_and_beats_random_ranking(tiny_model, tmp_pat
 def test_unreachable_gold_is_counted_not_dropped(tiny_model, tmp_path) -> None:
     import shutil
 
-    from xtreme_harness.engine.pipeline import Overrides
+    from xtreme_harness.config.run import Overrides
 
     sample = Path(__file__).parents[1] / "plugins/xtreme_r/sample/mewslix"
     shutil.copytree(sample, tmp_path / "data/mewslix")
@@ -475,7 +476,7 @@ def test_real_tatoeba_files_give_a_permutation_as_gold(shared: Path) -> None:
 def test_tatoeba_after_the_reference_squad_stage_warns_of_no_leak(tiny_model, tmp_path) -> None:
     import warnings
 
-    from xtreme_harness.engine.pipeline import Intermediate, Overrides
+    from xtreme_harness.config.run import Intermediate, Overrides
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", XHarnessWarning)
@@ -491,12 +492,12 @@ def test_tatoeba_after_the_reference_squad_stage_warns_of_no_leak(tiny_model, tm
 
 
 def test_a_pool_embedded_block_by_block_ranks_the_same(tiny_model, tmp_path, monkeypatch) -> None:
-    from xtreme_harness.engine import pipeline
-    from xtreme_harness.engine.pipeline import Overrides
+    from xtreme_harness.config.run import Overrides
+    from xtreme_harness.engine.stages import pool
 
     settings = dict(eval_languages=("en", "zh"), overrides=Overrides(max_steps=1, pooling="mean"))
     whole = _run(tiny_model, tmp_path / "whole", "lareqa", **settings)
-    monkeypatch.setattr(pipeline, "EMBED_BLOCK", 100)  # the sample pool has 781 sentences
+    monkeypatch.setattr(pool, "EMBED_BLOCK", 100)  # the sample pool has 781 sentences
     blocks = _run(tiny_model, tmp_path / "blocks", "lareqa", **settings)
     # the same embeddings up to float noise (padding differs between batches)
     first = load_index(str(tmp_path / "whole/candidates"), {"task": "lareqa"})
@@ -532,7 +533,7 @@ def test_a_damaged_candidate_store_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_layer_the_model_lacks_is_a_usage_error(tiny_model, tmp_path) -> None:
-    from xtreme_harness.engine.pipeline import Overrides
+    from xtreme_harness.config.run import Overrides
     from xtreme_harness.errors import UsageError
 
     with pytest.raises(UsageError, match=r"tatoeba: layer 8 does not exist: the model has 3 "

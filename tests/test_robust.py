@@ -10,10 +10,11 @@ from types import SimpleNamespace
 import pytest
 import torch
 
+from xtreme_harness.config.run import Overrides, RunConfig
 from xtreme_harness.engine.device import place
 from xtreme_harness.engine.kinds import implementation
 from xtreme_harness.engine.models import load_model, load_tokenizer
-from xtreme_harness.engine.pipeline import Overrides, RunConfig, run
+from xtreme_harness.engine.run import run
 from xtreme_harness.engine.trainer import EngineContext, Schedule, train
 from xtreme_harness.errors import DataError, UsageError
 from xtreme_harness.plugin_host import PluginHost

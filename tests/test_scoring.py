@@ -691,3 +691,191 @@ def test_scoring_does_not_import_heavy_libraries():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------------
+# benchmark definitions are data: scorers, count checks and the task order come from the file
+
+
+def _definition(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of the registry's definition `name`, changed by `edit`, in a tmp folder."""
+    from xtreme_harness.registry.resources import registry_path
+
+    document = json.loads(Path(registry_path("benchmarks", f"{name}.json")).read_text())
+    edit(document)
+    path = tmp_path / f"{name}-edited.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "message"),
+    [
+        (
+            lambda d: d["tasks"]["xnli"].update(scorer="nope"),
+            "tasks.xnli.scorer",
+            "unknown scorer 'nope'",
+        ),
+        (
+            lambda d: d["tasks"]["mlqa"].update(count_check=True),
+            "tasks.mlqa.count_check",
+            "no item count to check",
+        ),
+        (
+            lambda d: d["tasks"]["udpos"].update(count_check=False),
+            "tasks.udpos.count_check",
+            "numbers must match",
+        ),
+        (
+            lambda d: d["tasks"]["xnli"].update(scorer="seqeval-f1"),
+            "tasks.xnli.metrics",
+            "reports ['f1', 'precision', 'recall']",
+        ),
+        (
+            lambda d: d["tasks"]["xquad"].update(score=["exact_match", "bleu"]),
+            "tasks.xquad.score",
+            "['bleu'] are not metrics",
+        ),
+        (lambda d: d["task_order"].remove("panx"), "task_order", "not listed: panx"),
+    ],
+)
+def test_a_definition_the_core_cannot_score_is_refused_naming_file_and_field(
+    tmp_path, edit, field, message
+):
+    from xtreme_harness.results.scoring.official import resolve_benchmark
+
+    path = _definition(tmp_path, "xtreme-r", edit)
+    with pytest.raises(DataError) as caught:
+        resolve_benchmark(path)  # the definition, with its scorers checked against the core
+    assert caught.value.path == str(path)
+    assert caught.value.field == field
+    assert str(path) in str(caught.value) and f"field {field!r}" in str(caught.value)
+    assert message in str(caught.value)
+    with pytest.raises(DataError, match=re.escape(field)):  # scoring loads it the same way
+        score_folders(tmp_path, tmp_path, path)
+
+
+def test_a_benchmark_defined_only_as_data_is_scored(tmp_path):
+    """A benchmark that is neither in the registry nor in the code: a JSON file with two tasks
+    that use existing scorers, its own task order and a group."""
+    from xtreme_harness.registry.benchmarks import load_benchmark_file
+    from xtreme_harness.results.scoring import task_average
+
+    definition = {
+        "name": "toy",
+        "title": "Toy",
+        "reference": "a test",
+        "task_order": ["answers", "sentiment"],
+        "tasks": {
+            "sentiment": {
+                "category": "classification",
+                "scorer": "accuracy",
+                "count_check": True,
+                "file_suffix": "tsv",
+                "metrics": ["accuracy"],
+                "score": ["accuracy"],
+                "languages": ["en", "de"],
+            },
+            "answers": {
+                "category": "question-answering",
+                "scorer": "mlqa-em-f1",
+                "count_check": False,
+                "file_suffix": "json",
+                "metrics": ["exact_match", "f1"],
+                "score": ["exact_match", "f1"],
+                "languages": ["de"],
+            },
+        },
+        "groups": {"everything": ["sentiment", "answers"]},
+    }
+    path = tmp_path / "definitions" / "toy.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    files = {
+        "sentiment/test-en.tsv": ("pos\nneg\npos\nneg\n", "pos\nneg\nneg\nneg\n"),  # 3/4
+        "sentiment/test-de.tsv": ("pos\nneg\n", "pos\npos\n"),  # 1/2
+        "answers/test-de.json": (  # MLQA German: "die" is an article; q2 F1 2/3; q3 unanswered
+            json.dumps(
+                {
+                    "data": [
+                        {
+                            "paragraphs": [
+                                {
+                                    "qas": [
+                                        {"id": "q1", "answers": [{"text": "die Stadt"}]},
+                                        {"id": "q2", "answers": [{"text": "rote Äpfel essen"}]},
+                                        {"id": "q3", "answers": [{"text": "Berlin"}]},
+                                    ]
+                                }
+                            ]
+                        }
+                    ]
+                }
+            ),
+            json.dumps({"q1": "Stadt", "q2": "rote Äpfel"}),
+        ),
+    }
+    for relative, (gold, predicted) in files.items():
+        for side, text in (("labels", gold), ("predictions", predicted)):
+            (tmp_path / side / relative).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / side / relative).write_text(text, encoding="utf-8")
+
+    report = score_folders(tmp_path / "predictions", tmp_path / "labels", path)
+    assert report.benchmark == "toy" and report.not_scored == {} and report.ignored == []
+    sentiment, answers = report.tasks["sentiment"], report.tasks["answers"]
+    assert sentiment == {
+        "accuracy": {"en": 75.0, "de": 50.0},
+        "avg_accuracy": 62.5,
+        "avg_metric": 62.5,
+    }
+    assert answers["exact_match"] == {"de": 100 / 3}
+    assert answers["f1"]["de"] == pytest.approx(100 * (1 + 0.8) / 3)
+    assert answers["avg_metric"] == (answers["avg_exact_match"] + answers["avg_f1"]) / 2
+    document = report.to_json()
+    assert list(document) == ["all_task", "everything", "answers", "sentiment"]  # task_order
+    assert document["all_task"] == (answers["avg_metric"] + 62.5) / 2
+    assert document["everything"] == (62.5 + answers["avg_metric"]) / 2
+    assert any("answers/de: 1 of 3 gold questions" in note for note in report.notes)
+    f1_only = score_folders(tmp_path / "predictions", tmp_path / "labels", path, qa_f1_only=True)
+    assert f1_only.overall["all_task"] == (answers["avg_f1"] + 62.5) / 2
+
+    # the same through the loader's entry point for files, and one language at a time
+    benchmark = load_benchmark_file(path)
+    assert benchmark.task_order == ("answers", "sentiment")
+    assert score_folders(tmp_path / "predictions", tmp_path / "labels", benchmark).tasks == (
+        report.tasks
+    )
+    en = score_language(
+        "sentiment",
+        "en",
+        tmp_path / "predictions" / "sentiment" / "test-en.tsv",
+        tmp_path / "labels" / "sentiment" / "test-en.tsv",
+        benchmark=path,
+    )
+    assert en.metrics == {"accuracy": 75.0}
+    results = {
+        lang: score_language(
+            benchmark.tasks["sentiment"],
+            lang,
+            tmp_path / "predictions" / "sentiment" / f"test-{lang}.tsv",
+            tmp_path / "labels" / "sentiment" / f"test-{lang}.tsv",
+        )
+        for lang in ("en", "de")
+    }
+    assert task_average(benchmark.tasks["sentiment"], results) == sentiment
+    # the count check follows the definition: sentiment is checked
+    (tmp_path / "predictions" / "sentiment" / "test-de.tsv").write_text("pos\n")
+    with pytest.raises(DataError, match=r"1 lines but the gold file .* has 2"):
+        score_folders(tmp_path / "predictions", tmp_path / "labels", path)
+
+
+def test_registry_definitions_name_a_scorer_for_every_task():
+    from xtreme_harness.registry.benchmarks import benchmark_names, load_benchmark
+    from xtreme_harness.results.scoring.scorers import SCORERS
+
+    for name in benchmark_names():
+        benchmark = load_benchmark(name)
+        assert sorted(benchmark.task_order) == sorted(benchmark.tasks), name
+        for task in benchmark.tasks.values():
+            assert task.scorer in SCORERS, (name, task.name)
+            assert task.count_check == (SCORERS[task.scorer].unit is not None), task.name

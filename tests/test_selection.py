@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from xharness_plugins.xtreme_r.tasks import SAMPLE_DIR
-from xtreme_harness.engine.pipeline import Overrides, RunConfig, run
+from xtreme_harness.config.run import Overrides, RunConfig
+from xtreme_harness.engine.run import run
 from xtreme_harness.engine.trainer import average_states
 from xtreme_harness.errors import UsageError
 from xtreme_harness.registry.validation import validate

@@ -14,7 +14,6 @@ from test_formats import CHROMIUM, chromium, console_errors
 
 from xtreme_harness.cli import cli
 from xtreme_harness.errors import DataError, UnknownNameError
-from xtreme_harness.plugin_host import PluginHost
 from xtreme_harness.results import files as result_files
 from xtreme_harness.results import tables
 from xtreme_harness.results.metrics import task_score
@@ -101,7 +100,7 @@ def test_partial_language_coverage_is_a_blank_not_an_average(tiny_model, tmp_pat
 
 
 def test_differences_from_a_baseline(configs):
-    over_examples, over_seeds = tables.difference_tables(configs, "none", PluginHost())
+    over_examples, over_seeds = tables.difference_tables(configs, "none")
     assert over_examples.title.startswith("Difference from none, 95% interval over examples")
     (row,) = over_examples.rows
     assert row[0].text == "rs-rp"
@@ -118,7 +117,7 @@ def test_differences_from_a_baseline(configs):
     (row,) = over_seeds.rows
     assert row[1].low <= row[1].mean <= row[1].high and row[1].n == 3
     with pytest.raises(UnknownNameError, match="did you mean: none"):
-        tables.difference_tables(configs, "nonee", PluginHost())
+        tables.difference_tables(configs, "nonee")
 
 
 def test_export_and_gold_reproduce_the_official_layout(grid_dir, tmp_path):

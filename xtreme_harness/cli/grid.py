@@ -119,11 +119,11 @@ def _check_strict(plan: Any, host: Any) -> None:
     strict = [cell for cell in plan.cells if cell.config.strict_protocol]
     if not strict:
         return
-    from xtreme_harness.engine.pipeline import Run
+    from xtreme_harness.config import cell as cells
 
     problems = []
     for cell in strict:
-        departures = Run(cell.config, host).departures()
+        departures = cells.resolve(cell.config, host).departures()
         if departures:
             problems.append(f"{cell.id}: " + "; ".join(d.text() for d in departures))
     if problems:

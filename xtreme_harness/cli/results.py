@@ -72,7 +72,7 @@ def tables(run_dirs: tuple[str, ...], format_name: str, format_options: tuple[st
     else:
         built = leaderboard.breakdown_tables(configs, by, digits, task)
     if baseline is not None:
-        built += leaderboard.difference_tables(configs, baseline, host, digits)
+        built += leaderboard.difference_tables(configs, baseline, digits)
     text = renderer.render_many(built)
     if out_file:
         from xtreme_harness.atomic import write_text
@@ -105,8 +105,8 @@ def export(run_dirs: tuple[str, ...], out: str, gold: str | None) -> None:
     Results of several configurations or seeds go to one submission folder each,
     OUT/<configuration>-s<seed>/.
     """
-    from xtreme_harness.results.files import find
-    from xtreme_harness.results.tables import configurations, run_root
+    from xtreme_harness.results.files import find, path_in_run
+    from xtreme_harness.results.tables import configurations
 
     configs = configurations(find(*run_dirs))
     if gold is not None:
@@ -121,8 +121,9 @@ def export(run_dirs: tuple[str, ...], out: str, gold: str | None) -> None:
             if os.path.exists(target):
                 raise UsageError(f"{target} exists; export into an empty folder")
             os.makedirs(target)
-            for entry in result.document["evaluation"].values():
-                shutil.copy2(os.path.join(run_root(result), entry["predictions"]), target)
+            for language, entry in result.document["evaluation"].items():
+                field = f"evaluation.{language}.predictions"
+                shutil.copy2(path_in_run(result, entry["predictions"], field), target)
                 written += 1
     click.echo(f"{written} prediction files in {len(groups)} submission folder(s) under {out}")
 

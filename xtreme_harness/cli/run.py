@@ -36,7 +36,7 @@ def run(out: str, overwrite: bool, no_save_model: bool, quiet: bool, **options: 
           --language-set low-resource-diverse --languages 7 --budget 140 --out runs/lrd
     """
     from xtreme_harness.config.options import config_from_options
-    from xtreme_harness.engine.pipeline import run as run_pipeline
+    from xtreme_harness.engine.run import run as run_pipeline
 
     config = config_from_options(
         options, out=out, progress=not quiet, overwrite=overwrite, save_model=not no_save_model

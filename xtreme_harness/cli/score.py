@@ -67,6 +67,7 @@ def score(
 def _print_summary(report) -> None:
     from xtreme_harness.cli.output import emit_table
     from xtreme_harness.registry.benchmarks import load_benchmark
+    from xtreme_harness.results.scoring.scorers import SCORERS
 
     benchmark = load_benchmark(report.benchmark)
     qa_formula = "F1" if report.qa_f1_only else "(EM + F1) / 2"
@@ -78,7 +79,7 @@ def _print_summary(report) -> None:
             for key, value in scores.items()
             if key.startswith("avg_") and key != "avg_metric"
         )
-        note = " (pooled)" if name == "lareqa" else ""
+        note = " (pooled)" if SCORERS[benchmark.tasks[name].scorer].pooled else ""
         languages = len(benchmark.tasks[name].languages)
         rows.append([name, languages, f"{scores['avg_metric']:.2f}{note}", averages])
     if rows:

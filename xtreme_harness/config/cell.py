@@ -1,6 +1,6 @@
 """What one cell runs with, as its protocol, its tasks and its options decide it.
 
-Resolved once per stage from the run configuration (`xtreme_harness.engine.pipeline.RunConfig`): the
+Resolved once per stage from the run configuration (`xtreme_harness.config.run.RunConfig`): the
 recipe of each training phase and of evaluation, the regularizer with the protocol's parameters,
 the task whose training data fine-tunes the encoder (Tatoeba under XTREME-R: SQuAD v1.1, as task
 ``xquad``), and every departure from the protocol. Imports neither torch nor transformers; the
@@ -252,13 +252,49 @@ class Cell:
         departures.extend(self.regularizer_departures(regularizer))
         return departures
 
+    def departures(self) -> list[Departure]:
+        """Every departure of the cell from its protocol, known before any work (reads the
+        model's config where a protocol value depends on the model)."""
+        found = [*self.finetune().departures, *self.evaluation().departures]
+        stage = self.config.intermediate
+        if stage is not None:
+            found += self.intermediate(
+                self.host.get("tasks", stage.task), stage.overrides
+            ).departures
+        found += self.cell_departures(
+            tiny=resolution.is_tiny(self.config.model), regularizer=self.regularizer()
+        )
+        return unique(found)
+
+    def check_strict(self) -> None:
+        """`--strict-protocol`: a `UsageError` naming every departure, if there is one."""
+        found = self.departures()
+        if found:
+            raise UsageError(
+                f"--strict-protocol: this run departs from protocol {self.protocol.name} "
+                f"in {len(found)} values: " + "; ".join(d.text() for d in found)
+            )
+
+    def leak(self) -> str | None:
+        """A warning when the intermediate task's data reaches the target's evaluation."""
+        stage = self.config.intermediate
+        return None if stage is None else leak(self.host.get("tasks", stage.task), self.spec)
+
     def notes(self) -> list[str]:
+        """What the result says about the cell's settings: a leak, an intermediate task not
+        declared as one, a task the protocol does not cover."""
+        found = []
+        stage = self.config.intermediate
+        if stage is not None:
+            found.extend(filter(None, [self.leak()]))
+            if "intermediate" not in self.host.get("tasks", stage.task).roles:
+                found.append(f"{stage.task} is not declared as an intermediate task")
         if self.entry is None:
-            return [
+            found.append(
                 f"protocol {self.protocol.name} does not cover task {self.spec.name}: its "
                 "declared recipe applies"
-            ]
-        return []
+            )
+        return found
 
     def record(self) -> dict[str, Any]:
         """The protocol part of the result file (the stages add their settings)."""
@@ -268,6 +304,30 @@ class Cell:
             "sha256": self.protocol.sha256,
             "covers_task": self.entry is not None,
         }
+
+
+def leak(intermediate_spec: TaskSpec, target: TaskSpec) -> str | None:
+    """A warning when the intermediate task's data reaches the target's evaluation: the same
+    task, or another task of the target's benchmark (unless the target's own protocol trains on
+    it first)."""
+    if intermediate_spec.name == target.name:
+        return (
+            f"the intermediate task is the target task {target.name!r}: its data leaks into the "
+            "evaluation"
+        )
+    if intermediate_spec.name == target.reference_intermediate:
+        return None
+    if intermediate_spec.benchmark is not None and intermediate_spec.benchmark == target.benchmark:
+        return (
+            f"the intermediate task {intermediate_spec.name!r} is itself a task of the "
+            f"{target.benchmark} benchmark: report its benchmark average without it"
+        )
+    return None
+
+
+def unique(departures: list[Departure]) -> list[Departure]:
+    """Departures without repeats, in order."""
+    return list(dict.fromkeys(departures))
 
 
 def resolve(config: Any, host: Any, spec: TaskSpec | None = None) -> Cell:

@@ -172,6 +172,19 @@ def parse_pairs(values: tuple[str, ...] | list[str], what: str) -> dict[str, str
     return options
 
 
+def component(
+    value: str | Mapping[str, Any] | None, pairs: tuple[str, ...] | list[str], flag: str
+) -> tuple[Any, dict[str, Any]]:
+    """A component option's name and parameters: `value` is a name, or a grid file's
+    ``{name, options}`` (its values keep their types); `pairs` adds ``KEY=VALUE`` texts."""
+    if isinstance(value, Mapping):
+        name, options = value["name"], dict(value.get("options") or {})
+    else:
+        name, options = value, {}
+    options.update(parse_pairs(pairs, flag))
+    return name, options
+
+
 def defaults() -> dict[str, Any]:
     """Every option at its default."""
     return {option.name: ([] if option.multiple else option.default) for option in OPTIONS}
@@ -180,7 +193,7 @@ def defaults() -> dict[str, Any]:
 def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> Any:
     """A `RunConfig` from option values (missing ones take their defaults); `run` passes
     run-only settings (progress, overwrite, save_model)."""
-    from xtreme_harness.engine.pipeline import Overrides, RunConfig
+    from xtreme_harness.config.run import Overrides, RunConfig
 
     values = {**defaults(), **options}
     for name in ("model", "task"):
@@ -193,7 +206,9 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
             "hub), --source xtreme --data-dir DIR (the official download), or --source sample "
             "(small bundled files, for trying things out)"
         )
-    regularizer_options = parse_pairs(values["regularizer_options"], "--regularizer-option")
+    regularizer, regularizer_options = component(
+        values["regularizer"], values["regularizer_options"], "--regularizer-option"
+    )
     if values["synonyms"]:
         regularizer_options["synonyms"] = values["synonyms"]
     return RunConfig(
@@ -208,7 +223,7 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         eval_languages=tuple(values["eval_languages"].split(","))
         if values["eval_languages"]
         else None,
-        regularizer=values["regularizer"],
+        regularizer=regularizer,
         regularizer_options=regularizer_options,
         overrides=Overrides(
             learning_rate=values["learning_rate"],
@@ -246,16 +261,15 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
 def intermediate_stage(values: Mapping[str, Any]) -> Any:
     """The intermediate stage the options describe, or None; options that need
     ``--intermediate`` without it are an error."""
-    from xtreme_harness.engine.pipeline import Intermediate, Overrides
+    from xtreme_harness.config.run import Intermediate, Overrides
 
     if not values["intermediate"]:
         needing = [BY_NAME[name].flag for name in INTERMEDIATE_ONLY if values.get(name)]
         if needing:
             raise UsageError(f"{', '.join(needing)} need --intermediate TASK")
         return None
-    language_set = values["language_set"]
-    sampler_options: dict[str, Any] = parse_pairs(
-        values["language_set_options"], "--language-set-option"
+    language_set, sampler_options = component(
+        values["language_set"], values["language_set_options"], "--language-set-option"
     )
     if values["intermediate_languages"]:
         if language_set not in (None, "explicit"):

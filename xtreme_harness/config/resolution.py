@@ -20,6 +20,8 @@ from xtreme_harness.errors import DataError
 from xtreme_harness.interfaces.task import Phase, Recipe
 from xtreme_harness.registry.protocols import ModelShape, TaskEntry, Value
 
+TINY_MARKER = "xharness_tiny_model"
+"""Set in the config of models made by `xharness tiny-model`: their scores mean nothing."""
 RECIPE_SETTINGS = tuple(f.name for f in dataclasses.fields(Recipe) if f.name != "source")
 """Settings a protocol may fix per phase: the fields of a `Recipe`."""
 TASK_SETTINGS = ("precision", "fine_tune_on")
@@ -159,3 +161,12 @@ def model_shape(name_or_path: str, revision: str | None = None) -> ModelShape:
         raise DataError(name_or_path, f"cannot read the model's config: {exc}") from None
     return ModelShape(getattr(config, "model_type", None),
                       getattr(config, "num_hidden_layers", None))  # fmt: skip
+
+
+def is_tiny(name_or_path: str) -> bool:
+    """True for a model made by `xharness tiny-model` (read from a local config only)."""
+    config = os.path.join(name_or_path, "config.json")
+    if not os.path.isfile(config):
+        return False
+    with open(config, encoding="utf-8") as handle:
+        return bool(json.load(handle).get(TINY_MARKER, False))

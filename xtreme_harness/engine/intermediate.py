@@ -11,7 +11,6 @@ from typing import Any
 from xtreme_harness.errors import DataError, UsageError
 from xtreme_harness.interfaces.language_set import Allocation, Candidates
 from xtreme_harness.interfaces.task import TaskSpec
-from xtreme_harness.registry.languages import LanguageRegistry
 
 
 def check_budget_given(sampler: Any, budget: int | None) -> None:
@@ -121,47 +120,3 @@ def encode(
 
 def with_tokens(allocation: Allocation, tokens: Mapping[str, int]) -> Allocation:
     return dataclasses.replace(allocation, tokens=dict(tokens))
-
-
-def relations(
-    languages: Sequence[str], targets: Sequence[str], registry: LanguageRegistry
-) -> dict[str, dict[str, Any]]:
-    """For each target language: was it in the intermediate set `languages` (seen), and is a
-    language of its family (Glottolog, and conventional label) in the set?"""
-    chosen = [registry.get(code) for code in languages]
-    families = {lang.family for lang in chosen}
-    conventional = {lang.family_conventional for lang in chosen}
-    codes = {lang.code for lang in chosen}
-    described: dict[str, dict[str, Any]] = {}
-    for code in targets:
-        if code not in registry:
-            described[code] = {"seen": False, "family": None, "family_in_set": None,
-                               "conventional_family_in_set": None}  # fmt: skip
-            continue
-        lang = registry.get(code)
-        described[code] = {
-            "seen": lang.code in codes,
-            "family": lang.family,
-            "family_in_set": lang.family in families,
-            "conventional_family_in_set": lang.family_conventional in conventional,
-        }
-    return described
-
-
-def leak(intermediate_spec: TaskSpec, target: TaskSpec) -> str | None:
-    """A warning when the intermediate task's data reaches the target's evaluation: the same
-    task, or another task of the target's benchmark (unless the target's own protocol trains on
-    it first)."""
-    if intermediate_spec.name == target.name:
-        return (
-            f"the intermediate task is the target task {target.name!r}: its data leaks into the "
-            "evaluation"
-        )
-    if intermediate_spec.name == target.reference_intermediate:
-        return None
-    if intermediate_spec.benchmark is not None and intermediate_spec.benchmark == target.benchmark:
-        return (
-            f"the intermediate task {intermediate_spec.name!r} is itself a task of the "
-            f"{target.benchmark} benchmark: report its benchmark average without it"
-        )
-    return None

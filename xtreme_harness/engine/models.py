@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,9 +11,6 @@ from typing import Any
 
 from xtreme_harness.engine.kinds.base import KindImpl
 from xtreme_harness.errors import DataError, UsageError, WeightsError
-
-TINY_MARKER = "xharness_tiny_model"
-"""Set in the config of models made by `xharness tiny-model`: their scores mean nothing."""
 
 
 @contextlib.contextmanager
@@ -195,15 +191,6 @@ def check_length(model: Any, max_length: int, name: str) -> None:
             f"{name} takes at most {longest} tokens per input, but the recipe asks for "
             f"{max_length}; pass --max-length {longest} (or less)"
         )
-
-
-def is_tiny(name_or_path: str) -> bool:
-    """True for a model made by `xharness tiny-model` (read from a local config only)."""
-    config = os.path.join(name_or_path, "config.json")
-    if not os.path.isfile(config):
-        return False
-    with open(config, encoding="utf-8") as handle:
-        return bool(json.load(handle).get(TINY_MARKER, False))
 
 
 def count_parameters(model: Any) -> int:

@@ -17,7 +17,8 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from xtreme_harness.engine.models import TINY_MARKER, save
+from xtreme_harness.config.resolution import TINY_MARKER
+from xtreme_harness.engine.models import save
 from xtreme_harness.errors import UsageError
 
 STYLES = ("sentencepiece", "wordpiece")

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xtreme_harness.config import cell as cells
+from xtreme_harness.config.run import RunConfig, config_to_dict
 from xtreme_harness.engine.intermediate import check_budget_given
-from xtreme_harness.engine.pipeline import RunConfig, config_to_dict
 from xtreme_harness.interfaces.executor import Resources, Step
 
 KINDS = ("intermediate", "finetune", "embed", "evaluate")

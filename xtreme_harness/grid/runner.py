@@ -83,8 +83,8 @@ def run_grid(
 
 def assemble(cell: Cell, store: Store, host: Any) -> str:
     """Write the cell's result file from its steps' outputs (unless it is already there, made
-    from the same steps) and return its path."""
-    from xtreme_harness.engine.pipeline import Run
+    from the same steps) and return its path. Imports no training code."""
+    from xtreme_harness.results import document
 
     path = store.result_path(cell.id)
     if os.path.exists(path):
@@ -94,17 +94,15 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
             if json.load(handle).get("provenance", {}).get("steps") == cell.steps:
                 return path
     records = {kind: store.record(key) for kind, key in cell.steps.items()}
-    run = Run(dataclasses.replace(cell.config, out=store.root), host)
-    result = run.assemble(
-        records["intermediate"]["outputs"] if "intermediate" in records else None,
-        records["finetune"]["outputs"],
-        records["evaluate"]["outputs"],
+    outputs = {kind: record["outputs"] for kind, record in records.items()}
+    result = document.build(
+        dataclasses.replace(cell.config, out=store.root), host,
+        intermediate=outputs.get("intermediate"), finetune=outputs["finetune"],
+        evaluate=outputs["evaluate"], embed=outputs.get("embed"),
         started_at=min(record["started_at"] for record in records.values()),
         seconds=sum(record["seconds"] for record in records.values()),
-        predictions_prefix=f"steps/{cell.steps['evaluate']}/",
-    )
-    if "embed" in records:
-        result["provenance"]["timings"]["embed"] = records["embed"]["outputs"]["seconds"]
+        prefix={"evaluate": f"steps/{cell.steps['evaluate']}/"},
+    )  # fmt: skip
     result["provenance"]["steps"] = dict(cell.steps)
     validate(result, "result", source=path)
     write_json(path, result)

@@ -305,7 +305,7 @@ def _spelling(spec: GridSpec, name: str) -> str:
 def expand(spec: GridSpec, *, out: str) -> list[Any]:
     """The run configurations of the grid, without duplicates, in a stable order."""
     from xtreme_harness.config.options import config_from_options
-    from xtreme_harness.engine.pipeline import config_to_dict
+    from xtreme_harness.config.run import config_to_dict
 
     axes = [name for name, value in spec.values.items() if isinstance(value, list)
             and not BY_NAME[name].multiple]  # fmt: skip
@@ -315,26 +315,12 @@ def expand(spec: GridSpec, *, out: str) -> list[Any]:
         values = {**fixed, **dict(zip(axes, combination, strict=True))}
         if values.get("intermediate") is None:
             values = {k: v for k, v in values.items() if k not in INTERMEDIATE_ONLY}
-        values = _flatten_components(values)
         config = config_from_options(values, out=out, progress=False, save_model=True)
         identity = repr(sorted(config_to_dict(config).items()))
         if identity not in seen:
             seen.add(identity)
             configs.append(config)
     return configs
-
-
-def _flatten_components(values: dict[str, Any]) -> dict[str, Any]:
-    """Component entries ``{name, options}`` -> the name and ``KEY=VALUE`` option strings."""
-    flat = dict(values)
-    for name, options_key in (("regularizer", "regularizer_options"),
-                              ("language_set", "language_set_options")):  # fmt: skip
-        entry = flat.get(name)
-        if isinstance(entry, dict):
-            flat[name] = entry["name"]
-            pairs = [f"{k}={v}" for k, v in entry["options"].items()]
-            flat[options_key] = [*flat.get(options_key, []), *pairs]
-    return flat
 
 
 def describe(spec: GridSpec) -> dict[str, Sequence[Any]]:

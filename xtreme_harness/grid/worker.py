@@ -65,28 +65,30 @@ def execute_step(run_dir: str, step: Step) -> str:
 
 
 def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
-    from xtreme_harness.engine.pipeline import Run, config_from_dict
+    from xtreme_harness.config.run import config_from_dict
+    from xtreme_harness.engine import stages
+    from xtreme_harness.engine.context import Context
 
     config = config_from_dict({**step.config["run"], "progress": False})
-    run = Run(config)
+    ctx = Context(config)
     if step.kind == "intermediate":
-        return run.stage_intermediate(workspace)
+        return dict(stages.train_intermediate(ctx, workspace))
     if step.kind == "finetune":
         encoder = config.model
         if step.needs:
             (needed,) = step.needs
             outputs = store.record(needed)["outputs"]
             encoder = os.path.join(store.step_dir(needed), outputs["encoder"])
-        _, outputs = run.stage_finetune(workspace, encoder, save_model=True)
-        return outputs
+        _, outputs = stages.fine_tune(ctx, workspace, encoder, save_model=True)
+        return dict(outputs)
     tuned, *embedded = step.needs
     model = os.path.join(store.step_dir(tuned), store.record(tuned)["outputs"]["model"])
     if step.kind == "embed":
-        return run.stage_embed(workspace, model)
+        return dict(stages.embed_pool(ctx, workspace, model))
     candidates = None
     if embedded:
         (embed,) = embedded
         candidates = os.path.join(
             store.step_dir(embed), store.record(embed)["outputs"]["candidates"]
         )
-    return run.stage_evaluate(workspace, model, candidates)
+    return dict(stages.evaluate(ctx, workspace, model, candidates))

@@ -96,3 +96,51 @@ def _walk(folder: str) -> Iterator[str]:
             in_results = os.path.basename(root) == "results" and name.endswith(".json")
             if name == "result.json" or in_results:
                 yield os.path.join(root, name)
+
+
+def run_root(result: Result) -> str:
+    """The folder a result's relative paths (predictions, units) start from: its run folder, or
+    the grid's run folder for a grid's `results/<cell>.json`."""
+    folder = os.path.dirname(os.path.abspath(result.path))
+    return os.path.dirname(folder) if os.path.basename(folder) == "results" else folder
+
+
+def path_in_run(result: Result, relative: str, field: str) -> str:
+    """The file a result names at `field`, which must lie inside its run folder: a result file
+    is data, and a path in it that leads elsewhere is refused, naming the file and field."""
+    root = os.path.realpath(run_root(result))
+    path = os.path.realpath(os.path.join(root, relative))
+    if os.path.isabs(relative) or os.path.commonpath([root, path]) != root:
+        raise DataError(result.path, f"{relative!r} is outside the run folder {root}", field=field)
+    return path
+
+
+def units(result: Result) -> dict[str, Any] | None:
+    """Per scored language, the per-example units its evaluation wrote (what a paired bootstrap
+    over examples resamples), as arrays; None for a result that recorded none (runs before the
+    units were written)."""
+    import numpy as np
+
+    evaluation = result.document["evaluation"]
+    found = {}
+    for language in result.document["scores"]:
+        relative = evaluation[language].get("units")
+        if relative is None:
+            return None
+        path = path_in_run(result, relative, f"evaluation.{language}.units")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except FileNotFoundError:
+            raise DataError(path, "the per-example units of this result are missing") from None
+        except json.JSONDecodeError as exc:
+            raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+        rows = document.get("units") if isinstance(document, dict) else None
+        if not isinstance(rows, list) or len(rows) != evaluation[language]["examples"]:
+            raise DataError(
+                path,
+                f"expected {evaluation[language]['examples']} rows of units, one per example",
+                field="units",
+            )
+        found[language] = np.array(rows, dtype=float)
+    return found

@@ -21,6 +21,7 @@ from typing import Any
 
 from xtreme_harness.errors import UnknownNameError, UsageError
 from xtreme_harness.interfaces.table_format import Cell, Table
+from xtreme_harness.results import files as result_files
 from xtreme_harness.results import metrics
 from xtreme_harness.results.files import Result
 
@@ -368,34 +369,8 @@ def _seen_members(result: Result, group: str, languages: Sequence[str]) -> list[
     ]
 
 
-def run_root(result: Result) -> str:
-    """The folder a result's prediction paths are relative to."""
-    folder = os.path.dirname(os.path.abspath(result.path))
-    return os.path.dirname(folder) if os.path.basename(folder) == "results" else folder
-
-
-def _units_by_language(result: Result, host: Any) -> tuple[str, dict[str, Any]]:
-    """The task metric and, per scored language, the per-example units of the run."""
-    from xtreme_harness.engine.kinds import implementation
-    from xtreme_harness.results import significance
-
-    document = result.document
-    spec = host.get("tasks", document["task"]["name"])
-    kind = implementation(spec)
-    config = document["config"]
-    source = spec.sources[config["source"]]
-    units = {}
-    for language in document["scores"]:
-        examples = source.read("test", language, data_dir=config["data_dir"],
-                               revision=config["data_revision"])  # fmt: skip
-        path = os.path.join(run_root(result), document["evaluation"][language]["predictions"])
-        predicted = kind.read_predictions(path, examples)
-        units[language] = significance.units(spec.metric, kind.gold(examples), predicted, language)
-    return spec.metric, units
-
-
 def difference_tables(
-    configs: Sequence[Configuration], baseline: str, host: Any, digits: int = 1
+    configs: Sequence[Configuration], baseline: str, digits: int = 1
 ) -> list[Table]:
     """Task-score differences of every configuration against `baseline`, with 95% intervals
     from a paired bootstrap over examples (first table) and over seeds (second table); `*`
@@ -407,11 +382,11 @@ def difference_tables(
         raise UnknownNameError("baseline configuration", baseline, by_label)
     base = by_label[baseline]
     tasks = tasks_in(configs)
-    cache: dict[str, tuple[str, dict[str, Any]]] = {}
+    cache: dict[str, dict[str, Any] | None] = {}
 
-    def units_of(result: Result) -> tuple[str, dict[str, Any]]:
+    def units_of(result: Result) -> dict[str, Any] | None:
         if result.path not in cache:
-            cache[result.path] = _units_by_language(result, host)
+            cache[result.path] = result_files.units(result)
         return cache[result.path]
 
     tables = []
@@ -444,13 +419,19 @@ def difference_tables(
                         continue
                     diff, low, high = significance.over_seeds(differences)
                 else:
-                    metric = units_of(pairs[0][0])[0]
-                    baseline_units = {(lang, s): units_of(b)[1][lang]
+                    if any(units_of(r) is None for pair in pairs for r in pair):
+                        row.append(Cell(footnote=notes(
+                            "no per-example units recorded (a result written before they were)"
+                            ": run its evaluation again"
+                        )))  # fmt: skip
+                        continue
+                    metric = pairs[0][0].document["task"]["metric"]
+                    baseline_units = {(lang, s): units_of(b)[lang]
                                       for s, (b, _) in zip(seeds, pairs, strict=True)
-                                      for lang in units_of(b)[1]}  # fmt: skip
-                    candidate_units = {(lang, s): units_of(c)[1][lang]
+                                      for lang in units_of(b)}  # fmt: skip
+                    candidate_units = {(lang, s): units_of(c)[lang]
                                        for s, (_, c) in zip(seeds, pairs, strict=True)
-                                       for lang in units_of(c)[1]}  # fmt: skip
+                                       for lang in units_of(c)}  # fmt: skip
                     diff, low, high = significance.over_examples(
                         metric, baseline_units, candidate_units
                     )

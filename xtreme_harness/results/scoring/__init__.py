@@ -6,6 +6,10 @@ google-research/xtreme, adds LAReQA and the overall XTREME-R score, and returns 
 whose `to_json()` has the official document's structure. The metric modules (`squad`, `mlqa`,
 `retrieval`, `seqeval_fast`) can be used on their own. Nothing here imports torch, transformers or
 datasets; numpy is imported only when tags are scored. See docs/scoring.md.
+
+Which scorer scores a task is data: the task's ``scorer`` field in the benchmark definition names
+one of `scorers.SCORERS`. `score_folders` also takes a definition file that is not in the registry
+(a `pathlib.Path`, or a `Benchmark` from `xtreme_harness.registry.benchmarks.load_benchmark_file`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from xtreme_harness.results.scoring.official import (
     LanguageScore,
     ScoreReport,
     aggregate,
+    resolve_benchmark,
     score_folders,
     score_language,
     task_average,
@@ -24,6 +29,7 @@ __all__ = [
     "LanguageScore",
     "ScoreReport",
     "aggregate",
+    "resolve_benchmark",
     "score_folders",
     "score_language",
     "task_average",

@@ -1,0 +1,81 @@
+"""What every stage of one run works from: its configuration resolved once.
+
+A `Context` is built at the start of a stage (in whatever process runs it) from the run
+configuration: the task, the cell's resolved settings (recipes, regularizer, protocol), the
+evaluation languages, and the checks that must fail before any work (an unknown source or
+language, a generalised evaluation the task cannot have, an intermediate stage without its
+budget).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xtreme_harness.config import cell as cells
+from xtreme_harness.config.run import RunConfig
+from xtreme_harness.engine import intermediate
+from xtreme_harness.errors import UnknownNameError, UsageError
+from xtreme_harness.interfaces.task import Recipe, TaskKind, TaskSpec
+from xtreme_harness.plugin_host import PluginHost, get_host
+
+
+def source_of(spec: TaskSpec, name: str) -> Any:
+    """The data source `name` of a task; an `UnknownNameError` naming its sources if none."""
+    if name not in spec.sources:
+        raise UnknownNameError(f"data source of task {spec.name!r}", name, spec.sources)
+    return spec.sources[name]
+
+
+class Context:
+    """One run's configuration, resolved: what its stages read."""
+
+    def __init__(self, config: RunConfig, host: PluginHost | None = None) -> None:
+        self.config = config
+        self.host = host or get_host()
+        self.spec: TaskSpec = self.host.get("tasks", config.task)
+        self.cell = cells.resolve(config, self.host, self.spec)
+        self.regularizer = self.cell.regularizer()
+        self._evaluation: cells.StageSettings | None = None
+        source_of(self.spec, config.source)
+        self.languages = self._evaluation_languages()
+        if config.intermediate is not None:
+            stage = config.intermediate
+            stage_spec = self.host.get("tasks", stage.task)
+            source_of(stage_spec, stage.source or config.source)
+            sampler = self.host.get("language_sets", stage.language_set)(**dict(stage.options))
+            intermediate.check_budget_given(sampler, stage.budget)
+        spec = self.spec
+        sentence_pairs = spec.kind is TaskKind.CLASSIFICATION and spec.metric == "accuracy"
+        if config.generalized and not (sentence_pairs or spec.pairs_split):
+            raise UsageError(
+                f"generalised evaluation is for sentence-pair classification (xnli, pawsx) and "
+                f"for QA tasks with a split of language pairs (mlqa); {spec.name} is "
+                f"{spec.kind.value} without one"
+            )
+
+    def _evaluation_languages(self) -> tuple[str, ...]:
+        wanted = self.config.eval_languages or self.spec.languages
+        for language in wanted:
+            if language not in self.spec.languages:
+                raise UnknownNameError(
+                    f"evaluation language of task {self.spec.name!r}", language, self.spec.languages
+                )
+        return tuple(dict.fromkeys(wanted))
+
+    def load(self, spec: TaskSpec, split: str, language: str, source: str | None = None) -> list:
+        """The examples of `split` in `language` from the run's source (or `source`)."""
+        config = self.config
+        return source_of(spec, source or config.source).read(
+            split, language, data_dir=config.data_dir, revision=config.data_revision
+        )
+
+    def evaluation(self) -> cells.StageSettings:
+        """Inference settings (the task's last phase's, or its own for a task without phases),
+        resolved once."""
+        if self._evaluation is None:
+            self._evaluation = self.cell.evaluation()
+        return self._evaluation
+
+    @property
+    def evaluation_recipe(self) -> Recipe:
+        return self.evaluation().recipes[0][1]
