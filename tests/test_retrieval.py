@@ -440,14 +440,14 @@ def test_grid_shares_the_pool_embedding_and_scores_like_the_official_scorer(
     assert done.exit_code == 0, done.output
     store = Store(str(out))
     records = [store.record(p.name) for p in (out / "steps").iterdir()]
-    kinds = sorted(r["kind"] for r in records)
-    assert kinds == ["embed"] * 2 + ["evaluate"] * 3 + ["finetune"] * 3
+    stages = sorted(r["stage"] for r in records)
+    assert stages == ["embed"] * 2 + ["evaluate"] * 3 + ["finetune"] * 3
     for record in records:
-        if record["kind"] == "embed":
+        if record["stage"] == "embed":
             index = load_index(str(out / "steps" / record["key"] / "candidates"),
                                {"task": record["settings"]["task"]})  # fmt: skip
             assert isinstance(index.embeddings, np.memmap)
-        if record["kind"] == "evaluate":
+        if record["stage"] == "evaluate":
             assert not (out / "steps" / record["key"] / "candidates").exists()
     again = invoke(*common)
     assert again.exit_code == 0 and "0 steps run, 8 reused" in again.output, again.output

@@ -182,12 +182,12 @@ def test_plots_are_written(grid_dir, tmp_path):
     png, svg = tmp_path / "heat.png", tmp_path / "families.svg"
     assert invoke("plot", grid_dir, "--task", "xnli", "--out", png).exit_code == 0
     assert png.read_bytes().startswith(b"\x89PNG")
-    assert invoke("plot", grid_dir, "--kind", "families", "--task", "udpos", "--out",
+    assert invoke("plot", grid_dir, "--figure", "families", "--task", "udpos", "--out",
                   svg).exit_code == 0  # fmt: skip
     assert "<svg" in svg.read_text(encoding="utf-8")
     result = invoke("plot", grid_dir, "--out", tmp_path / "x.png")
     assert result.exit_code == 2 and "pick one with --task" in result.output
-    result = invoke("plot", grid_dir, "--kind", "generalised", "--out", tmp_path / "g.png")
+    result = invoke("plot", grid_dir, "--figure", "generalised", "--out", tmp_path / "g.png")
     assert result.exit_code == 2 and "run with --generalized" in result.output
 
 

@@ -27,7 +27,7 @@ class UnknownNameError(UsageError):
 
     def __init__(
         self,
-        kind: str,
+        what: str,
         name: str,
         known: Iterable[str],
         hint: str = "",
@@ -36,10 +36,10 @@ class UnknownNameError(UsageError):
     ) -> None:
         from xtreme_harness.suggest import closest
 
-        self.kind = kind
+        self.what = what
         self.name = name
         self.suggestions = closest(name, known) if suggestions is None else suggestions
-        message = f"unknown {kind} {name!r}"
+        message = f"unknown {what} {name!r}"
         if self.suggestions:
             message += "; did you mean: " + ", ".join(self.suggestions) + "?"
         if hint:
@@ -90,14 +90,14 @@ class PluginError(XHarnessError):
 
 
 class DuplicateNameError(PluginError):
-    """Two plugins registered the same name for the same kind of component."""
+    """Two plugins registered the same name for the same registrable (task, regularizer...)."""
 
-    def __init__(self, kind: str, name: str, first: str, second: str) -> None:
-        self.kind = kind
+    def __init__(self, what: str, name: str, first: str, second: str) -> None:
+        self.what = what
         self.name = name
         self.plugins = (first, second)
         super().__init__(
-            f"{kind} {name!r} is registered by plugin {first!r} and again by plugin {second!r}; "
+            f"{what} {name!r} is registered by plugin {first!r} and again by plugin {second!r}; "
             f"uninstall one of them or block it with XHARNESS_DISABLE_PLUGINS={second}"
         )
 

@@ -6,7 +6,7 @@ specifications, or whose registration hook raises) is reported by name with its 
 and everything else works. ``XHARNESS_STRICT_PLUGINS=1`` turns such a failure into an error;
 ``XHARNESS_DISABLE_PLUGINS=a,b`` blocks plugins by name.
 
-Registration hooks run lazily, one kind at a time, the first time that kind is asked for.
+Registration hooks run lazily, one registrable at a time, the first time it is asked for.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ DISABLE_ENV = "XHARNESS_DISABLE_PLUGINS"
 
 
 @dataclass(frozen=True)
-class Kind:
-    """A kind of component that plugins register."""
+class Registrable:
+    """Something plugins register (tasks, a type of component, protocols): its key, its label
+    in messages, its hook, and how a registered object is checked."""
 
     key: str
     label: str
@@ -87,35 +88,35 @@ def _component_check(module: str, base_name: str) -> Callable[[Any], str]:
     return check
 
 
-KINDS: dict[str, Kind] = {
-    kind.key: kind
-    for kind in (
-        Kind("tasks", "task", "xharness_register_tasks", _check_task),
-        Kind(
+REGISTRABLES: dict[str, Registrable] = {
+    what.key: what
+    for what in (
+        Registrable("tasks", "task", "xharness_register_tasks", _check_task),
+        Registrable(
             "language_sets",
             "language set",
             "xharness_register_language_sets",
             _component_check("xtreme_harness.interfaces.language_set", "LanguageSet"),
         ),
-        Kind(
+        Registrable(
             "regularizers",
             "regularizer",
             "xharness_register_regularizers",
             _component_check("xtreme_harness.interfaces.regularizer", "Regularizer"),
         ),
-        Kind(
+        Registrable(
             "executors",
             "executor",
             "xharness_register_executors",
             _component_check("xtreme_harness.interfaces.executor", "Executor"),
         ),
-        Kind(
+        Registrable(
             "formats",
             "format",
             "xharness_register_formats",
             _component_check("xtreme_harness.interfaces.table_format", "TableFormat"),
         ),
-        Kind(
+        Registrable(
             "protocols", "protocol", "xharness_register_protocols", _check_protocol, _load_protocol
         ),
     )
@@ -245,40 +246,40 @@ class PluginHost:
 
     # registrations
 
-    def registrations(self, kind: str) -> dict[str, Registration]:
-        """Everything registered for `kind` (a key of `KINDS`), by name."""
-        if kind not in self._registrations:
-            self._registrations[kind] = self._collect(KINDS[kind])
-        return self._registrations[kind]
+    def registrations(self, what: str) -> dict[str, Registration]:
+        """Everything registered for `what` (a key of `REGISTRABLES`), by name."""
+        if what not in self._registrations:
+            self._registrations[what] = self._collect(REGISTRABLES[what])
+        return self._registrations[what]
 
     def _impls(self, hook: str) -> Iterator[pluggy.HookImpl]:
         impls = getattr(self.pm.hook, hook).get_hookimpls()
         yield from sorted(impls, key=lambda impl: self._order.index(impl.plugin_name))
 
-    def _collect(self, kind: Kind) -> dict[str, Registration]:
+    def _collect(self, what: Registrable) -> dict[str, Registration]:
         collected: dict[str, Registration] = {}
-        for impl in self._impls(kind.hook):
+        for impl in self._impls(what.hook):
             found: list[Registration] = []
-            register = _registrar(kind, impl.plugin_name, found)
+            register = _registrar(what, impl.plugin_name, found)
             try:
                 impl.function(**_arguments(impl, register=register))
             except Exception as exc:
-                self._fail(impl.plugin_name, f"failed in {kind.hook}: {_describe(exc)}", exc)
+                self._fail(impl.plugin_name, f"failed in {what.hook}: {_describe(exc)}", exc)
                 continue
             for registration in found:
                 earlier = collected.get(registration.name)
                 if earlier is not None:
                     raise DuplicateNameError(
-                        kind.label, registration.name, earlier.plugin, registration.plugin
+                        what.label, registration.name, earlier.plugin, registration.plugin
                     )
                 collected[registration.name] = registration
         return collected
 
-    def get(self, kind: str, name: str) -> Any:
+    def get(self, what: str, name: str) -> Any:
         """The object registered as `name`; `UnknownNameError` with close names if none."""
-        registered = self.registrations(kind)
+        registered = self.registrations(what)
         if name not in registered:
-            raise UnknownNameError(KINDS[kind].label, name, registered)
+            raise UnknownNameError(REGISTRABLES[what].label, name, registered)
         return registered[name].obj
 
     def add_commands(self, cli: click.Group, owners: dict[str, str]) -> None:
@@ -320,22 +321,22 @@ class PluginHost:
                 version=version,
                 hooks=sorted(caller.name for caller in callers),
             )
-        for kind in KINDS:
-            for registration in self.registrations(kind).values():
-                infos[registration.plugin].registered.setdefault(kind, []).append(registration.name)
+        for what in REGISTRABLES:
+            for registration in self.registrations(what).values():
+                infos[registration.plugin].registered.setdefault(what, []).append(registration.name)
         return list(infos.values())
 
 
-def _registrar(kind: Kind, plugin: str, found: list[Registration]) -> Callable[[Any], None]:
+def _registrar(what: Registrable, plugin: str, found: list[Registration]) -> Callable[[Any], None]:
     """The `register` callable handed to one plugin's registration hook."""
 
     def register(obj: Any) -> None:
-        if kind.prepare is not None:
-            obj = kind.prepare(obj)
+        if what.prepare is not None:
+            obj = what.prepare(obj)
         try:
-            name = kind.check(obj)
+            name = what.check(obj)
         except TypeError as exc:
-            raise TypeError(f"registered a {kind.label} wrongly: {exc}") from None
+            raise TypeError(f"registered a {what.label} wrongly: {exc}") from None
         found.append(Registration(name, obj, plugin))
 
     return register

@@ -85,7 +85,7 @@ def grid(
     if validate:
         click.echo(
             f"valid: {len(plan.cells)} cells, {len(plan.steps)} steps ("
-            + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+            + ", ".join(f"{n} {stage}" for stage, n in counts.items() if n)
             + ")"
             + (f"; axes: {', '.join(f'{k} ({len(v)})' for k, v in axes.items())}" if axes else "")
         )
@@ -145,16 +145,16 @@ def _executor(host: Any, spec: Any, name: str | None, jobs: int | None, address:
 
 
 def _dry_run(plan: Any, store: Any, axes: dict[str, Any]) -> None:
-    from xtreme_harness.grid.plan import KINDS
+    from xtreme_harness.grid.plan import STAGES
 
     statuses = {key: store.status(key) for key in plan.steps}
     click.echo(f"{len(plan.cells)} cells" + (f" over {', '.join(axes)}" if axes else ""))
     for cell in plan.cells:
-        marks = " ".join(f"{kind}:{statuses[key] or 'to do'}" for kind, key in cell.steps.items())
+        marks = " ".join(f"{stage}:{statuses[key] or 'to do'}" for stage, key in cell.steps.items())
         click.echo(f"  {cell.id}  {marks}")
     rows = []
-    for kind in KINDS:
-        keys = [key for key, step in plan.steps.items() if step.kind == kind]
+    for stage in STAGES:
+        keys = [key for key, step in plan.steps.items() if step.stage == stage]
         if not keys:
             continue
         done = sum(statuses[k] == "done" for k in keys)
@@ -165,7 +165,7 @@ def _dry_run(plan: Any, store: Any, axes: dict[str, Any]) -> None:
             if seconds
             else "-"
         )
-        rows.append([kind, len(keys), done, failed, len(keys) - done - failed, estimate])
+        rows.append([stage, len(keys), done, failed, len(keys) - done - failed, estimate])
     emit_table(rows, ["step", "unique", "done", "failed", "to do", "time left (est.)"])
     shared = sum(len(cell.steps) for cell in plan.cells) - len(plan.steps)
     click.echo(f"{len(plan.steps)} unique steps for {len(plan.cells)} cells ({shared} shared)")

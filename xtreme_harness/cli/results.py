@@ -164,20 +164,22 @@ def _export_gold(configs: list, folder: str) -> None:
 @click.command()
 @click.argument("run_dirs", nargs=-1, required=True, metavar="RUN_DIR...")
 @click.option(
+    "--figure",
     "--kind",
+    "figure",
     type=click.Choice(["heatmap", "families", "generalised"]),
     default="heatmap",
     show_default=True,
     help="heatmap: languages x configurations; families: scores by language family and "
     "resource class; generalised: the language x language accuracies (sentence pairs) or "
-    "F1 (QA).",
+    "F1 (QA). (--kind: its former name.)",
 )
 @click.option("--task", help="The task to plot (needed when the results cover several).")
-@click.option("--configuration", help="For --kind generalised: the configuration to plot.")
+@click.option("--configuration", help="For --figure generalised: the configuration to plot.")
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Image file, .png or .svg."
 )
-def plot(run_dirs: tuple[str, ...], kind: str, task: str | None, configuration: str | None,
+def plot(run_dirs: tuple[str, ...], figure: str, task: str | None, configuration: str | None,
          out: str) -> None:  # fmt: skip
     """Plot results: a language x configuration heat map, scores by family and resource class,
     or the language x language table of the generalised setting."""
@@ -188,10 +190,10 @@ def plot(run_dirs: tuple[str, ...], kind: str, task: str | None, configuration: 
     from xtreme_harness.results.tables import configurations
 
     configs = configurations(find(*run_dirs))
-    if kind == "generalised":
+    if figure == "generalised":
         plots.generalised(configs, configuration, task, out)
     else:
-        getattr(plots, kind)(configs, task, out)
+        getattr(plots, figure)(configs, task, out)
     click.echo(f"wrote {out}")
 
 

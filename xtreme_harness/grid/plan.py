@@ -27,7 +27,7 @@ from xtreme_harness.config.run import RunConfig, config_to_dict
 from xtreme_harness.engine.intermediate import check_budget_given
 from xtreme_harness.interfaces.executor import Resources, Step
 
-KINDS = ("intermediate", "finetune", "embed", "evaluate")
+STAGES = ("intermediate", "finetune", "embed", "evaluate")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Cell:
     id: str
     config: RunConfig
     steps: dict[str, str]
-    """Step kind -> key."""
+    """Stage -> the key of the cell's step of that stage."""
 
 
 @dataclass
@@ -47,11 +47,11 @@ class Plan:
 
     def ordered(self) -> list[Step]:
         """Steps in an order where every step comes after the steps it needs."""
-        rank = {kind: i for i, kind in enumerate(KINDS)}
-        return sorted(self.steps.values(), key=lambda s: (rank[s.kind], s.key))
+        rank = {stage: i for i, stage in enumerate(STAGES)}
+        return sorted(self.steps.values(), key=lambda s: (rank[s.stage], s.key))
 
     def count(self) -> dict[str, int]:
-        return {kind: sum(s.kind == kind for s in self.steps.values()) for kind in KINDS}
+        return {stage: sum(s.stage == stage for s in self.steps.values()) for stage in STAGES}
 
 
 def digest(document: Any) -> str:
@@ -138,14 +138,14 @@ def cell_name(config: RunConfig) -> str:
     return "-".join(part.replace("/", "_") for part in parts)
 
 
-def _needs(kind: str, keys: dict[str, str]) -> tuple[str, ...]:
-    """The keys of the steps a step of `kind` needs, among the cell's earlier steps."""
+def _needs(stage: str, keys: dict[str, str]) -> tuple[str, ...]:
+    """The keys of the steps a step of `stage` needs, among the cell's earlier steps."""
     wanted = {
         "intermediate": (),
         "finetune": ("intermediate",),
         "embed": ("finetune",),
         "evaluate": ("finetune", "embed"),
-    }[kind]
+    }[stage]
     return tuple(keys[other] for other in wanted if other in keys)
 
 
@@ -156,17 +156,17 @@ def build(configs: Sequence[RunConfig], host: Any) -> Plan:
     for config in configs:
         settings = stage_settings(config, host)
         keys: dict[str, str] = {}
-        for kind in KINDS:
-            own = settings[kind]
+        for stage in STAGES:
+            own = settings[stage]
             if own is None:
                 continue
-            needs = _needs(kind, keys)
-            key = f"{kind[:2]}-{digest({'kind': kind, 'settings': own, 'needs': needs})}"
-            keys[kind] = key
+            needs = _needs(stage, keys)
+            key = f"{stage[:2]}-{digest({'stage': stage, 'settings': own, 'needs': needs})}"
+            keys[stage] = key
             if key not in plan.steps:
                 plan.steps[key] = Step(
                     key=key,
-                    kind=kind,
+                    stage=stage,
                     needs=needs,
                     resources=Resources(
                         cpus=1.0, gpus=1.0 if config.device.startswith("cuda") else 0.0

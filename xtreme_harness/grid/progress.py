@@ -20,7 +20,7 @@ def _clock(seconds: float) -> str:
 
 def describe(step: Step) -> str:
     settings = step.config.get("settings", {})
-    return f"{step.kind} {settings.get('task', '')} [{step.key}]"
+    return f"{step.stage} {settings.get('task', '')} [{step.key}]"
 
 
 class Progress:

@@ -93,8 +93,8 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
         with open(path, encoding="utf-8") as handle:
             if json.load(handle).get("provenance", {}).get("steps") == cell.steps:
                 return path
-    records = {kind: store.record(key) for kind, key in cell.steps.items()}
-    outputs = {kind: record["outputs"] for kind, record in records.items()}
+    records = {stage: store.record(key) for stage, key in cell.steps.items()}
+    outputs = {stage: record["outputs"] for stage, record in records.items()}
     result = document.build(
         dataclasses.replace(cell.config, out=store.root), host,
         intermediate=outputs.get("intermediate"), finetune=outputs["finetune"],

@@ -98,7 +98,7 @@ class Store:
         line = json.dumps(
             {
                 key: record[key]
-                for key in ("key", "kind", "status", "pid", "host", "started_at", "seconds")
+                for key in ("key", "stage", "status", "pid", "host", "started_at", "seconds")
             }
         )
         with open(self.path("executions.jsonl"), "a", encoding="utf-8") as handle:

@@ -37,7 +37,7 @@ def execute_step(run_dir: str, step: Step) -> str:
             "format": "xharness-step",
             "version": 1,
             "key": step.key,
-            "kind": step.kind,
+            "stage": step.stage,
             "needs": list(step.needs),
             "settings": step.config["settings"],
             "started_at": started_at,
@@ -71,9 +71,9 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
 
     config = config_from_dict({**step.config["run"], "progress": False})
     ctx = Context(config)
-    if step.kind == "intermediate":
+    if step.stage == "intermediate":
         return dict(stages.train_intermediate(ctx, workspace))
-    if step.kind == "finetune":
+    if step.stage == "finetune":
         encoder = config.model
         if step.needs:
             (needed,) = step.needs
@@ -83,7 +83,7 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
         return dict(outputs)
     tuned, *embedded = step.needs
     model = os.path.join(store.step_dir(tuned), store.record(tuned)["outputs"]["model"])
-    if step.kind == "embed":
+    if step.stage == "embed":
         return dict(stages.embed_pool(ctx, workspace, model))
     candidates = None
     if embedded:

@@ -97,17 +97,18 @@ class Param:
 class Component:
     """Base of configurable plugin components. Subclasses set `name`, `description`, `params`.
 
-    `kind` is set once per interface ("regularizer", "language set", ...) for messages.
+    `component_type` is set once per interface ("regularizer", "language set", ...) for
+    messages.
     """
 
-    kind: ClassVar[str] = "component"
+    component_type: ClassVar[str] = "component"
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     params: ClassVar[Sequence[Param]] = ()
 
     def __init__(self, **options: Any) -> None:
         self.options: dict[str, Any] = resolve_params(
-            f"{self.kind} {self.name!r}", self.params, options
+            f"{self.component_type} {self.name!r}", self.params, options
         )
 
     def fingerprint(self) -> dict[str, Any]:

@@ -30,7 +30,7 @@ class Step:
     """One unit of work in a plan."""
 
     key: str
-    kind: str
+    stage: str
     needs: tuple[str, ...] = ()
     resources: Resources = Resources()
     config: Mapping[str, Any] = field(default_factory=dict)
@@ -62,7 +62,7 @@ class Event:
 class Executor(Component, ABC):
     """Base class of executors (registered with `xharness_register_executors`)."""
 
-    kind = "executor"
+    component_type = "executor"
 
     @abstractmethod
     def run(

@@ -166,7 +166,7 @@ class Allocation:
 class LanguageSet(Component, ABC):
     """Base class of language-set samplers (registered with `xharness_register_language_sets`)."""
 
-    kind = "language set"
+    component_type = "language set"
     requires_budget: ClassVar[bool] = False
     """True for a sampler that refuses `budget=None` (its formula has no "all the data")."""
 

@@ -48,7 +48,7 @@ class TrainingContext(Protocol):
 class Regularizer(Component, ABC):
     """Base class of regularizers (registered with `xharness_register_regularizers`)."""
 
-    kind = "regularizer"
+    component_type = "regularizer"
 
     def augment(
         self, examples: Sequence[Mapping[str, Any]], *, text_fields: Mapping[str, str], seed: int

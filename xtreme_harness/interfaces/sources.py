@@ -42,7 +42,7 @@ class FolderSource(DataSource):
 
     def __init__(
         self,
-        kind: str,
+        name: str,
         files: Mapping[str, str],
         reader: Reader,
         *,
@@ -52,7 +52,7 @@ class FolderSource(DataSource):
         file_key: Callable[[str], str] | None = None,
         how_to_get: str = "",
     ) -> None:
-        self.kind = kind
+        self.name = name
         self.files = dict(files)
         self.reader = reader
         self.readers = dict(readers or {})
@@ -63,7 +63,7 @@ class FolderSource(DataSource):
 
     def describe(self) -> str:
         where = self.root if self.root is not None else "--data-dir"
-        return f"{self.kind}: files {', '.join(sorted(self.files.values()))} under {where}"
+        return f"{self.name}: files {', '.join(sorted(self.files.values()))} under {where}"
 
     def path(self, split: str, language: str, data_dir: str | os.PathLike[str] | None) -> str:
         if split not in self.files:
@@ -81,7 +81,7 @@ class FolderSource(DataSource):
         if root is None:
             raise DataError(
                 self.describe(),
-                f"the {self.kind} source reads the official download layout from a folder; "
+                f"the {self.name} source reads the official download layout from a folder; "
                 f"give it with --data-dir. {self.how_to_get}".strip(),
             )
         key = self.file_key(language) if self.file_key is not None else language
@@ -110,7 +110,7 @@ class FolderSource(DataSource):
         if not os.path.exists(path):
             hint = f" {self.how_to_get}" if self.how_to_get else ""
             raise DataError(
-                path, f"missing: the {self.kind} source has no {split} file for {language!r}.{hint}"
+                path, f"missing: the {self.name} source has no {split} file for {language!r}.{hint}"
             )
         return self.readers.get(split, self.reader)(path)
 
@@ -213,7 +213,7 @@ class HubSource(DataSource):
     the default branch) of whatever repository `locate` names.
     """
 
-    kind = "hub"
+    name = "hub"
 
     def __init__(
         self,

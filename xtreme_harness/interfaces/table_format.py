@@ -43,7 +43,7 @@ class Table:
 class TableFormat(Component, ABC):
     """Base class of table formats (registered with `xharness_register_formats`)."""
 
-    kind = "format"
+    component_type = "format"
     suffix: ClassVar[str] = ""
     """File extension of the rendered table, without the dot."""
 

@@ -120,12 +120,13 @@ class Phase:
 class DataSource(ABC):
     """Where the examples of a task come from.
 
-    Built-in kinds are ``hub`` (a Hugging Face dataset, revision pinnable), ``xtreme`` (a folder in
-    the official XTREME download layout) and ``sample`` (small files shipped with xharness). `load`
-    imports what it needs when called, never at construction.
+    Built-in sources are ``hub`` (a Hugging Face dataset, revision pinnable), ``xtreme`` (a folder
+    in the official XTREME download layout) and ``sample`` (small files shipped with xharness).
+    `load` imports what it needs when called, never at construction.
     """
 
-    kind: str = ""
+    name: str = ""
+    """The source's name in a task's `sources` (``hub``, ``xtreme``, ``sample``...)."""
 
     @abstractmethod
     def describe(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from xtreme_harness.errors import UnknownNameError, UsageError
 from xtreme_harness.results.tables import Configuration, language_groups, language_scores, tasks_in
 
-KINDS = ("heatmap", "families", "generalised")
+PLOTS = ("heatmap", "families", "generalised")
 
 
 def _pick_task(configs: Sequence[Configuration], task: str | None) -> str:
