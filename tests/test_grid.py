@@ -114,6 +114,15 @@ eval_languages: [en, de]
         ("tasks: xnli\nmodel: m\nregularizers: [none, {name: rs-pr}]\n",
          "grid.yaml:3: regularizers[1]: unknown regularizer 'rs-pr'; did you mean: rs-rp"),
         ("tasks: [xnli]\nbudget: 0\n", "grid.yaml:2: budget: 0 is less than the minimum of 1"),
+        ("tasks: [xnli]\nmodel: m\nregularizers:\n  - none\n  - name: rs-rp\n"
+         "    options: {scael: 0.01}\n", "grid.yaml:6: regularizers[1].options.scael: unknown "
+         "parameter of regularizer 'rs-rp' 'scael'; did you mean: scale?"),
+        ("tasks: [xnli]\nmodel: m\nregularizer:\n  name: rs-rp\n  options:\n    scale: -3\n",
+         "grid.yaml:6: regularizer.options.scale: parameter 'scale' of regularizer 'rs-rp': "
+         "expected a value greater than 0.0, got -3"),
+        ("tasks: [xnli]\nmodel: m\nintermediate: massive\nlanguage_set: high-resource\n"
+         "language_set_options:\n  - threshold=2\n  - k=3\n", "grid.yaml:7: "
+         "language_set_options[1]: unknown parameter of language set 'high-resource' 'k'"),
         ("tasks: [xnli]\nseeds: []\n", "grid.yaml:2: seeds"),
         ("- xnli\n", "expected a mapping"),
         ("tasks: [xnli\n", "not valid YAML"),

@@ -46,8 +46,8 @@ def test_configurations_are_labelled_by_what_differs(configs):
 
 def test_task_table_means_over_seeds_and_blanks_with_footnotes(configs):
     table = tables.task_table(configs)
-    assert table.columns == ("configuration", "xnli", "udpos", "Classification",
-                             "Structured prediction", "XTREME-R")  # fmt: skip
+    assert table.columns == ("configuration", "xnli", "udpos", "Classification (xnli, xcopa)",
+                             "Structured prediction (udpos, panx)", "XTREME-R")  # fmt: skip
     for row, config in zip(table.rows, configs, strict=True):
         for column, task in ((1, "xnli"), (2, "udpos")):
             scores = [config.runs[(task, seed)].document["score"] for seed in (1, 2, 3)]
@@ -87,6 +87,19 @@ def test_breakdowns_average_the_right_languages(configs, by):
         ]  # fmt: skip
         seeds.append(statistics.fmean(scores[lang] for lang in members))
     assert row[1].mean == pytest.approx(statistics.fmean(seeds))
+
+
+def test_a_category_average_says_what_it_includes(tiny_model, tmp_path):
+    """A plugin's task of a category (here MASSIVE, classification) is never part of the
+    benchmark's category average, and the column says so."""
+    for task in ("xnli", "massive"):
+        result = invoke("run", "--model", tiny_model, "--task", task, "--source", "sample",
+                        "--max-steps", "2", "--eval-languages", "en", "--out", tmp_path / task,
+                        "--quiet")  # fmt: skip
+        assert result.exit_code == 0, result.output
+    (config,) = tables.configurations(result_files.find(str(tmp_path)))
+    columns = tables.task_table([config]).columns
+    assert "Classification (xnli, xcopa; not massive)" in columns
 
 
 def test_partial_language_coverage_is_a_blank_not_an_average(tiny_model, tmp_path):

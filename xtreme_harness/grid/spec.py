@@ -282,16 +282,52 @@ def check_names(spec: GridSpec, host: Any) -> None:
         registered = host.registrations(kind)
         for index, item in enumerate(items):
             label = item["name"] if isinstance(item, dict) else item
-            if label is None or label in registered:
+            if label is None:
+                continue
+            key = _spelling(spec, name)
+            path = (key,) if not isinstance(value, list) else (key, index)
+            if label in registered:
+                if name in COMPONENT_OPTIONS:
+                    _check_component(spec, name, registered[label].obj, item, path)
                 continue
             from xtreme_harness.suggest import closest
 
             hint = closest(str(label), registered)
             suggestion = f"; did you mean: {', '.join(hint)}?" if hint else ""
-            key = _spelling(spec, name)
-            path = (key,) if not isinstance(value, list) else (key, index)
             raise SpecError(spec.where(*path), f"unknown {kind[:-1].replace('_', ' ')} "
                                                f"{label!r}{suggestion}")  # fmt: skip
+
+
+COMPONENT_OPTIONS = {"regularizer": "regularizer_options", "language_set": "language_set_options"}
+"""Component options of a grid and the option that adds ``KEY=VALUE`` parameters to them."""
+
+
+def _check_component(
+    spec: GridSpec, name: str, component_class: Any, item: Any, path: tuple[Any, ...]
+) -> None:
+    """A component's parameters in a grid file: a wrong name or value names the file, the line
+    and the key of the parameter."""
+    import re
+
+    from xtreme_harness.config.options import parse_pairs
+
+    options = dict(item.get("options", {})) if isinstance(item, dict) else {}
+    where: dict[str, tuple[Any, ...]] = {key: (*path, "options", key) for key in options}
+    extra = COMPONENT_OPTIONS[name]
+    pairs = spec.values.get(extra, [])
+    for index, pair in enumerate(pairs):
+        for key, text in parse_pairs([pair], _spelling(spec, extra)).items():
+            options[key] = text
+            where[key] = (_spelling(spec, extra), index)
+    if name == "language_set" and spec.values.get("intermediate_languages"):
+        return  # the explicit set, whose codes come from intermediate_languages
+    try:
+        component_class(**options)
+    except UsageError as exc:
+        message = str(exc)
+        match = re.search(r"parameter (?:of [^']+'[^']+' )?'([^']+)'", message)
+        key = match.group(1) if match else None
+        raise SpecError(spec.where(*where.get(key, path)), message) from None
 
 
 def _spelling(spec: GridSpec, name: str) -> str:

@@ -269,10 +269,30 @@ def task_table(configs: Sequence[Configuration], digits: int = 1) -> Table:
         row.append(_cell(overall, notes, "the XTREME-R score needs all 10 tasks"
                          + (f"; missing {', '.join(absent)}" if absent else "")))  # fmt: skip
         rows.append(tuple(row))
-    columns = ("configuration", *tasks, *(CATEGORY_LABELS[c] for c in shown_categories),
+    outside = _categories_of_others(configs, benchmark)
+    columns = ("configuration", *tasks,
+               *(_category_column(c, categories[c], outside.get(c, [])) for c in shown_categories),
                "XTREME-R")  # fmt: skip
     return Table("Scores by task (mean ± std over seeds)", columns, tuple(rows),
                  tuple(notes.texts), digits)  # fmt: skip
+
+
+def _category_column(category: str, members: Sequence[str], others: Sequence[str]) -> str:
+    """A category average's column name, saying what it averages (the benchmark's tasks of the
+    category) and which other tasks of the category in the table it leaves out."""
+    left_out = f"; not {', '.join(others)}" if others else ""
+    return f"{CATEGORY_LABELS[category]} ({', '.join(members)}{left_out})"
+
+
+def _categories_of_others(configs: Sequence[Configuration], benchmark: Any) -> dict[str, list]:
+    """Category -> the tasks in the results that are of that category but not the benchmark's
+    (a plugin's task): a category average never includes them."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for config in configs:
+        for (task, _), result in config.runs.items():
+            if task not in benchmark.tasks:
+                found[result.document["task"]["category"]].add(task)
+    return {category: sorted(tasks) for category, tasks in found.items()}
 
 
 def language_scores(result: Result) -> dict[str, float]:
