@@ -11,79 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-INTERFACES = frozenset(
-    (
-        "CANDIDATES_SPLIT",
-        "PARQUET_BRANCH",
-        "POOLS",
-        "ROLES",
-        "SELECTIONS",
-        "SHARED_POOL",
-        "SPLITS",
-        "Allocation",
-        "Candidates",
-        "Category",
-        "Cell",
-        "Component",
-        "DataError",
-        "DataSource",
-        "Event",
-        "Executor",
-        "FolderSource",
-        "HubLocation",
-        "HubPin",
-        "HubSource",
-        "LanguageSet",
-        "Outcome",
-        "Param",
-        "Phase",
-        "Reader",
-        "Recipe",
-        "Regularizer",
-        "Resources",
-        "Status",
-        "Step",
-        "Table",
-        "TableFormat",
-        "TaskKind",
-        "TaskSpec",
-        "TrainingContext",
-        "UnknownNameError",
-        "UsageError",
-        "XHarnessError",
-        "XHarnessWarning",
-        "blocked_by",
-        "characters_of",
-        "check_examples",
-        "conll_tags",
-        "copa_jsonl",
-        "dispatch",
-        "json_document",
-        "json_lines",
-        "rewrite_words",
-        "siqa_jsonl",
-        "squad_json",
-        "tsv_pairs",
-    )
-)
-"""The names of `xtreme_harness.interfaces`, re-exported here (a test keeps the two equal)."""
-
 if TYPE_CHECKING:
     from xtreme_harness.hookspecs import hookimpl as hookimpl
     from xtreme_harness.interfaces import *  # noqa: F403
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+    import importlib.util
+
     if name == "hookimpl":
-        from xtreme_harness.hookspecs import hookimpl
-
-        return hookimpl
-    if name in INTERFACES:
-        import importlib
-
-        return getattr(importlib.import_module("xtreme_harness.interfaces"), name)
+        return importlib.import_module("xtreme_harness.hookspecs").hookimpl
+    # a submodule not imported yet (`from xtreme_harness import hookspecs`) is not looked up in
+    # the plugin API: the import system imports it once this says there is no such attribute
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is None:
+        interfaces = importlib.import_module("xtreme_harness.interfaces")
+        if name in interfaces.__all__:
+            return getattr(interfaces, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({"__version__", "hookimpl", *INTERFACES, *globals()})
