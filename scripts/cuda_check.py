@@ -42,10 +42,9 @@ def main() -> int:
     from xtreme_harness.config.run import Overrides, RunConfig
     from xtreme_harness.engine.run import run
     from xtreme_harness.engine.tiny_model import build_tiny_model, sample_texts
-    from xtreme_harness.plugin_host import PluginHost
 
     model = os.path.join(out, "tiny")
-    build_tiny_model(model, sample_texts(PluginHost()), vocab_size=2000, hidden_size=64,
+    build_tiny_model(model, sample_texts(), vocab_size=2000, hidden_size=64,
                      layers=2, heads=2)  # fmt: skip
     failures = []
 

@@ -63,6 +63,6 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     from xtreme_harness.engine.tiny_model import build_tiny_model, sample_texts
 
     out = tmp_path_factory.mktemp("tiny") / "model"
-    texts = sample_texts(plugin_host.PluginHost())
+    texts = sample_texts()
     build_tiny_model(str(out), texts, vocab_size=2000, hidden_size=64, layers=2, heads=2)
     return str(out)

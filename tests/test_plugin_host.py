@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import make_installed_plugin, run_xharness
+from helpers import REPO, make_installed_plugin, run_xharness
 
 from xtreme_harness import hookimpl
 from xtreme_harness.errors import DuplicateNameError, PluginError, PluginWarning
 from xtreme_harness.interfaces.regularizer import Regularizer
-from xtreme_harness.plugin_host import PluginHost
+from xtreme_harness.plugin_host import (
+    BUILTIN_WINS,
+    FIRST_WINS,
+    SHIPPED,
+    TWICE,
+    Conflict,
+    PluginHost,
+    is_builtin,
+)
 
 
 class Scaled(Regularizer):
@@ -57,15 +65,125 @@ class UnknownHook:
         pass
 
 
-def test_duplicate_name_names_both_plugins():
+def test_between_third_parties_the_first_loaded_wins_with_one_warning():
+    with pytest.warns(PluginWarning) as caught:
+        host = PluginHost(
+            entry_points=False,
+            plugins=[("first", ProvidesScaled()), ("second", AlsoProvidesScaled())],
+        )
+        registered = host.registrations("regularizers")
+        host.plugins()  # collecting again warns no more
+    assert registered["scaled"].plugin == "first"
+    (message,) = [str(w.message) for w in caught]
+    assert "'first'" in message and "'second'" in message
+    assert "regularizer 'scaled'" in message and "first loaded wins" in message
+    assert host.conflicts() == [Conflict("regularizers", "scaled", "first", "second", FIRST_WINS)]
+
+
+def test_strict_mode_makes_a_name_conflict_an_error():
     host = PluginHost(
-        entry_points=False, plugins=[("first", ProvidesScaled()), ("second", AlsoProvidesScaled())]
+        entry_points=False,
+        plugins=[("first", ProvidesScaled()), ("second", AlsoProvidesScaled())],
+        environ={"XHARNESS_STRICT_PLUGINS": "1"},
     )
     with pytest.raises(DuplicateNameError) as info:
         host.registrations("regularizers")
     message = str(info.value)
     assert "'first'" in message and "'second'" in message and "'scaled'" in message
-    assert "XHARNESS_DISABLE_PLUGINS=second" in message
+    assert "XHARNESS_STRICT_PLUGINS" in message
+
+
+class ShadowsNone:
+    """A third party registering the name of a built-in regularizer."""
+
+    @hookimpl
+    def xharness_register_regularizers(self, register):
+        class Shadow(Scaled):
+            name = "none"
+
+        register(Shadow)
+
+
+@pytest.mark.parametrize("third_party_first", [True, False])
+def test_a_builtin_registration_wins_whatever_the_load_order(third_party_first):
+    import xharness_plugins.robust
+
+    plugins = [("aaa", ShadowsNone()), ("robust", xharness_plugins.robust)]
+    if not third_party_first:
+        plugins.reverse()
+    with pytest.warns(PluginWarning) as caught:
+        host = PluginHost(entry_points=False, plugins=plugins)
+        registered = host.registrations("regularizers")
+    assert registered["none"].plugin == "robust"
+    assert host.is_builtin("robust") and not host.is_builtin("aaa")
+    (message,) = [str(w.message) for w in caught]
+    assert "regularizer 'none' of plugin 'aaa' is skipped" in message
+    assert "built-in plugin 'robust'" in message
+    assert "XHARNESS_DISABLE_PLUGINS" not in message  # never suggests disabling the built-in
+    assert host.conflicts() == [Conflict("regularizers", "none", "robust", "aaa", BUILTIN_WINS)]
+    (aaa,) = [info for info in host.plugins() if info.name == "aaa"]
+    assert aaa.registered == {} and not aaa.builtin
+
+
+def test_two_builtins_registering_one_name_is_an_error():
+    host = PluginHost(entry_points=False)
+    host.add("first", ProvidesScaled(), builtin=True)
+    host.add("second", AlsoProvidesScaled(), builtin=True)
+    with pytest.raises(DuplicateNameError, match=r"'first'.*'second'"):
+        host.registrations("regularizers")
+
+
+def test_a_plugin_registering_one_name_twice_keeps_the_first():
+    class Twice:
+        @hookimpl
+        def xharness_register_regularizers(self, register):
+            register(Scaled)
+            register(Scaled)
+
+    with pytest.warns(PluginWarning, match="registered twice"):
+        host = PluginHost(entry_points=False, plugins=[("twice", Twice())])
+        assert host.registrations("regularizers")["scaled"].plugin == "twice"
+    assert [c.reason for c in host.conflicts()] == [TWICE]
+
+
+@pytest.mark.parametrize(
+    ("distribution", "module", "builtin"),
+    [
+        ("xtreme-harness", "anything", True),
+        ("xtreme_harness", "xharness_plugins.robust", True),
+        ("xharness-extra", "xharness_plugins.robust", False),
+        (None, "xharness_plugins.robust", True),
+        (None, "xharness_plugins", True),
+        (None, "xharness_plugins_extra", False),
+        (None, "my_plugin", False),
+    ],
+)
+def test_builtins_are_told_apart_by_distribution_then_module(distribution, module, builtin):
+    assert is_builtin(distribution, module) is builtin
+
+
+def test_a_protocol_named_like_a_shipped_one_is_a_conflict_like_any_other(tmp_path):
+    from xtreme_harness.registry import protocols
+
+    path = tmp_path / "clash.json"
+    document = json.loads(
+        (REPO / "registry" / "protocols" / "xtreme-r.json").read_text(encoding="utf-8")
+    )
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    class ShipsXtremeR:
+        @hookimpl
+        def xharness_register_protocols(self, register):
+            register(path)
+
+    with pytest.warns(PluginWarning) as caught:
+        host = PluginHost(entry_points=False, plugins=[("clash", ShipsXtremeR())])
+        found = protocols.available(host)
+        host.plugins()
+    (message,) = [str(w.message) for w in caught]
+    assert "protocol 'xtreme-r' of plugin 'clash'" in message and "already ships" in message
+    assert found["xtreme-r"][1] == "xharness"
+    assert host.conflicts() == [Conflict("protocols", "xtreme-r", "xharness", "clash", SHIPPED)]
 
 
 @pytest.mark.parametrize(
@@ -212,3 +330,149 @@ def test_disabled_installed_plugin_is_reported_as_disabled(site):
     assert "Warning" not in result.stderr
     entries = {e["name"]: e for e in json.loads(result.stdout)}
     assert entries["brokenplugin"] == {"name": "brokenplugin", "status": "disabled"}
+
+
+CLASHING_TASK = """
+from xtreme_harness import hookimpl
+from xtreme_harness.interfaces import Category, Recipe, TaskKind, TaskSpec
+
+
+def spec(name):
+    return TaskSpec(
+        name=name, title=name, category=Category.CLASSIFICATION, kind=TaskKind.CLASSIFICATION,
+        languages=("en",), metric="accuracy", labels=("a", "b"),
+        recipe=Recipe(learning_rate=1e-5, epochs=1, max_length=16, batch_size=2),
+    )
+
+
+@hookimpl
+def xharness_register_tasks(register):
+    register(spec("xnli"))
+    register(spec("shared-name"))
+"""
+
+
+@pytest.fixture
+def clashing_site(tmp_path):
+    """Two installed third-party plugins: each registers a task `xnli` (the built-in xtreme_r
+    has one) and a task `shared-name` (aaa_tasks loads first)."""
+    make_installed_plugin(tmp_path / "site", "aaa_tasks", CLASHING_TASK)
+    make_installed_plugin(tmp_path / "site", "zzz_tasks", CLASHING_TASK)
+    return {"PYTHONPATH": str(tmp_path / "site")}
+
+
+@pytest.mark.parametrize(
+    "command", [["tasks"], ["tasks", "--json"], ["plugins"], ["regularizers"], ["--help"]]
+)
+def test_a_name_clash_never_bricks_the_command_line(clashing_site, command):
+    result = run_xharness(*command, env=clashing_site)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    if command in (["tasks"], ["tasks", "--json"], ["plugins"]):
+        assert len(warnings) == 3, warnings  # one per conflict
+        assert any("task 'xnli' of plugin 'aaa_tasks'" in w and "'xtreme_r'" in w for w in warnings)
+        assert any("task 'shared-name' of plugin 'zzz_tasks'" in w and "'aaa_tasks'" in w
+                   for w in warnings)  # fmt: skip
+    else:
+        assert warnings == []  # nothing registers a clashing regularizer or command
+    if command == ["tasks", "--json"]:
+        tasks = {task["name"]: task["plugin"] for task in json.loads(result.stdout)}
+        assert tasks["xnli"] == "xtreme_r" and tasks["shared-name"] == "aaa_tasks"
+
+
+def test_plugins_lists_the_skipped_registrations(clashing_site):
+    result = run_xharness("plugins", "--json", env=clashing_site)
+    assert result.returncode == 0, result.stderr
+    entries = {e["name"]: e for e in json.loads(result.stdout)}
+    assert entries["aaa_tasks"]["registered"] == {"tasks": ["shared-name"]}
+    assert entries["aaa_tasks"]["builtin"] is False and entries["xtreme_r"]["builtin"] is True
+    assert entries["aaa_tasks"]["skipped"] == [
+        {"registrable": "tasks", "name": "xnli", "kept_by": "xtreme_r", "reason": BUILTIN_WINS}
+    ]
+    assert entries["zzz_tasks"]["skipped"] == [
+        {"registrable": "tasks", "name": "xnli", "kept_by": "xtreme_r", "reason": BUILTIN_WINS},
+        {"registrable": "tasks", "name": "shared-name", "kept_by": "aaa_tasks",
+         "reason": FIRST_WINS},
+    ]  # fmt: skip
+    assert entries["xtreme_r"]["skipped"] == []
+    table = run_xharness("plugins", env=clashing_site).stdout
+    assert "loaded, 2 skipped" in table
+    assert "zzz_tasks: task 'shared-name', kept by aaa_tasks" in table
+
+
+def test_strict_mode_makes_a_clash_an_error_without_a_traceback(clashing_site):
+    result = run_xharness("tasks", env={**clashing_site, "XHARNESS_STRICT_PLUGINS": "1"})
+    assert result.returncode == 1
+    assert "Error: task 'xnli' of plugin 'aaa_tasks'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+BUGGY_SOURCE = """
+from xtreme_harness import hookimpl
+from xtreme_harness.interfaces import Category, DataSource, Recipe, TaskKind, TaskSpec
+
+
+class Buggy(DataSource):
+    name = "sample"
+
+    def describe(self):
+        return "a source with a bug"
+
+    def load(self, split, language, **options):
+        raise ZeroDivisionError("a bug in the plugin")
+
+    read = load
+
+
+@hookimpl
+def xharness_register_tasks(register):
+    register(TaskSpec(
+        name="aaa-buggy", title="Buggy", category=Category.CLASSIFICATION,
+        kind=TaskKind.CLASSIFICATION, languages=("en",), metric="accuracy", labels=("a", "b"),
+        sources={"sample": Buggy()},
+        recipe=Recipe(learning_rate=1e-5, epochs=1, max_length=16, batch_size=2),
+    ))
+"""
+
+TINY = ["--vocab-size", "2000", "--hidden-size", "8", "--layers", "1", "--heads", "1"]
+
+
+def test_the_tiny_model_is_the_same_whatever_plugins_are_installed(tmp_path, clashing_site):
+    make_installed_plugin(tmp_path / "site", "buggysource", BUGGY_SOURCE)
+    plain = run_xharness("tiny-model", str(tmp_path / "plain"), *TINY)
+    assert plain.returncode == 0, plain.stderr
+    extra = run_xharness("tiny-model", str(tmp_path / "extra"), *TINY, env=clashing_site)
+    assert extra.returncode == 0, extra.stderr
+    assert "Traceback" not in extra.stderr and "a bug in the plugin" not in extra.stderr
+    files = sorted(p.name for p in (tmp_path / "plain").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "extra").iterdir())
+    for name in files:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "extra" / name).read_bytes()
+
+
+def test_the_tiny_model_text_comes_from_the_builtin_plugins_only(monkeypatch):
+    from xtreme_harness.engine import tiny_model
+
+    tasks = tiny_model.builtin_tasks()
+    assert {r.plugin for r in tasks} <= {"xtreme_r", "intermediate"}
+    assert [r.name for r in tasks] == sorted(r.name for r in tasks)
+    first = tiny_model.sample_texts()
+    monkeypatch.setenv("XHARNESS_DISABLE_PLUGINS", "xtreme_r")  # ignored: always the same text
+    assert tiny_model.sample_texts() == first
+
+
+def test_a_failing_builtin_source_is_a_clear_error(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from xharness_plugins.xtreme_r.tasks import XNLI
+    from xtreme_harness.cli import cli
+
+    def broken(*args, **kwargs):
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(XNLI.sources["sample"], "read", broken)
+    result = CliRunner().invoke(cli, ["tiny-model", str(tmp_path / "model"), *TINY])
+    assert result.exit_code == 1
+    assert "task 'xnli' of built-in plugin 'xtreme_r'" in result.output
+    assert "UnicodeDecodeError" in result.output
+    assert not isinstance(result.exception, UnicodeDecodeError)

@@ -478,7 +478,7 @@ def test_qa_grids_fill_the_qa_category_and_rescore_to_their_results(tiny_model, 
     (leaderboard,) = json.loads(table.output)["tables"]
     columns = [c["name"] if isinstance(c, dict) else c for c in leaderboard["columns"]]
     row = leaderboard["rows"][0]
-    qa_cell = row[columns.index("QA")]
+    qa_cell = row[columns.index("QA (xquad, mlqa, tydiqa)")]
     assert qa_cell["mean"] is not None  # all three QA tasks, every language
     assert (
         invoke("export", out, "--out", tmp_path / "sub", "--gold", tmp_path / "gold").exit_code == 0

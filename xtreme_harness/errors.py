@@ -92,13 +92,16 @@ class PluginError(XHarnessError):
 class DuplicateNameError(PluginError):
     """Two plugins registered the same name for the same registrable (task, regularizer...)."""
 
-    def __init__(self, what: str, name: str, first: str, second: str) -> None:
+    def __init__(
+        self, what: str, name: str, first: str, second: str, message: str | None = None
+    ) -> None:
         self.what = what
         self.name = name
         self.plugins = (first, second)
         super().__init__(
-            f"{what} {name!r} is registered by plugin {first!r} and again by plugin {second!r}; "
-            f"uninstall one of them or block it with XHARNESS_DISABLE_PLUGINS={second}"
+            message
+            or f"{what} {name!r} is registered by plugin {first!r} and again by plugin "
+            f"{second!r}; uninstall one of them or block it with XHARNESS_DISABLE_PLUGINS={second}"
         )
 
 
@@ -107,4 +110,5 @@ class XHarnessWarning(UserWarning):
 
 
 class PluginWarning(XHarnessWarning):
-    """A plugin was skipped (it failed to import or to register) and everything else goes on."""
+    """A plugin was skipped (it failed to import or to register), or one of its registrations
+    was (its name was taken), and everything else goes on."""

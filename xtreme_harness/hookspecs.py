@@ -47,7 +47,7 @@ def xharness_register_language_sets(register: Callable[[Any], None]) -> None:
     """Register language-set samplers.
 
     Call ``register(cls)`` once per sampler, with a subclass of
-    `xtreme_harness.interfaces.language_set.LanguageSet`.
+    `xtreme_harness.interfaces.LanguageSet`.
     """
 
 
@@ -56,7 +56,7 @@ def xharness_register_regularizers(register: Callable[[Any], None]) -> None:
     """Register regularizers: the training loss of a batch (plain, adversarial, smoothed...).
 
     Call ``register(cls)`` once per regularizer, with a subclass of
-    `xtreme_harness.interfaces.regularizer.Regularizer`.
+    `xtreme_harness.interfaces.Regularizer`.
     """
 
 
@@ -65,7 +65,7 @@ def xharness_register_executors(register: Callable[[Any], None]) -> None:
     """Register executors: where the steps of a grid run (in process, worker processes, Ray...).
 
     Call ``register(cls)`` once per executor, with a subclass of
-    `xtreme_harness.interfaces.executor.Executor`.
+    `xtreme_harness.interfaces.Executor`.
     """
 
 
@@ -74,7 +74,7 @@ def xharness_register_formats(register: Callable[[Any], None]) -> None:
     """Register leaderboard table formats (markdown, LaTeX, HTML, CSV, JSON...).
 
     Call ``register(cls)`` once per format, with a subclass of
-    `xtreme_harness.interfaces.table_format.TableFormat`.
+    `xtreme_harness.interfaces.TableFormat`.
     """
 
 

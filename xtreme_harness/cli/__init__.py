@@ -22,6 +22,7 @@ BUILTIN_COMMANDS = {
     "language-sets": "xtreme_harness.cli.language_sets:language_sets",
     "regularizers": "xtreme_harness.cli.listing:regularizers",
     "plugins": "xtreme_harness.cli.listing:plugins",
+    "plugin": "xtreme_harness.cli.plugin_init:plugin",
     "protocols": "xtreme_harness.cli.protocols:protocols",
     "run": "xtreme_harness.cli.run:run",
     "tiny-model": "xtreme_harness.cli.run:tiny_model",
@@ -45,7 +46,8 @@ def cli() -> None:
     \b
     Environment:
       XHARNESS_DISABLE_PLUGINS=a,b   do not load these plugins
-      XHARNESS_STRICT_PLUGINS=1      a plugin that fails to load is an error, not a warning
+      XHARNESS_STRICT_PLUGINS=1      a plugin that fails to load, or a registration skipped
+                                     because its name is taken, is an error, not a warning
       XHARNESS_CACHE=DIR             cache folder (default ~/.cache/xharness; "off" disables)
     """
 

@@ -198,17 +198,22 @@ def regularizers(as_json: bool) -> None:
 @JSON_OPTION
 @click.pass_context
 def plugins(ctx: click.Context, as_json: bool) -> None:
-    """List installed plugins: version, hooks implemented and the names each registered.
+    """List installed plugins: version, whether built in, hooks implemented and the names each
+    registered.
 
     Plugins that failed to load or were blocked by XHARNESS_DISABLE_PLUGINS are listed with
-    their status.
+    their status. A registration skipped because another plugin registered the same name is
+    listed under the plugin whose registration was skipped, with the plugin that kept the name
+    and why (a built-in plugin wins over a third party; between third parties the first loaded
+    wins).
     """
-    from xtreme_harness.plugin_host import get_host
+    from xtreme_harness.plugin_host import REGISTRABLES, get_host
 
     host = get_host()
     root = ctx.find_root().command
     root.list_commands(ctx)
     owners: dict[str, str] = getattr(root, "owners", {})
+    conflicts = host.conflicts()
     entries = []
     for info in host.plugins():
         registered = dict(info.registered)
@@ -219,11 +224,13 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
             {
                 "name": info.name,
                 "status": "loaded",
+                "builtin": info.builtin,
                 "version": info.version,
                 "distribution": info.distribution,
                 "module": info.module,
                 "hooks": info.hooks,
                 "registered": registered,
+                "skipped": [c.describe() for c in conflicts if c.skipped == info.name],
             }
         )
     entries += [{"name": f.plugin, "status": "failed", "error": f.error} for f in host.failures]
@@ -235,19 +242,29 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
     for entry in entries:
         if entry["status"] != "loaded":
             detail = entry.get("error", "blocked by XHARNESS_DISABLE_PLUGINS")
-            rows.append([entry["name"], "-", entry["status"], "-", detail])
+            rows.append([entry["name"], "-", "-", entry["status"], "-", detail])
             continue
         registered = "; ".join(
             f"{kind.replace('_', ' ')}: {', '.join(names)}"
             for kind, names in entry["registered"].items()
         )
+        status = "loaded"
+        if entry["skipped"]:
+            status += f", {len(entry['skipped'])} skipped"
         rows.append(
             [
                 entry["name"],
                 blank(entry["version"]),
-                "loaded",
+                "built in" if entry["builtin"] else blank(entry["distribution"]),
+                status,
                 ", ".join(h.removeprefix("xharness_") for h in entry["hooks"]),
                 registered or "-",
             ]
         )
-    emit_table(rows, ["plugin", "version", "status", "hooks", "registered"])
+    footer = ""
+    if conflicts:
+        footer = "Skipped registrations (the name was taken):\n" + "\n".join(
+            f"  {c.skipped}: {REGISTRABLES[c.what].label} {c.name!r}, kept by {c.kept} ({c.reason})"
+            for c in conflicts
+        )
+    emit_table(rows, ["plugin", "version", "from", "status", "hooks", "registered"], footer=footer)

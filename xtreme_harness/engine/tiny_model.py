@@ -9,6 +9,10 @@ Two styles, because the engine must handle both families of tokenizers the field
 Neither normaliser lower-cases or strips accents, which would damage Devanagari, Arabic and other
 scripts. The config carries ``xharness_tiny_model: true`` so that results mark its scores as
 meaningless.
+
+The tokenizer is trained on the bundled sample data of the built-in plugins only
+(`sample_texts`), in a fixed order, so the tiny model is byte-identical whatever third-party
+plugins are installed.
 """
 
 from __future__ import annotations
@@ -71,7 +75,15 @@ def _train_tokenizer(texts: Iterable[str], style: str, vocab_size: int, max_leng
         trainer = tokenizer_trainers.UnigramTrainer(
             vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>", show_progress=False
         )
-        tokenizer.train_from_iterator(texts, trainer=trainer)
+        try:
+            tokenizer.train_from_iterator(texts, trainer=trainer)
+        except Exception as exc:
+            if "not large enough" not in str(exc):
+                raise
+            raise UsageError(
+                f"a vocabulary of {vocab_size} pieces cannot hold every character of the "
+                "training text; use a larger vocabulary size"
+            ) from None
         tokenizer.model = _settled_unigram(tokenizer, len(specials))
         bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
         tokenizer.post_processor = processors.TemplateProcessing(
@@ -158,36 +170,100 @@ def build_tiny_model(
     }
 
 
-def sample_texts(host: Any) -> list[str]:
-    """Every text of the ``sample`` sources of the registered tasks (all splits, all languages)."""
-    from xtreme_harness.engine.kinds import implementation
-    from xtreme_harness.errors import DataError
+def sample_reads(spec: Any) -> list[tuple[str, str]]:
+    """The (split, language) pairs a task's data is read for, in the order read: every split its
+    phases train and select on, ``test``, and ``candidates`` for a retrieval pool (sorted), each
+    in every evaluation and training language (and ``all`` for a shared pool; sorted)."""
     from xtreme_harness.interfaces.task import CANDIDATES_SPLIT, SHARED_POOL
 
+    languages = sorted(
+        set(spec.languages)
+        | set(spec.training_languages)
+        | ({SHARED_POOL} if spec.pool == "shared" else set())
+    )
+    splits = {phase.train_split for phase in spec.phases}
+    splits |= {phase.dev_split for phase in spec.phases} | {"test"}
+    if spec.pool is not None:
+        splits.add(CANDIDATES_SPLIT)
+    return [(split, language) for split in sorted(splits) for language in languages]
+
+
+def read_present(
+    source: Any, split: str, language: str, data_dir: str | os.PathLike[str] | None = None
+) -> list[dict[str, Any]] | None:
+    """The examples of `split` in `language`, or None where the source has no data for them.
+
+    A `FolderSource` has no data where it declares no such split or language or its file does
+    not exist; a file that exists and cannot be read raises. Another source has no data where
+    reading it raises a `DataError` (it cannot tell a missing split from a broken one)."""
+    from xtreme_harness.errors import DataError
+    from xtreme_harness.interfaces.sources import FolderSource
+
+    if isinstance(source, FolderSource):
+        try:
+            path = source.path(split, language, data_dir)
+        except DataError:
+            return None
+        if not os.path.exists(path):
+            return None
+        return source.read(split, language, data_dir=data_dir)
+    try:
+        return source.read(split, language, data_dir=data_dir)
+    except DataError:
+        return None
+
+
+def builtin_tasks() -> list[Any]:
+    """The task registrations of the built-in plugins only (sorted by name), whatever other
+    plugins are installed and whatever `XHARNESS_DISABLE_PLUGINS` says; a built-in plugin that
+    does not load is a `PluginError`."""
+    import warnings
+
+    from xtreme_harness.errors import PluginError, PluginWarning
+    from xtreme_harness.plugin_host import PluginHost
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        host = PluginHost(builtin_only=True, environ={})
+        registered = host.registrations("tasks")
+    if host.failures:
+        failure = host.failures[0]
+        raise PluginError(
+            f"built-in plugin {failure.plugin!r} {failure.error}; the tiny model's tokenizer is "
+            "trained on the sample data of the built-in plugins (reinstall xtreme-harness)"
+        )
+    return sorted(registered.values(), key=lambda r: r.name)
+
+
+def sample_texts() -> list[str]:
+    """The text the tiny model's tokenizer is trained on: every text of the ``sample`` sources
+    of the tasks of the built-in plugins, in a fixed order (tasks by name; then the splits and
+    languages of `sample_reads`; then each file's examples in order, each example's texts as its
+    kind gives them). Third-party plugins never contribute, so the tiny model is the same
+    whatever plugins are installed or disabled. A built-in source that cannot be read is a
+    `PluginError` naming the task, split and language."""
+    from xtreme_harness.engine.kinds import implementation
+    from xtreme_harness.errors import PluginError
+
     texts: list[str] = []
-    for registration in sorted(host.registrations("tasks").values(), key=lambda r: r.name):
+    for registration in builtin_tasks():
         spec = registration.obj
         source = spec.sources.get("sample")
         if source is None:
             continue
         kind = implementation(spec)
-        languages = sorted(
-            set(spec.languages)
-            | set(spec.training_languages)
-            | ({SHARED_POOL} if spec.pool == "shared" else set())
-        )
-        splits = {phase.train_split for phase in spec.phases}
-        splits |= {phase.dev_split for phase in spec.phases} | {"test"}
-        if spec.pool is not None:
-            splits.add(CANDIDATES_SPLIT)
-        for split in sorted(splits):
-            for language in languages:
-                try:
-                    examples = source.read(split, language)
-                except DataError:
-                    continue
-                for example in examples:
+        for split, language in sample_reads(spec):
+            try:
+                examples = read_present(source, split, language)
+                for example in examples or ():
                     texts.extend(kind.texts(example))
+            except Exception as exc:
+                raise PluginError(
+                    f"the sample data of task {spec.name!r} of built-in plugin "
+                    f"{registration.plugin!r} cannot be read (split {split!r}, language "
+                    f"{language!r}): {type(exc).__name__}: {exc}; the tiny model's tokenizer "
+                    "is trained on it (reinstall xtreme-harness)"
+                ) from exc
     if not texts:
-        raise UsageError("no registered task has sample data to train a tokenizer on")
+        raise UsageError("no built-in task has sample data to train a tokenizer on")
     return texts

@@ -27,16 +27,27 @@ class Param:
     """
 
     name: str
+    """The option's name (``epsilon``; ``--regularizer-option epsilon=0.2``, a keyword argument
+    of the component's constructor)."""
     type: type
+    """The value's type (``int``, ``float``, ``str``, ``bool``...): values given as text are
+    converted with it (``bool`` accepts 1/0, true/false, yes/no, on/off)."""
     default: Any
+    """The value when none is given (None allowed: then None is accepted as a value)."""
     help: str
+    """One line for listings (``xharness regularizers``) and ``--help``."""
     choices: tuple[Any, ...] | None = None
+    """The only values accepted, if given."""
     minimum: float | None = None
+    """The smallest value accepted."""
     maximum: float | None = None
+    """The largest value accepted."""
     above: float | None = None
     """A strict lower bound (the value must be greater)."""
     source: str = ""
+    """Where the default comes from (a paper's section, a reference implementation)."""
     verified: bool = True
+    """False where `source` does not confirm the default; listings and docs say so."""
 
     def convert(self, value: Any, owner: str) -> Any:
         """`value` (possibly text from a command line or a grid file) as this parameter's type."""
@@ -78,6 +89,7 @@ class Param:
         return self.type(value)
 
     def describe(self) -> dict[str, Any]:
+        """A JSON-ready summary for listings (bounds and source only where set)."""
         described: dict[str, Any] = {
             "name": self.name,
             "type": self.type.__name__,
@@ -102,14 +114,21 @@ class Component:
     """
 
     component_type: ClassVar[str] = "component"
+    """What kind of component this is, in messages; set by each interface, not by plugins."""
     name: ClassVar[str] = ""
+    """The name it is registered and chosen by (lower case: letters, digits, ``.``, ``_``,
+    ``-``)."""
     description: ClassVar[str] = ""
+    """One line for listings."""
     params: ClassVar[Sequence[Param]] = ()
+    """The options it takes; the constructor's keyword arguments are checked against them."""
 
     def __init__(self, **options: Any) -> None:
         self.options: dict[str, Any] = resolve_params(
             f"{self.component_type} {self.name!r}", self.params, options
         )
+        """Every parameter's value: the defaults overlaid with `options`, each converted to its
+        `Param.type` and checked (an unknown name or a bad value is a `UsageError`)."""
 
     def fingerprint(self) -> dict[str, Any]:
         """What determines this component's behaviour, for step keys and result files: its
@@ -119,6 +138,7 @@ class Component:
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
+        """Name, description and parameters, JSON-ready, for listings."""
         return {
             "name": cls.name,
             "description": cls.description,

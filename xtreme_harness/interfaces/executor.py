@@ -22,7 +22,9 @@ class Resources:
     """What one step needs while it runs."""
 
     cpus: float = 1.0
+    """CPU cores."""
     gpus: float = 0.0
+    """GPUs (a fraction shares one)."""
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,22 @@ class Step:
     """One unit of work in a plan."""
 
     key: str
+    """The step's content key: the same work has the same key, so a step already finished in
+    the grid's folder (an earlier run of the grid) is reused, never handed to the executor."""
     stage: str
+    """What the step does: ``intermediate``, ``finetune``, ``embed`` or ``evaluate``."""
     needs: tuple[str, ...] = ()
+    """The keys of the steps that must finish first."""
     resources: Resources = Resources()
+    """What the step needs while it runs."""
     config: Mapping[str, Any] = field(default_factory=dict)
+    """What `run_step` needs to carry out the step: the run's configuration and the stage's
+    resolved settings."""
 
 
 class Status(str, Enum):
+    """How a step ended."""
+
     DONE = "done"
     FAILED = "failed"
     SKIPPED = "skipped"
@@ -44,10 +55,15 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Outcome:
+    """How one step ended, for the run's report and the grid's record."""
+
     key: str
+    """The step's key."""
     status: Status
     error: str | None = None
+    """What went wrong (a failed step), or why it was skipped."""
     seconds: float = 0.0
+    """How long the step ran."""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class Candidates(Mapping[str, int]):
                 raise ValueError(f"candidates without a character count: {', '.join(missing)}")
             characters = {lang: int(characters[lang]) for lang in self._examples}
         self.characters: Mapping[str, int] | None = characters
+        """Language -> characters of its examples' text fields, or None when not known."""
 
     def __getitem__(self, language: str) -> int:
         return self._examples[language]
@@ -69,16 +70,28 @@ class Allocation:
     """
 
     examples: Mapping[str, int]
+    """Language -> examples to train on, in the order chosen; only candidate languages. A
+    language with 0 is not allocated (see `languages`). The engine draws that many of the
+    language's examples with the run's seed, without repeats up to what it has."""
     sampler: str
+    """The sampler's `name`."""
     budget: int
+    """The budget in examples that was spread; for ``budget=None``, the examples the sampler
+    chose to allocate (its default, e.g. all the data of the chosen languages)."""
     seed: int
+    """The seed `select` was given."""
     options: Mapping[str, Any] = field(default_factory=dict)
+    """The sampler's resolved options (its `options`), recorded in results."""
     available: Mapping[str, int] | None = None
     """Examples each language has; more examples than that means its data is repeated."""
     tokens: Mapping[str, int] | None = None
+    """Tokens of each language's allocated examples, filled in by the engine once it has
+    encoded them; a sampler leaves it None."""
     available_characters: Mapping[str, int] | None = None
     """Characters of each language's examples (all of them, before the allocation)."""
     budget_characters: int | None = None
+    """The character budget a sampler that spreads characters (unimax) spread; None for the
+    others."""
 
     def __post_init__(self) -> None:
         negative = {lang: n for lang, n in self.examples.items() if n < 0}
@@ -87,10 +100,12 @@ class Allocation:
 
     @property
     def languages(self) -> list[str]:
+        """The allocated languages (more than 0 examples), in order."""
         return [lang for lang, n in self.examples.items() if n > 0]
 
     @property
     def total(self) -> int:
+        """Examples allocated in all."""
         return sum(self.examples.values())
 
     @property

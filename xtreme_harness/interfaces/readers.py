@@ -15,6 +15,9 @@ from typing import Any
 from xtreme_harness.errors import DataError
 
 Reader = Callable[[str], list[dict[str, Any]]]
+"""A file's path -> its examples, in the canonical form of the task's kind (what a
+`FolderSource` reads each file with). Malformed content is a `DataError` naming the file, and the
+line and field where known."""
 
 
 def _lines(path: str) -> Iterator[tuple[int, str]]:

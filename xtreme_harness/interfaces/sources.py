@@ -62,10 +62,14 @@ class FolderSource(DataSource):
         self.how_to_get = how_to_get
 
     def describe(self) -> str:
+        """``<name>: files <patterns> under <root or --data-dir>``."""
         where = self.root if self.root is not None else "--data-dir"
         return f"{self.name}: files {', '.join(sorted(self.files.values()))} under {where}"
 
     def path(self, split: str, language: str, data_dir: str | os.PathLike[str] | None) -> str:
+        """The file of `split` in `language` (`data_dir` is the root when `root` is unset); a
+        `DataError` for a split the source lacks, a language not in `languages` for that split,
+        or no root at all."""
         if split not in self.files:
             raise DataError(
                 self.describe(),
@@ -142,10 +146,15 @@ class HubPin:
     """
 
     commit: str | None
+    """The full 40-hex commit sha read, or None (unpinned: `reason` says why)."""
     data_files: str | None = None
+    """Parquet files read at the revision, a pattern with ``{config}`` and ``{split}``."""
     layout: str | None = None
+    """Where a config's split lies at `commit` when loading by config (for checks only)."""
     branch: str = "main"
+    """The branch `commit` is on (`PARQUET_BRANCH` for the Hub's Parquet conversion)."""
     reason: str = ""
+    """Why the repository is unpinned, or anything to know about the pin."""
     default_config: str = "default"
     """The folder ``{config}`` stands for when the dataset has no named config."""
 
@@ -167,6 +176,7 @@ class HubPin:
         return self.pattern.format(config=config or self.default_config, split=split)
 
     def describe(self, dataset_id: str) -> str:
+        """``<dataset_id>@<commit>`` (and the files read), or that it is unpinned."""
         if self.commit is None:
             return f"{dataset_id} unpinned ({self.branch})"
         text = f"{dataset_id}@{self.commit}"
@@ -180,13 +190,17 @@ class HubLocation:
     """Where one (split, language) of a hub source is read: what `HubSource.load` asks for."""
 
     dataset_id: str
+    """The hub repository."""
     config: str | None
+    """The dataset config (None: the dataset has no named configs)."""
     split: str
+    """The hub's split name."""
     revision: str | None
     """The commit (or branch) read; None for the repository's default branch."""
     data_files: str | None
     """The Parquet files read (relative to the repository root); None for a load by config."""
     pin: HubPin | None
+    """The repository's pin (None for a source without pins)."""
 
     @property
     def url(self) -> str | None:
@@ -197,6 +211,7 @@ class HubLocation:
         return f"hf://datasets/{self.dataset_id}@{revision}/{self.data_files}"
 
     def describe(self) -> str:
+        """``<dataset_id>@<revision>/<data_files>``, the parts known."""
         at = f"@{self.revision}" if self.revision else ""
         files = f"/{self.data_files}" if self.data_files else ""
         return f"{self.dataset_id}{at}{files}"

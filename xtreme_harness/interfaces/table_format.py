@@ -19,25 +19,36 @@ class Cell:
     """One number of a table: a mean over `n` runs with its standard deviation, or a blank."""
 
     mean: float | None = None
+    """The mean over runs (None: a blank)."""
     std: float | None = None
+    """The standard deviation over runs (None with one run)."""
     n: int = 0
+    """How many runs the mean is over."""
     marker: str = ""
+    """A mark after the number: ``*`` for a difference whose confidence interval excludes 0."""
     footnote: int | None = None
     """Index (from 0) into the table's footnotes."""
     text: str | None = None
     """Set for label cells (row and column names); numbers leave it None."""
     low: float | None = None
+    """The lower end of a confidence interval around `mean`."""
     high: float | None = None
-    """A confidence interval around `mean` (differences against a baseline)."""
+    """The upper end of a confidence interval around `mean` (differences against a baseline)."""
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table as xharness computed it: every format renders the same cells."""
+
     title: str
     columns: tuple[str, ...]
+    """The column headings."""
     rows: tuple[tuple[Cell, ...], ...]
+    """One tuple of cells per row, as many as `columns`; label cells have `Cell.text`."""
     footnotes: tuple[str, ...] = field(default_factory=tuple)
+    """The texts `Cell.footnote` indexes."""
     digits: int = 1
+    """Digits after the decimal point of every number."""
 
 
 class TableFormat(Component, ABC):

@@ -18,9 +18,20 @@ from typing import Any
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SPLITS = ("train", "validation", "test")
+"""The split names a source serves: training data (``train``, in the training language), the
+development set model selection scores (``validation``; ``target-dev`` selection reads it in the
+target languages too) and the evaluation data (``test``, in every evaluation language). A
+`Phase` may name other splits (``train_split``, ``dev_split``), and a retrieval task also reads
+`CANDIDATES_SPLIT`."""
 ROLES = ("target", "intermediate")
+"""What a task may be used as (`TaskSpec.roles`): a ``target`` task is fine-tuned on and
+evaluated; an ``intermediate`` task is trained on first (``--intermediate``) and only its
+encoder is kept."""
 POOLS = ("shared", "per-language")
+"""How a retrieval task's candidates are read (`TaskSpec.pool`)."""
 CANDIDATES_SPLIT = "candidates"
+"""The split holding a retrieval task's candidates, ``{"id", "text"}`` each: read with the test
+language (pool ``per-language``) or with `SHARED_POOL` (pool ``shared``)."""
 SELECTIONS = ("en-dev", "target-dev", "last", "average")
 """Model-selection rules (see `Recipe.selection`)."""
 SHARED_POOL = "all"
@@ -60,13 +71,21 @@ class Recipe:
     """
 
     learning_rate: float
+    """Peak learning rate of AdamW (linear decay to zero after the warm-up)."""
     epochs: float
+    """Passes over the training data (a run's ``--max-steps`` stops earlier)."""
     max_length: int
+    """Tokens per input sequence; longer inputs are cut (extractive QA: split into windows)."""
     batch_size: int
+    """Examples per forward pass, on each device."""
     gradient_accumulation: int = 1
+    """Forward passes whose gradients are summed into one update."""
     warmup_steps: int = 0
+    """Updates of linear warm-up from zero to `learning_rate`."""
     weight_decay: float = 0.0
+    """AdamW weight decay."""
     max_grad_norm: float = 1.0
+    """Gradients are clipped to this norm before each update."""
     doc_stride: int | None = None
     """Extractive QA: tokens a window over a long context advances by."""
     max_query_length: int | None = None
@@ -96,6 +115,7 @@ class Recipe:
     dev_subset: int | None = None
     """Model selection scores only the first this many development examples (None: all)."""
     source: str = ""
+    """Where the values come from (a paper's section, a reference script), for result files."""
 
     def __post_init__(self) -> None:
         if self.selection not in SELECTIONS:
@@ -111,8 +131,11 @@ class Phase:
     (Social IQa, then COPA, carrying the whole model over, head included)."""
 
     name: str
+    """The phase's name, in result files (``train``; XCOPA: ``siqa``, ``copa``)."""
     train_split: str = "train"
+    """The split it trains on, read in the task's training language."""
     dev_split: str = "validation"
+    """The split model selection scores, read in the task's training language."""
     recipe: Recipe | None = None
     """The phase's recipe; None means the task's `recipe`."""
 
@@ -162,27 +185,56 @@ class DataSource(ABC):
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """A task as a plugin declares it. `languages` are the evaluation languages."""
+    """A task as a plugin declares it. `languages` are the evaluation languages.
+
+    Invalid combinations raise `ValueError` when the spec is built: a task needs a `recipe`
+    (for the task, or for each of its `phases`), a retrieval task and only one declares its
+    `pool`, and names are lower case (letters, digits, ``.``, ``_``, ``-``).
+    """
 
     name: str
+    """The name runs and listings use (``--task NAME``)."""
     title: str
+    """The name in tables and listings (``AmericasNLI``)."""
     category: Category
+    """Which XTREME-R average the task counts towards."""
     kind: TaskKind
+    """What the engine does with the task's examples; fixes the fields a source returns."""
     languages: tuple[str, ...]
+    """The evaluation languages: the ``test`` split is read in each (``--eval-languages``
+    picks some)."""
     metric: str
+    """How predictions are scored: ``accuracy`` (classification, multiple choice), ``seqeval``
+    (token tagging), ``squad`` or ``mlqa`` (extractive QA), ``mrr@20`` or ``map@20``
+    (retrieval)."""
     train_language: str = "en"
+    """The language of the ``train`` and ``validation`` splits the task is fine-tuned on."""
     train_languages: tuple[str, ...] = ()
     """Languages with training data, for intermediate training on several languages; empty means
     only `train_language`."""
     train_data: str = ""
+    """The training data, in words (``MultiNLI``), for listings."""
     labels: tuple[str, ...] = ()
+    """Classification: the label names a source's ``label`` takes; token tagging: the tags.
+    Their order fixes the classifier's outputs."""
     sources: Mapping[str, DataSource] = field(default_factory=dict)
+    """Where the data comes from, by source name (``--source NAME``): usually ``hub``,
+    ``xtreme`` (the official download layout under ``--data-dir``) and ``sample``."""
     recipe: Recipe | None = None
+    """The reference fine-tuning recipe (None only if every phase has its own)."""
     phases: tuple[Phase, ...] = (Phase("train"),)
+    """The fine-tuning stages, in order; the last one's model is evaluated. Empty only for a
+    retrieval task evaluated as it comes."""
     roles: tuple[str, ...] = ("target",)
+    """What the task may be used as (a subset of `ROLES`)."""
     benchmark: str | None = None
+    """The benchmark the task belongs to (``xtreme-r``, ``xtreme``), if any: listed, recorded in
+    results, and used to warn when an intermediate task of the same benchmark leaks into the
+    benchmark's average."""
     description: str = ""
+    """A sentence for listings."""
     reference: str = ""
+    """The paper or dataset to cite."""
     reference_intermediate: str | None = None
     """The task the reference protocol trains on before this one (Tatoeba: SQuAD v1.1, as the
     task `xquad`); using it as the intermediate task is the protocol, not a leak."""

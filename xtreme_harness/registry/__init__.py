@@ -5,12 +5,14 @@ benchmark's task languages)."""
 
 from xtreme_harness.registry.benchmarks import Benchmark, BenchmarkTask, load_benchmark
 from xtreme_harness.registry.languages import Language, LanguageRegistry, default_registry
+from xtreme_harness.registry.protocols import Protocol
 
 __all__ = [
     "Benchmark",
     "BenchmarkTask",
     "Language",
     "LanguageRegistry",
+    "Protocol",
     "default_registry",
     "load_benchmark",
 ]

@@ -22,35 +22,65 @@ MAX_RESOURCE_CLASS = 5
 
 @dataclass(frozen=True)
 class Language:
-    """One language of the registry (see docs/languages.md for each field)."""
+    """One language of the registry (see docs/languages.md for each field and its source).
+
+    Get one with ``default_registry().get(code)``; `LanguageRegistry.select` filters by family,
+    script, resource class, task or dataset.
+    """
 
     code: str
+    """The code xharness uses: ISO 639-1 where the language is the usual referent of an ISO
+    639-1 code, else its ISO 639-3 code."""
     iso639_1: str | None
+    """The ISO 639-1 code used as `code`, or None."""
     iso639_3: str
+    """ISO 639-3 code of the individual language (never a macrolanguage)."""
     macro_iso639_3: str | None
+    """ISO 639-3 code of its macrolanguage, or None."""
     glottocode: str
+    """The Glottolog languoid of the language."""
     name: str
+    """English name."""
     family: str
+    """Name of the top-level Glottolog family (``Indo-European``); an isolate is its own
+    family."""
     family_glottocode: str
+    """Glottocode of that family (of the language itself for an isolate)."""
     family_conventional: str
+    """The family label common in NLP papers (docs/languages.md gives the rules)."""
     is_isolate: bool
+    """Glottolog marks the language as an isolate."""
     is_creole: bool
+    """WALS puts it in the genus "Creoles and Pidgins", or the curated table says so."""
     genus: str | None
+    """WALS genus, or None where WALS has no doculect for the language."""
     wals_code: str | None
+    """The WALS doculect the genus was taken from, or None."""
     script: str
+    """Main script, an ISO 15924 code (``Latn``, ``Deva``)."""
     resource_class: int | None
+    """Joshi et al. (2020) class, 0 (left behind) to 5 (winners), or None where the source has
+    no entry."""
     resource_class_source: Mapping[str, str] | None
+    """``name``: the exact name matched in Joshi et al.'s list; ``note``: how a duplicate or
+    conflicting entry was resolved; None when `resource_class` is None."""
     tasks: Mapping[str, tuple[str, ...]]
+    """Benchmark -> the tasks of that benchmark that evaluate the language, in the benchmark
+    file's order (``{"xtreme-r": ("xnli", ...)}``); benchmarks without any are left out."""
     datasets: Mapping[str, tuple[str, ...]]
+    """Intermediate-task dataset -> this language's codes in it (``{"massive": ("sw-KE",)}``:
+    MASSIVE locales, SIB-200 configs); empty lists are left out."""
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Language:
+        """A language from its record in ``registry/languages.json``."""
         fields = dict(record)
         fields["tasks"] = {k: tuple(v) for k, v in record["tasks"].items()}
         fields["datasets"] = {k: tuple(v) for k, v in record["datasets"].items()}
         return cls(**fields)
 
     def to_record(self) -> dict[str, Any]:
+        """The record `from_record` reads (lists for tuples), JSON-ready."""
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
         record["tasks"] = {k: list(v) for k, v in self.tasks.items()}
         record["datasets"] = {k: list(v) for k, v in self.datasets.items()}
@@ -118,6 +148,7 @@ class LanguageRegistry:
 
     @property
     def codes(self) -> list[str]:
+        """Every language's `Language.code`, sorted."""
         return [lang.code for lang in self._languages]
 
     def get(self, code: str) -> Language:
@@ -139,6 +170,7 @@ class LanguageRegistry:
         return sorted(names, key=str.casefold)
 
     def scripts(self) -> list[str]:
+        """The ISO 15924 scripts of the languages, sorted."""
         return sorted({lang.script for lang in self})
 
     def tasks(self) -> list[str]:

@@ -17,13 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xtreme_harness.errors import DataError, PluginError, PluginWarning, UnknownNameError
+from xtreme_harness.errors import DataError, UnknownNameError
 from xtreme_harness.registry.resources import registry_path
 
 DEFAULT = "xtreme-r"
@@ -120,6 +119,11 @@ class TaskEntry:
 
 @dataclass(frozen=True)
 class Protocol:
+    """A published setting as data (a validated `registry/schemas/protocol.schema.json`
+    document): per task, the values it fixes (`entry(task)`), with the protocol's defaults and
+    the values of the intermediate stage; `sha256` is part of every step key that depends on
+    it. Build one with `load_file(path)` or `Protocol.from_document(document, source=...)`."""
+
     name: str
     title: str
     description: str
@@ -211,23 +215,16 @@ _cache: dict[int, dict[str, tuple[Protocol, str]]] = {}
 
 def available(host: Any) -> dict[str, tuple[Protocol, str]]:
     """Every protocol by name, with who provides it (``xharness`` for the registry's own, else
-    the plugin). A plugin's protocol named like a built-in one is skipped with a warning naming
-    both (strict plugin mode: an error)."""
+    the plugin). A plugin's protocol named like a built-in one is a name conflict, which the
+    plugin host resolves as for every registrable (`xtreme_harness.plugin_host`): the registry's
+    protocol wins and the plugin's is skipped with one warning naming both (strict plugin mode:
+    an error)."""
     found = _cache.get(id(host))
     if found is not None:
         return found
     found = {name: (_builtin(name), "xharness") for name in builtin_names()}
     for name, registration in host.registrations("protocols").items():
-        if name in found:
-            message = (
-                f"plugin {registration.plugin!r} registers a protocol {name!r}, which xharness "
-                "already ships; the plugin's is skipped"
-            )
-            if getattr(host, "strict", False):
-                raise PluginError(message)
-            warnings.warn(message, PluginWarning, stacklevel=2)
-            continue
-        found[name] = (registration.obj, registration.plugin)
+        found.setdefault(name, (registration.obj, registration.plugin))
     _cache[id(host)] = found
     return found
 
