@@ -68,6 +68,11 @@ wheel-check: setup
 	cd build/wheel-run && $(OFFLINE) $(WHEEL_VENV)/bin/xharness tiny-model tiny > /dev/null
 	cd build/wheel-run && $(OFFLINE) $(WHEEL_VENV)/bin/xharness run --model tiny --task xcopa \
 		--source sample --max-steps 2 --out xcopa --quiet > /dev/null && echo "wheel run ok"
+	cd build/wheel-run && $(OFFLINE) $(WHEEL_VENV)/bin/xharness run --model tiny --task pawsx \
+		--source sample --max-steps 1 --eval-languages en --regularizer rs-da --protocol robust-xlt \
+		--out pawsx --quiet > /dev/null && echo "wheel protocols and the counter-fitted table ok"
+	cd build/wheel-run && $(OFFLINE) $(WHEEL_VENV)/bin/xharness plugin init wheel-check > /dev/null \
+		&& test -f xharness-wheel-check/pyproject.toml && echo "wheel plugin template ok"
 	cd /tmp && $(OFFLINE) XHARNESS_STRICT_PLUGINS=1 $(WHEEL_VENV)/bin/xharness plugins --json \
 		| $(WHEEL_VENV)/bin/python -c "import json,sys; names={p['name'] for p in json.load(sys.stdin)}; assert 'robust' in names, names; print('wheel ok:', sorted(names))"
 
