@@ -231,3 +231,42 @@ def test_the_version_1_result_fixture_still_reads(tmp_path):
     copy.parent.mkdir()
     shutil.copy(fixture, copy)
     assert [r.task for r in result_files.find(str(tmp_path / "copy"))] == ["xnli"]
+
+
+def test_paths_in_a_result_file_must_stay_in_its_run_folder(grid_dir, tmp_path):
+    """A result file is data: a units or predictions path that leads out of its run folder is
+    refused, naming the file and the field, and nothing is read or copied from there."""
+    source = result_files.find(str(grid_dir))[0]
+    document = json.loads(Path(source.path).read_text(encoding="utf-8"))
+    language = next(iter(document["scores"]))
+    document["evaluation"][language]["units"] = "../../../../etc/passwd"
+    document["evaluation"][language]["predictions"] = "/etc/passwd"
+    (tmp_path / "run").mkdir()
+    path = tmp_path / "run" / "result.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    (result,) = result_files.find(str(tmp_path / "run"))
+    with pytest.raises(DataError, match=f"evaluation.{language}.units") as caught:
+        result_files.units(result)
+    assert "outside the run folder" in str(caught.value) and str(path) in str(caught.value)
+    exported = invoke("export", tmp_path / "run", "--out", tmp_path / "sub")
+    assert exported.exit_code != 0 and f"evaluation.{language}.predictions" in exported.output
+    assert not any((tmp_path / "sub").rglob("passwd"))
+
+
+def test_a_result_without_per_example_units_is_a_footnoted_blank(configs, tmp_path):
+    """Results written before the evaluation wrote its units: the interval over examples cannot
+    be computed, and the cell says why instead of failing the table."""
+    import dataclasses
+
+    base, other = configs[0], configs[1]
+    stripped = {}
+    for slot, result in other.runs.items():
+        document = json.loads(json.dumps(result.document))
+        for entry in document["evaluation"].values():
+            entry.pop("units", None)
+        stripped[slot] = result_files.Result(result.path, document)
+    changed = dataclasses.replace(other, runs=stripped)
+    over_examples, _ = tables.difference_tables([base, changed], base.label)
+    cell = over_examples.rows[0][1]
+    assert cell.mean is None
+    assert "no per-example units recorded" in over_examples.footnotes[cell.footnote]
