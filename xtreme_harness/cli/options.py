@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from xtreme_harness.config.options import OPTIONS, Option
+from xtreme_harness.config.options import OPTIONS, Option, check_value
 
 PLURALS = {
     "model": "--models", "task": "--tasks", "seed": "--seeds", "source": "--sources",
@@ -16,13 +16,28 @@ PLURALS = {
 REQUIRED_FOR_RUN = ("model", "task")
 
 
+class _Checked(click.ParamType):
+    """A number option checked against its bounds in the table of run options (the same rules
+    grid files and result files follow; NaN and infinities refused)."""
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+        self.name = {int: "integer", float: "float"}[option.type]
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        base = click.INT if self.option.type is int else click.FLOAT
+        number = base.convert(value, param, ctx)
+        problem = check_value(self.option, number)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return number
+
+
 def _typed(option: Option) -> Any:
     if option.choices:
         return click.Choice(option.choices)
-    if option.type is int:
-        return click.IntRange(min=option.minimum) if option.minimum is not None else int
-    if option.type is float:
-        return click.FloatRange(min=option.minimum) if option.minimum is not None else float
+    if option.type in (int, float):
+        return _Checked(option)
     return str
 
 

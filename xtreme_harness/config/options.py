@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xtreme_harness.errors import UsageError
+from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
@@ -30,6 +31,9 @@ class Option:
     help: str
     default: Any = None
     minimum: float | None = None
+    above: float | None = None
+    """A strict lower bound (learning rates, epochs: the value must be greater)."""
+    maximum: float | None = None
     choices: tuple[str, ...] | None = None
     axis: bool = True
     flag_only: bool = False
@@ -71,9 +75,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("intermediate_source", "--intermediate-source", str,
            "Source of the intermediate task (default: --source).", choices=SOURCES),
     Option("intermediate_epochs", "--intermediate-epochs", float,
-           "Epochs of the intermediate stage."),
+           "Epochs of the intermediate stage.", above=0),
     Option("intermediate_learning_rate", "--intermediate-learning-rate", float,
-           "Peak learning rate of the intermediate stage (default: the task's recipe)."),
+           "Peak learning rate of the intermediate stage (default: the task's recipe).",
+           above=0),
     Option("intermediate_max_steps", "--intermediate-max-steps", int,
            "Updates of the intermediate stage instead of epochs (the same for every set).",
            minimum=1),
@@ -94,10 +99,10 @@ OPTIONS: tuple[Option, ...] = (
            "Refuse to run a cell that departs from its protocol in any value (a tiny model and "
            "sample data depart too).", default=False, is_flag=True, axis=False),
     Option("seed", "--seed", int, "Random seed.", default=1),
-    Option("epochs", "--epochs", float, "Epochs (default: the task's recipe)."),
+    Option("epochs", "--epochs", float, "Epochs (default: the task's recipe).", above=0),
     Option("max_steps", "--max-steps", int, "Optimizer updates per phase instead of epochs.",
            minimum=1),
-    Option("learning_rate", "--learning-rate", float, "Peak learning rate of AdamW."),
+    Option("learning_rate", "--learning-rate", float, "Peak learning rate of AdamW.", above=0),
     Option("batch_size", "--batch-size", int, "Examples per forward pass.", minimum=1),
     Option("grad_accum", "--grad-accum", int, "Forward passes per optimizer update.", minimum=1),
     Option("max_length", "--max-length", int,
@@ -116,7 +121,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("warmup_steps", "--warmup-steps", int, "Updates of linear warm-up.", minimum=0),
     Option("warmup_ratio", "--warmup-ratio", float,
            "Linear warm-up over this fraction of the updates (instead of --warmup-steps).",
-           minimum=0),
+           minimum=0, maximum=1),
     Option("weight_decay", "--weight-decay", float, "AdamW decay.", minimum=0),
     Option("max_grad_norm", "--max-grad-norm", float, "Gradient clipping norm (0 disables).",
            minimum=0),
@@ -152,6 +157,21 @@ OPTIONS: tuple[Option, ...] = (
 )  # fmt: skip
 
 BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def check_value(option: Option, value: Any) -> str | None:
+    """What is wrong with one value of `option` (its choices and bounds), or None."""
+    if (
+        option.choices
+        and value not in option.choices
+        and not (value is None and option.name == "intermediate")
+    ):
+        return f"expected one of {', '.join(option.choices)}, found {value!r}"
+    problem = out_of_bounds(
+        value, minimum=option.minimum, maximum=option.maximum, above=option.above
+    )
+    return None if problem is None else f"{problem}, found {value!r}"
+
 
 INTERMEDIATE_ONLY = (
     "language_set", "languages", "budget", "language_set_options", "intermediate_languages",

@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xtreme_harness.config.options import BY_NAME, INTERMEDIATE_ONLY, OPTIONS, Option
+from xtreme_harness.config.options import (
+    BY_NAME,
+    INTERMEDIATE_ONLY,
+    OPTIONS,
+    Option,
+    check_value,
+)
 from xtreme_harness.errors import DataError, UsageError
 
 ALIASES = {
@@ -80,7 +86,7 @@ def load(path: str) -> GridSpec:
     except FileNotFoundError:
         raise DataError(path, "grid file not found") from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_loader())
         lines = _line_map(yaml.compose(text)) if document is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -115,6 +121,24 @@ def load(path: str) -> GridSpec:
     return spec
 
 
+def _loader() -> Any:
+    """YAML's safe loader, reading ``1e-5`` as the number it is meant to be (YAML 1.1, which
+    PyYAML follows, needs a dot: ``1.0e-5``; learning rates are written both ways)."""
+    import re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+        list("-+0123456789"),
+    )
+    return Loader
+
+
 def grid_schema() -> dict[str, Any]:
     """The JSON Schema of grid files, built from the table of run options (shipped as
     registry/schemas/grid.schema.json; a test keeps the two equal)."""
@@ -143,6 +167,10 @@ def grid_schema() -> dict[str, Any]:
             )
         if option.minimum is not None:
             schema["minimum"] = option.minimum
+        if option.above is not None:
+            schema["exclusiveMinimum"] = option.above
+        if option.maximum is not None:
+            schema["maximum"] = option.maximum
         return schema
 
     properties: dict[str, Any] = {}
@@ -197,21 +225,33 @@ def _normalise(option: Option, value: Any) -> Any:
 
 
 def _validate(document: Any, spec: GridSpec) -> None:
-    """Check a grid document against the grid schema; errors name the line and key."""
+    """Check a grid document against the grid schema and every number against its option's
+    bounds; errors name the line and key, and say what was expected."""
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(grid_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
-        path = list(error.absolute_path)
-        raise SpecError(spec.where(*path), f"{error.message}")
+        from xtreme_harness.registry.schema_errors import explain
+
+        leaf, message = explain(error)
+        raise SpecError(spec.where(*leaf.absolute_path), message)
+    for key, value in document.items():
+        option = BY_NAME.get(ALIASES.get(key, key))
+        if option is None or option.type not in (int, float):
+            continue
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            problem = check_value(option, item)
+            if problem is not None:
+                path = (key,) if index is None else (key, index)
+                raise SpecError(spec.where(*path), problem)
 
 
 def _check_range(option: Option, item: Any, where: str) -> None:
-    if option.choices and item not in option.choices:
-        raise SpecError(where, f"expected one of {', '.join(option.choices)}, found {item!r}")
-    if option.minimum is not None and item < option.minimum:
-        raise SpecError(where, f"expected at least {option.minimum}, found {item!r}")
+    problem = check_value(option, item)
+    if problem is not None:
+        raise SpecError(where, problem)
 
 
 def component(text: str) -> dict[str, Any]:
@@ -271,7 +311,8 @@ def merge(base: GridSpec, flags: GridSpec) -> GridSpec:
 
 
 def check_names(spec: GridSpec, host: Any) -> None:
-    """Every task, intermediate task, regularizer and language set named exists."""
+    """Every task, intermediate task, regularizer, language set and executor named exists, and
+    the components' parameters fit them."""
     kinds = {"task": "tasks", "intermediate": "tasks", "regularizer": "regularizers",
              "language_set": "language_sets"}  # fmt: skip
     for name, kind in kinds.items():
@@ -279,23 +320,31 @@ def check_names(spec: GridSpec, host: Any) -> None:
             continue
         value = spec.values[name]
         items = value if isinstance(value, list) else [value]
-        registered = host.registrations(kind)
         for index, item in enumerate(items):
-            label = item["name"] if isinstance(item, dict) else item
-            if label is None:
-                continue
             key = _spelling(spec, name)
             path = (key,) if not isinstance(value, list) else (key, index)
-            if label in registered:
-                if name in COMPONENT_OPTIONS:
-                    _check_component(spec, name, registered[label].obj, item, path)
-                continue
-            from xtreme_harness.suggest import closest
+            _check_named(spec, name, kind, item, path, host)
+    if "executor" in spec.settings:
+        _check_named(spec, "executor", "executors", spec.settings["executor"], ("executor",), host)
 
-            hint = closest(str(label), registered)
-            suggestion = f"; did you mean: {', '.join(hint)}?" if hint else ""
-            raise SpecError(spec.where(*path), f"unknown {kind[:-1].replace('_', ' ')} "
-                                               f"{label!r}{suggestion}")  # fmt: skip
+
+def _check_named(
+    spec: GridSpec, name: str, kind: str, item: Any, path: tuple[Any, ...], host: Any
+) -> None:
+    label = item["name"] if isinstance(item, dict) else item
+    if label is None:
+        return
+    registered = host.registrations(kind)
+    if label in registered:
+        if name in COMPONENT_OPTIONS or name == "executor":
+            _check_component(spec, name, registered[label].obj, item, path)
+        return
+    from xtreme_harness.suggest import closest
+
+    hint = closest(str(label), registered)
+    suggestion = f"; did you mean: {', '.join(hint)}?" if hint else ""
+    raise SpecError(spec.where(*path), f"unknown {kind[:-1].replace('_', ' ')} "
+                                       f"{label!r}{suggestion}")  # fmt: skip
 
 
 COMPONENT_OPTIONS = {"regularizer": "regularizer_options", "language_set": "language_set_options"}
@@ -313,8 +362,8 @@ def _check_component(
 
     options = dict(item.get("options", {})) if isinstance(item, dict) else {}
     where: dict[str, tuple[Any, ...]] = {key: (*path, "options", key) for key in options}
-    extra = COMPONENT_OPTIONS[name]
-    pairs = spec.values.get(extra, [])
+    extra = COMPONENT_OPTIONS.get(name)
+    pairs = spec.values.get(extra, []) if extra else []
     for index, pair in enumerate(pairs):
         for key, text in parse_pairs([pair], _spelling(spec, extra)).items():
             options[key] = text

@@ -8,6 +8,7 @@ values into step keys and result files.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -60,12 +61,11 @@ class Param:
             raise UsageError(
                 f"{where}: expected one of {', '.join(map(str, self.choices))}, got {value!r}"
             )
-        if self.minimum is not None and converted < self.minimum:
-            raise UsageError(f"{where}: expected at least {self.minimum}, got {value!r}")
-        if self.above is not None and converted <= self.above:
-            raise UsageError(f"{where}: expected a value greater than {self.above}, got {value!r}")
-        if self.maximum is not None and converted > self.maximum:
-            raise UsageError(f"{where}: expected at most {self.maximum}, got {value!r}")
+        problem = out_of_bounds(
+            converted, minimum=self.minimum, maximum=self.maximum, above=self.above
+        )
+        if problem is not None:
+            raise UsageError(f"{where}: {problem}, got {value!r}")
         return converted
 
     def _convert(self, value: Any) -> Any:
@@ -104,6 +104,28 @@ class Param:
             described["source"] = self.source
         described["verified"] = self.verified
         return described
+
+
+def out_of_bounds(
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+) -> str | None:
+    """What is wrong with a number given these bounds (``"expected at least 1"``), or None.
+    NaN and infinities are never accepted: no setting of a run is meant to be one."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if not math.isfinite(value):
+        return "expected a finite number"
+    if minimum is not None and value < minimum:
+        return f"expected at least {minimum}"
+    if above is not None and value <= above:
+        return f"expected a value greater than {above}"
+    if maximum is not None and value > maximum:
+        return f"expected at most {maximum}"
+    return None
 
 
 class Component:
