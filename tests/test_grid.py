@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -108,12 +109,41 @@ eval_languages: [en, de]
     [
         ("tasks: [xnli]\nregularisers: [none]\n", "grid.yaml:2: regularisers: unknown key "
          "'regularisers'; did you mean: regularizers"),
-        ("tasks: [xnli]\nseeds: [1, two]\n", "grid.yaml:2: seeds[1]: 'two' is not of type"),
+        ("tasks: [xnli]\nseeds: [1, two]\n", "grid.yaml:2: seeds[1]: expected an integer, found "
+         "'two'"),
+        ("tasks: [xnli]\nseeds: abc\n", "grid.yaml:2: seeds: expected an integer (or a list of "
+         "them), found 'abc'"),
+        ("tasks: [xnli]\nepochs: 0\n", "grid.yaml:2: epochs: expected a value greater than 0, "
+         "found 0"),
+        ("tasks: [xnli]\nepochs: [3, -1]\n", "grid.yaml:2: epochs[1]: expected a value greater "
+         "than 0, found -1"),
+        ("tasks: [xnli]\nlearning_rate: 0\n", "grid.yaml:2: learning_rate: expected a value "
+         "greater than 0, found 0"),
+        ("tasks: [xnli]\n\nintermediate_learning_rate: -1e-5\n", "grid.yaml:3: "
+         "intermediate_learning_rate: expected a value greater than 0, found -1e-05"),
+        ("tasks: [xnli]\nintermediate_epochs: 0\n", "grid.yaml:2: intermediate_epochs: expected "
+         "a value greater than 0, found 0"),
+        ("tasks: [xnli]\nlearning_rate: [2e-5, .nan]\n", "grid.yaml:2: learning_rate[1]: "
+         "expected a finite number, found nan"),
+        ("tasks: [xnli]\nwarmup_ratio: 1.5\n", "grid.yaml:2: warmup_ratio: expected at most 1, "
+         "found 1.5"),
+        ("tasks: [xnli]\nsource: [sample, hubb]\n", "grid.yaml:2: source[1]: expected one of "
+         "hub, xtreme, sample, found 'hubb'"),
+        ("tasks: [xnli]\nregularizer_options: [scale]\n", "grid.yaml:2: regularizer_options[0]: "
+         "expected KEY=VALUE, found 'scale'"),
+        ("tasks: [xnli]\nregularizer: {name: rs-rp, option: {}}\n", "grid.yaml:2: regularizer: "
+         "unknown key 'option'; expected the keys name, options"),
+        ("tasks: [xnli]\nmodel: m\nexecutor: {name: local, options: {jobs: 0}}\n", "grid.yaml:3: "
+         "executor.options.jobs: parameter 'jobs' of executor 'local': expected at least 1"),
+        ("tasks: [xnli]\nmodel: m\nexecutor:\n  name: local\n  options:\n    jobz: 2\n",
+         "grid.yaml:6: executor.options.jobz: unknown parameter of executor 'local' 'jobz'"),
+        ("tasks: [xnli]\nmodel: m\nexecutor: lokal\n", "grid.yaml:3: executor: unknown executor "
+         "'lokal'; did you mean: local"),
         ("tasks: [xnli, pan-x]\nmodel: m\nsource: sample\n", "grid.yaml:1: tasks[1]: unknown task "
          "'pan-x'; did you mean: panx"),
         ("tasks: xnli\nmodel: m\nregularizers: [none, {name: rs-pr}]\n",
          "grid.yaml:3: regularizers[1]: unknown regularizer 'rs-pr'; did you mean: rs-rp"),
-        ("tasks: [xnli]\nbudget: 0\n", "grid.yaml:2: budget: 0 is less than the minimum of 1"),
+        ("tasks: [xnli]\nbudget: 0\n", "grid.yaml:2: budget: expected at least 1, found 0"),
         ("tasks: [xnli]\nmodel: m\nregularizers:\n  - none\n  - name: rs-rp\n"
          "    options: {scael: 0.01}\n", "grid.yaml:6: regularizers[1].options.scael: unknown "
          "parameter of regularizer 'rs-rp' 'scael'; did you mean: scale?"),
@@ -123,7 +153,8 @@ eval_languages: [en, de]
         ("tasks: [xnli]\nmodel: m\nintermediate: massive\nlanguage_set: high-resource\n"
          "language_set_options:\n  - threshold=2\n  - k=3\n", "grid.yaml:7: "
          "language_set_options[1]: unknown parameter of language set 'high-resource' 'k'"),
-        ("tasks: [xnli]\nseeds: []\n", "grid.yaml:2: seeds"),
+        ("tasks: [xnli]\nseeds: []\n", "grid.yaml:2: seeds: expected at least 1 value(s), found "
+         "an empty list"),
         ("- xnli\n", "expected a mapping"),
         ("tasks: [xnli\n", "not valid YAML"),
     ],
@@ -149,7 +180,7 @@ def test_grid_runs_resumes_and_never_recomputes(tiny_model, tmp_path):
     out = tmp_path / "g"
     result = invoke(*grid_args(tiny_model, out))
     assert result.exit_code == 0, result.output
-    assert "8/8 cells finished; 18 steps run, 0 reused" in result.output
+    assert "8/8 cells finished; 18 steps run here, 0 by another process, 0 reused" in result.output
     store = Store(str(out))
     assert len(store.executions()) == 18
     results = sorted((out / "results").glob("*.json"))
@@ -161,7 +192,7 @@ def test_grid_runs_resumes_and_never_recomputes(tiny_model, tmp_path):
             assert (out / entry["predictions"]).is_file()
     before = {p: p.read_bytes() for p in results}
     again = invoke(*grid_args(tiny_model, out))
-    assert "0 steps run, 18 reused" in again.output
+    assert "0 steps run here, 0 by another process, 18 reused" in again.output
     assert len(store.executions()) == 18
     assert {p: p.read_bytes() for p in results} == before
 
@@ -198,7 +229,12 @@ def test_failed_step_is_recorded_and_the_rest_goes_on(tiny_model, tmp_path, use_
     assert len(failed) == 1
     (step_dir,) = [d for d in (out / "steps").iterdir() if (d / "error.txt").exists()]
     assert "RuntimeError" in (step_dir / "error.txt").read_text(encoding="utf-8")
-    invoke(*args)  # the failure is reported again, not retried
+    again = invoke(*args)  # the failure is reported again, not retried, saying how to retry
+    assert again.exit_code == 1
+    assert (
+        "tagging is not allowed here (failed in an earlier run; `xharness grid ... --rerun "
+        "failed` runs it again)" in again.output
+    )
     assert len([e for e in store.executions() if e["status"] == "failed"]) == 1
     invoke(*args, "--rerun", "failed")
     assert len([e for e in store.executions() if e["status"] == "failed"]) == 2
@@ -256,12 +292,22 @@ def test_two_processes_share_a_run_folder(tiny_model, tmp_path):
     out = tmp_path / "g"
     command = [sys.executable, "-c", "from xtreme_harness.cli import main; main()",
                *grid_args(tiny_model, out)]  # fmt: skip
-    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    second = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert first.wait() == 0 and second.wait() == 0
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = [process.communicate()[0] for process in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0
     executions = Store(str(out)).executions()
     assert sorted(e["key"] for e in executions) == sorted({e["key"] for e in executions})
     assert len(executions) == 18
+    # each process counts its own steps apart from those the other one ran
+    counts = [re.search(r"(\d+) steps run here, (\d+) by another process, (\d+) reused", text)
+              for text in outputs]  # fmt: skip
+    here, elsewhere, reused = zip(*[[int(n) for n in match.groups()] for match in counts],
+                                  strict=True)  # fmt: skip
+    assert sum(here) == 18
+    assert [h + e + r for h, e, r in zip(here, elsewhere, reused, strict=True)] == [18, 18]
+    by_invocation = {e["invocation"] for e in executions}
+    assert len(by_invocation) == (2 if all(here) else 1)
 
 
 def _stripped(document):

@@ -450,7 +450,8 @@ def test_grid_shares_the_pool_embedding_and_scores_like_the_official_scorer(
         if record["stage"] == "evaluate":
             assert not (out / "steps" / record["key"] / "candidates").exists()
     again = invoke(*common)
-    assert again.exit_code == 0 and "0 steps run, 8 reused" in again.output, again.output
+    assert again.exit_code == 0, again.output
+    assert "0 steps run here, 0 by another process, 8 reused" in again.output
     assert invoke("export", str(out), "--out", str(tmp_path / "sub"),
                   "--gold", str(tmp_path / "gold")).exit_code == 0  # fmt: skip
     scored = json.loads(invoke("score", str(tmp_path / "sub"), str(tmp_path / "gold"),

@@ -6,6 +6,7 @@ them, so that listing languages does not pay for importing torch, datasets or ev
 
 from __future__ import annotations
 
+import errno
 import sys
 import warnings
 from collections.abc import Sequence
@@ -60,6 +61,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     except XHarnessError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        if exc.filename is None or exc.errno not in MACHINE_ERRORS:
+            raise
+        click.echo(f"Error: {describe_os_error(exc)}", err=True)
+        sys.exit(1)
+
+
+MACHINE_ERRORS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOENT,
+     errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENAMETOOLONG, errno.EMFILE, errno.EIO}
+)  # fmt: skip
+"""Errors of the machine rather than of xharness (a read-only or full disk, a permission, a file
+removed under a run): the command says which file and why, without a traceback."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``cannot write runs/g/steps: Read-only file system`` (what the machine said, and where)."""
+    where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+    advice = {
+        errno.EROFS: "the folder is on a read-only file system; choose another with --out",
+        errno.EACCES: "this user may not write or read there; check the folder's permissions",
+        errno.EPERM: "this user may not write or read there; check the folder's permissions",
+        errno.ENOSPC: "the disk is full; free space and run the command again (finished work "
+        "is kept)",
+        errno.EDQUOT: "the disk quota is used up; free space and run the command again "
+        "(finished work is kept)",
+    }.get(exc.errno)
+    return f"{where}: {exc.strerror}" + (f" ({advice})" if advice else "")
 
 
 _default_showwarning = warnings.showwarning

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 import click
 
+from xtreme_harness.atomic import read_json
 from xtreme_harness.cli.options import grid_options
 from xtreme_harness.cli.output import blank, emit_table
 from xtreme_harness.errors import UsageError
@@ -79,6 +79,10 @@ def grid(
     configs = specs.expand(spec, out=out or ".")
     plan = planning.build(configs, host)
     if not validate:  # it reads the models' configs, which --validate never fetches
+        from xtreme_harness.config.resolution import check_model_location
+
+        for model in sorted({cell.config.model for cell in plan.cells}):
+            check_model_location(model)
         _check_strict(plan, host)
     counts = plan.count()
     axes = specs.describe(spec)
@@ -110,6 +114,11 @@ def grid(
         click.echo(f"\n{len(report.failures)} steps did not finish:", err=True)
         for outcome in report.failures:
             click.echo(f"  {outcome.status.value} {outcome.key}: {outcome.error}", err=True)
+    if report.unassembled:
+        click.echo(f"\n{len(report.unassembled)} cells finished but have no result file:", err=True)
+        for cell, error in report.unassembled.items():
+            click.echo(f"  {cell}: {error}", err=True)
+    if report.failures or report.unassembled:
         raise click.exceptions.Exit(1)
 
 
@@ -179,8 +188,7 @@ def _summary(plan: Any, report: Any) -> None:
         score, meaningful = None, True
         path = report.results.get(cell.id)
         if path is not None:
-            with open(path, encoding="utf-8") as handle:
-                result = json.load(handle)
+            result = read_json(path, "result file")
             score, meaningful = result["score"], result["meaningful"]
         rows.append(
             [
@@ -197,6 +205,6 @@ def _summary(plan: Any, report: Any) -> None:
     if rows and not meaningful:
         click.echo("note: tiny model and/or sample data: the scores mean nothing")
     click.echo(
-        f"{len(report.results)}/{len(plan.cells)} cells finished; "
-        f"{report.ran} steps run, {report.reused} reused"
+        f"{len(report.results)}/{len(plan.cells)} cells finished; {report.ran} steps run here, "
+        f"{report.elsewhere} by another process, {report.reused} reused"
     )

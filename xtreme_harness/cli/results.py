@@ -9,7 +9,7 @@ import shutil
 
 import click
 
-from xtreme_harness.errors import UsageError
+from xtreme_harness.errors import DataError, UsageError
 
 SCHEMAS = ("result", "grid", "languages", "benchmark")
 
@@ -113,19 +113,42 @@ def export(run_dirs: tuple[str, ...], out: str, gold: str | None) -> None:
         _export_gold(configs, gold)
     groups = {(c.label, seed): {task: r for (task, s), r in c.runs.items() if s == seed}
               for c in configs for (_, seed) in c.runs}  # fmt: skip
-    written = 0
+    copies: list[tuple[str, str]] = []
     for (label, seed), by_task in sorted(groups.items()):
-        folder = out if len(groups) == 1 else os.path.join(out, f"{_slug(label)}-s{seed}")
+        folder = "" if len(groups) == 1 else f"{_slug(label)}-s{seed}"
         for task, result in by_task.items():
-            target = os.path.join(folder, task)
-            if os.path.exists(target):
-                raise UsageError(f"{target} exists; export into an empty folder")
-            os.makedirs(target)
+            if os.path.exists(os.path.join(out, folder, task)):
+                raise UsageError(f"{os.path.join(out, folder, task)} exists; export into an "
+                                 "empty folder")  # fmt: skip
             for language, entry in result.document["evaluation"].items():
                 field = f"evaluation.{language}.predictions"
-                shutil.copy2(path_in_run(result, entry["predictions"], field), target)
-                written += 1
-    click.echo(f"{written} prediction files in {len(groups)} submission folder(s) under {out}")
+                source = path_in_run(result, entry["predictions"], field)
+                if not os.path.isfile(source):
+                    raise DataError(result.path, f"the prediction file {entry['predictions']} is "
+                                    "missing (the run folder lost it; run the cell again)",
+                                    field=field)  # fmt: skip
+                target = os.path.join(folder, task, os.path.basename(source))
+                copies.append((source, target))
+    copy_into_place(copies, out)
+    click.echo(f"{len(copies)} prediction files in {len(groups)} submission folder(s) under {out}")
+
+
+def copy_into_place(copies: list[tuple[str, str]], out: str) -> None:
+    """Copy each (source, relative target) under `out`, all or nothing: the copies are made in
+    a temporary folder beside `out`, and its top folders are then renamed into place, so an
+    interrupted export leaves no partial folder that would block the next one."""
+    from xtreme_harness.atomic import temporary_name
+
+    staging = temporary_name(out)
+    try:
+        for source, target in copies:
+            os.makedirs(os.path.dirname(os.path.join(staging, target)), exist_ok=True)
+            shutil.copy2(source, os.path.join(staging, target))
+        os.makedirs(out, exist_ok=True)
+        for name in sorted(os.listdir(staging)):
+            os.replace(os.path.join(staging, name), os.path.join(out, name))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _export_gold(configs: list, folder: str) -> None:

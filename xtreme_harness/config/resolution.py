@@ -142,9 +142,34 @@ def unverified(fixed: Iterable[tuple[str, Value]]) -> list[str]:
     return sorted(name for name, value in fixed if not value.verified)
 
 
+def check_model_location(name_or_path: str) -> None:
+    """Refuse a model that is meant as a local folder but is not one, saying so (rather than
+    letting the hub client complain about repository ids). A name is meant as a folder when it
+    starts with ``/``, ``.`` or ``~``, has more than one ``/``, or its first part is a local
+    folder; otherwise it is a hub id (``xlm-roberta-base``, ``FacebookAI/xlm-roberta-large``)."""
+    if os.path.isdir(name_or_path):
+        if not os.path.isfile(os.path.join(name_or_path, "config.json")):
+            raise DataError(
+                name_or_path,
+                "this folder holds no config.json, so it is not a model folder (a model saved "
+                "with save_pretrained, or made by `xharness tiny-model`)",
+            )
+        return
+    first = name_or_path.split("/", 1)[0]
+    meant_as_folder = (
+        name_or_path.startswith(("/", ".", "~"))
+        or name_or_path.count("/") > 1
+        or ("/" in name_or_path and os.path.isdir(first))
+        or (os.sep != "/" and os.sep in name_or_path)
+    )
+    if meant_as_folder:
+        raise DataError(name_or_path, "the model folder does not exist")
+
+
 def model_shape(name_or_path: str, revision: str | None = None) -> ModelShape:
     """The type and depth of a model, from its config: read from a local folder directly, else
     through `transformers.AutoConfig` (the Hugging Face cache or the hub)."""
+    check_model_location(name_or_path)
     config_path = os.path.join(name_or_path, "config.json")
     if os.path.isfile(config_path):
         try:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from xtreme_harness.config.resolution import check_model_location
 from xtreme_harness.engine.kinds.base import KindImpl
 from xtreme_harness.errors import DataError, UsageError, WeightsError
 
@@ -45,6 +46,7 @@ def load_tokenizer(name_or_path: str, revision: str | None = None) -> Any:
     """A fast tokenizer (the engine needs offsets and word alignment, which only they give)."""
     from transformers import AutoTokenizer
 
+    check_model_location(name_or_path)
     try:
         with quiet_transformers():
             tokenizer = AutoTokenizer.from_pretrained(name_or_path, revision=revision)
@@ -95,6 +97,7 @@ def load_model_with_report(
     import transformers
 
     auto = getattr(transformers, kind.auto_model)
+    check_model_location(name_or_path)
     try:
         with quiet_transformers():
             model, info = auto.from_pretrained(

@@ -3,7 +3,9 @@
 Finished steps are never run again. A step that failed before stays failed (with its recorded
 error) unless `rerun_failed`; the steps that need a failed one are skipped and everything else
 goes on. Once a cell's steps are all done, its result file is assembled from their outputs: no
-training code is imported for that, so re-running a finished grid takes about a second.
+training code is imported for that, so re-running a finished grid takes about a second. A cell
+whose result cannot be assembled is reported and does not keep the other cells' results from
+being written.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import uuid
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from xtreme_harness.atomic import write_json
+from xtreme_harness.atomic import read_json, write_json
+from xtreme_harness.errors import DataError, XHarnessError, XHarnessWarning
 from xtreme_harness.grid.plan import Cell, Plan
 from xtreme_harness.grid.progress import Progress
-from xtreme_harness.grid.store import Store
-from xtreme_harness.grid.worker import execute_step
+from xtreme_harness.grid.store import Store, result_lock
+from xtreme_harness.grid.worker import RETRY, execute_step
 from xtreme_harness.interfaces.executor import Executor, Outcome, Status, blocked_by
 from xtreme_harness.registry.validation import validate
 
@@ -28,8 +33,14 @@ class GridReport:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     results: dict[str, str] = field(default_factory=dict)
     """Cell id -> result file, for the cells whose steps all finished."""
+    unassembled: dict[str, str] = field(default_factory=dict)
+    """Cell id -> why its result file could not be written, though its steps finished."""
     reused: int = 0
+    """Steps finished before this run began."""
     ran: int = 0
+    """Steps this run carried out."""
+    elsewhere: int = 0
+    """Steps another process sharing the run folder finished while this run went on."""
 
     @property
     def failures(self) -> list[Outcome]:
@@ -62,7 +73,8 @@ def run_grid(
             report.outcomes[step.key] = Outcome(step.key, Status.DONE, None, 0.0)
             report.reused += 1
         else:
-            report.outcomes[step.key] = Outcome(step.key, Status.FAILED, record["error"])
+            error = f"{record['error']} (failed in an earlier run; {RETRY})"
+            report.outcomes[step.key] = Outcome(step.key, Status.FAILED, error)
     progress.reused(report.reused)
     runnable = []
     for step in todo:
@@ -71,39 +83,60 @@ def run_grid(
             runnable.append(step)
         else:
             report.outcomes[step.key] = Outcome(step.key, Status.SKIPPED, f"needs {blocker}")
-    run_step = functools.partial(execute_step, store.root)
+    invocation = uuid.uuid4().hex
+    run_step = functools.partial(execute_step, store.root, invocation=invocation)
     report.outcomes.update(executor.run(runnable, run_step, progress.report, fail_fast=fail_fast))
-    report.ran = sum(report.outcomes[step.key].status is Status.DONE for step in runnable)
+    for step in runnable:
+        if report.outcomes[step.key].status is Status.DONE:
+            if store.record(step.key).get("invocation") == invocation:
+                report.ran += 1
+            else:
+                report.elsewhere += 1
     progress.close()
     for cell in plan.cells:
         if all(report.outcomes[key].status is Status.DONE for key in cell.steps.values()):
-            report.results[cell.id] = assemble(cell, store, host)
+            try:
+                report.results[cell.id] = assemble(cell, store, host)
+            except XHarnessError as exc:
+                report.unassembled[cell.id] = str(exc)
     return report
 
 
 def assemble(cell: Cell, store: Store, host: Any) -> str:
     """Write the cell's result file from its steps' outputs (unless it is already there, made
-    from the same steps) and return its path. Imports no training code."""
+    from the same steps) and return its path. Imports no training code. A result file that
+    cannot be read is derived data: it is written anew from the steps, with a warning."""
     from xtreme_harness.results import document
 
     path = store.result_path(cell.id)
-    if os.path.exists(path):
-        import json
-
-        with open(path, encoding="utf-8") as handle:
-            if json.load(handle).get("provenance", {}).get("steps") == cell.steps:
-                return path
-    records = {stage: store.record(key) for stage, key in cell.steps.items()}
-    outputs = {stage: record["outputs"] for stage, record in records.items()}
-    result = document.build(
-        dataclasses.replace(cell.config, out=store.root), host,
-        intermediate=outputs.get("intermediate"), finetune=outputs["finetune"],
-        evaluate=outputs["evaluate"], embed=outputs.get("embed"),
-        started_at=min(record["started_at"] for record in records.values()),
-        seconds=sum(record["seconds"] for record in records.values()),
-        prefix={"evaluate": f"steps/{cell.steps['evaluate']}/"},
-    )  # fmt: skip
-    result["provenance"]["steps"] = dict(cell.steps)
-    validate(result, "result", source=path)
-    write_json(path, result)
+    with store.lock(result_lock(cell.id)):
+        if _current(path, cell):
+            return path
+        records = {stage: store.record(key) for stage, key in cell.steps.items()}
+        outputs = {stage: record["outputs"] for stage, record in records.items()}
+        result = document.build(
+            dataclasses.replace(cell.config, out=store.root), host,
+            intermediate=outputs.get("intermediate"), finetune=outputs["finetune"],
+            evaluate=outputs["evaluate"], embed=outputs.get("embed"),
+            started_at=min(record["started_at"] for record in records.values()),
+            seconds=sum(record["seconds"] for record in records.values()),
+            prefix={"evaluate": f"steps/{cell.steps['evaluate']}/"},
+        )  # fmt: skip
+        result["provenance"]["steps"] = dict(cell.steps)
+        validate(result, "result", source=path)
+        write_json(path, result)
     return path
+
+
+def _current(path: str, cell: Cell) -> bool:
+    """Whether `path` is the cell's result, made from the cell's steps."""
+    try:
+        existing = read_json(path, "result file")
+    except FileNotFoundError:
+        return False
+    except DataError as exc:
+        warnings.warn(f"{exc}; writing it again from the finished steps", XHarnessWarning,
+                      stacklevel=3)  # fmt: skip
+        return False
+    provenance = existing.get("provenance") if isinstance(existing, dict) else None
+    return isinstance(provenance, dict) and provenance.get("steps") == cell.steps

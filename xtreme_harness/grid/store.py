@@ -4,6 +4,7 @@
     RUN_DIR/steps/<key>/...           the step's outputs (encoder, model, predictions)
     RUN_DIR/results/<cell>.json       one result file per cell (schema `result`)
     RUN_DIR/locks/<key>.lock          held while a process works on a step
+    RUN_DIR/locks/result-<cell>.lock  held while a process writes a cell's result file
     RUN_DIR/executions.jsonl          one line per step execution (which step, when, by whom)
 
 A step is built in a temporary folder next to its final place and renamed into place once
@@ -22,11 +23,10 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
-from xtreme_harness.atomic import write_json
+from xtreme_harness.atomic import TEMPORARY, read_json, write_json
 from xtreme_harness.errors import DataError
 
 STEP_FILE = "step.json"
-TEMPORARY = ".tmp-"
 
 
 class Store:
@@ -43,12 +43,24 @@ class Store:
         """The step's `step.json`, or None if the step has not finished (or failed) yet."""
         path = os.path.join(self.step_dir(key), STEP_FILE)
         try:
-            with open(path, encoding="utf-8") as handle:
-                return json.load(handle)
+            return read_json(path, "step record")
         except FileNotFoundError:
             return None
-        except json.JSONDecodeError as exc:
-            raise DataError(path, f"not valid JSON: {exc}") from None
+
+    def output_path(self, key: str, name: str) -> str:
+        """The file or folder a finished step's record names as its output `name`. A step record
+        is data: a path in it that leads out of the step's folder is refused, naming the record
+        and the field."""
+        relative = self.record(key)["outputs"][name]
+        folder = os.path.realpath(self.step_dir(key))
+        path = os.path.realpath(os.path.join(folder, relative))
+        if os.path.isabs(relative) or os.path.commonpath([folder, path]) != folder:
+            raise DataError(
+                os.path.join(self.step_dir(key), STEP_FILE),
+                f"{relative!r} is outside the step's folder {folder}",
+                field=f"outputs.{name}",
+            )
+        return path
 
     def status(self, key: str) -> str | None:
         record = self.record(key)
@@ -98,7 +110,17 @@ class Store:
         line = json.dumps(
             {
                 key: record[key]
-                for key in ("key", "stage", "status", "pid", "host", "started_at", "seconds")
+                for key in (
+                    "key",
+                    "stage",
+                    "status",
+                    "pid",
+                    "host",
+                    "invocation",
+                    "started_at",
+                    "seconds",
+                )
+                if key in record
             }
         )
         with open(self.path("executions.jsonl"), "a", encoding="utf-8") as handle:
@@ -106,30 +128,55 @@ class Store:
 
     def executions(self) -> list[dict[str, Any]]:
         """Every logged step execution, oldest first."""
+        path = self.path("executions.jsonl")
         try:
-            with open(self.path("executions.jsonl"), encoding="utf-8") as handle:
-                return [json.loads(line) for line in handle if line.strip()]
+            with open(path, encoding="utf-8") as handle:
+                lines = handle.readlines()
         except FileNotFoundError:
             return []
+        executions = []
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                executions.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise DataError(path, f"not valid JSON: {exc.msg}", line=number) from None
+        return executions
 
     def forget(self, key: str) -> None:
         """Remove a step's record and outputs (to run it again)."""
         shutil.rmtree(self.step_dir(key), ignore_errors=True)
 
     def clean(self) -> list[str]:
-        """Remove workspaces left by processes that died while building a step."""
+        """Remove what processes that died left half-built: step workspaces, and temporary
+        result files, whose lock nobody holds (a live process holds the lock of what it builds)."""
         removed = []
         steps = self.path("steps")
-        if not os.path.isdir(steps):
-            return removed
-        for name in sorted(os.listdir(steps)):
-            if not name.startswith(TEMPORARY):
-                continue
-            key = name[len(TEMPORARY) :].rsplit("-", 1)[0]
-            if not self.is_locked(key):
-                shutil.rmtree(os.path.join(steps, name), ignore_errors=True)
-                removed.append(name)
+        if os.path.isdir(steps):
+            for name in sorted(os.listdir(steps)):
+                if not name.startswith(TEMPORARY):
+                    continue
+                key = name[len(TEMPORARY) :].rsplit("-", 1)[0]
+                if not self.is_locked(key):
+                    shutil.rmtree(os.path.join(steps, name), ignore_errors=True)
+                    removed.append(name)
+        results = self.path("results")
+        if os.path.isdir(results):
+            for name in sorted(os.listdir(results)):
+                if not name.startswith(TEMPORARY):
+                    continue
+                cell = name[len(TEMPORARY) :].rsplit("-", 2)[0].removesuffix(".json")
+                if not self.is_locked(result_lock(cell)):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(results, name))
+                    removed.append(os.path.join("results", name))
         return removed
 
     def result_path(self, cell: str) -> str:
         return self.path("results", f"{cell}.json")
+
+
+def result_lock(cell: str) -> str:
+    """The lock held while a cell's result file is written."""
+    return f"result-{cell}"

@@ -1,7 +1,9 @@
 """Running one step of a grid: the function every executor calls, in whatever process it runs.
 
-`execute_step` takes only picklable arguments (the run folder and the step), so that worker
-processes and Ray tasks can call it; it imports the engine only when it has work to do.
+`execute_step` takes only picklable arguments (the run folder, the step and the grid
+invocation's id), so that worker processes and Ray tasks can call it; it imports the engine only
+when it has work to do. The invocation id in each step record says which `xharness grid` ran it,
+so that a grid that shares its run folder with another tells its own steps from the other's.
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ class StepFailed(XHarnessError):
     """A step raised; its record holds the error."""
 
 
-def execute_step(run_dir: str, step: Step) -> str:
-    """Run `step` unless it is done (or failed and not to be retried); return its status."""
+RETRY = "`xharness grid ... --rerun failed` runs it again"
+
+
+def execute_step(run_dir: str, step: Step, invocation: str = "") -> str:
+    """Run `step` unless it is done (or failed: another process failed it meanwhile); return
+    ``"done"``. `invocation` identifies the grid run that asked for it."""
     store = Store(run_dir)
     with store.lock(step.key):
-        status = store.status(step.key)
-        if status == "done":
+        record = store.record(step.key)
+        if record is not None and record["status"] == "done":
             return "done"
-        if status == "failed":
-            raise StepFailed(store.record(step.key)["error"])
+        if record is not None:
+            raise StepFailed(f"{record['error']} (failed in another process; {RETRY})")
         workspace = store.workspace(step.key)
         started_at, started = now(), time.perf_counter()
         record: dict[str, Any] = {
@@ -43,6 +49,7 @@ def execute_step(run_dir: str, step: Step) -> str:
             "started_at": started_at,
             "host": socket.gethostname(),
             "pid": os.getpid(),
+            "invocation": invocation,
         }
 
         def finish(status: str, error: str | None, outputs: dict[str, Any] | None) -> None:
@@ -77,18 +84,12 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
         encoder = config.model
         if step.needs:
             (needed,) = step.needs
-            outputs = store.record(needed)["outputs"]
-            encoder = os.path.join(store.step_dir(needed), outputs["encoder"])
+            encoder = store.output_path(needed, "encoder")
         _, outputs = stages.fine_tune(ctx, workspace, encoder, save_model=True)
         return dict(outputs)
     tuned, *embedded = step.needs
-    model = os.path.join(store.step_dir(tuned), store.record(tuned)["outputs"]["model"])
+    model = store.output_path(tuned, "model")
     if step.stage == "embed":
         return dict(stages.embed_pool(ctx, workspace, model))
-    candidates = None
-    if embedded:
-        (embed,) = embedded
-        candidates = os.path.join(
-            store.step_dir(embed), store.record(embed)["outputs"]["candidates"]
-        )
+    candidates = store.output_path(embedded[0], "candidates") if embedded else None
     return dict(stages.evaluate(ctx, workspace, model, candidates))

@@ -7,7 +7,6 @@ files of earlier runs stay usable (tests keep a file of every version as a fixtu
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,15 +48,13 @@ class Result:
 
 def read(path: str) -> dict[str, Any]:
     """A result file, upgraded to the current version and validated."""
+    from xtreme_harness.atomic import read_json
     from xtreme_harness.registry.validation import validate
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
+        document = read_json(path, "result file")
     except FileNotFoundError:
         raise DataError(path, "result file not found") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     version = document.get("version") if isinstance(document, dict) else None
     if not isinstance(version, int) or version > CURRENT_VERSION:
         raise DataError(
@@ -121,6 +118,8 @@ def units(result: Result) -> dict[str, Any] | None:
     units were written)."""
     import numpy as np
 
+    from xtreme_harness.atomic import read_json
+
     evaluation = result.document["evaluation"]
     found = {}
     for language in result.document["scores"]:
@@ -129,12 +128,9 @@ def units(result: Result) -> dict[str, Any] | None:
             return None
         path = path_in_run(result, relative, f"evaluation.{language}.units")
         try:
-            with open(path, encoding="utf-8") as handle:
-                document = json.load(handle)
+            document = read_json(path, "units file")
         except FileNotFoundError:
             raise DataError(path, "the per-example units of this result are missing") from None
-        except json.JSONDecodeError as exc:
-            raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
         rows = document.get("units") if isinstance(document, dict) else None
         if not isinstance(rows, list) or len(rows) != evaluation[language]["examples"]:
             raise DataError(
