@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     import click
 
 ENTRY_POINT_GROUP = "xharness"
+PLUGIN_FAILURES = (Exception, SystemExit)
+"""What a plugin may raise while it loads or registers without ending the command: a plugin
+that calls `sys.exit()` is skipped like one that raises. `KeyboardInterrupt` stays an
+interrupt."""
 STRICT_ENV = "XHARNESS_STRICT_PLUGINS"
 DISABLE_ENV = "XHARNESS_DISABLE_PLUGINS"
 BUILTIN_DISTRIBUTION = "xtreme-harness"
@@ -292,7 +296,7 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
+            except PLUGIN_FAILURES as exc:
                 self._fail(ep.name, f"failed to import {ep.value!r}: {_describe(exc)}", exc)
                 continue
             self.add(ep.name, plugin, distribution=meta[0], version=meta[1], builtin=builtin)
@@ -316,7 +320,7 @@ class PluginHost:
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
-        except Exception as exc:
+        except PLUGIN_FAILURES as exc:
             if self.pm.has_plugin(name):
                 self.pm.unregister(name=name)
             self._fail(name, f"does not fit the hook specifications: {_describe(exc)}", exc)
@@ -371,7 +375,7 @@ class PluginHost:
             register = _registrar(what, impl.plugin_name, found)
             try:
                 impl.function(**_arguments(impl, register=register))
-            except Exception as exc:
+            except PLUGIN_FAILURES as exc:
                 self._fail(impl.plugin_name, f"failed in {what.hook}: {_describe(exc)}", exc)
                 continue
             for registration in found:
@@ -440,7 +444,7 @@ class PluginHost:
             before = dict(cli.commands)
             try:
                 impl.function(**_arguments(impl, cli=cli))
-            except Exception as exc:
+            except PLUGIN_FAILURES as exc:
                 cli.commands.clear()
                 cli.commands.update(before)
                 self._fail(
@@ -518,6 +522,8 @@ def _arguments(impl: pluggy.HookImpl, **available: Any) -> dict[str, Any]:
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
     return f"{type(exc).__name__}: {exc}"
 
 
