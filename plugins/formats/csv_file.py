@@ -1,10 +1,16 @@
 """CSV: one column per table column, plus `<column> std` and `<column> n` for number columns (and
-`<column> low`, `<column> high` where the column's numbers have intervals)."""
+`<column> low`, `<column> high` where the column's numbers have intervals).
+
+A text that a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return: a model or plugin name is anyone's to choose) is written with a leading
+``'``, as OWASP advises for CSV injection; numbers, negative ones included, are written as they
+are."""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from xharness_plugins.formats._common import (
     check_table,
@@ -54,7 +60,7 @@ class Csv(TableFormat):
                 names = {key: f"{name} {key}" for key in ("std", "n", "low", "high", "marker")}
                 header += self._extra(names, intervals[j])
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = _SpreadsheetSafe(csv.writer(buffer, lineterminator="\n"))
         writer.writerow(header)
         for row in table.rows:
             values: list[str] = []
@@ -93,3 +99,31 @@ class Csv(TableFormat):
         if self.options["markers"]:
             keys.append("marker")
         return [values.get(key, "") for key in keys]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""First characters that make a spreadsheet read a cell as a formula."""
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text`, with a leading ``'`` if a spreadsheet would take it for a formula (numbers, such
+    as ``-1.25``, stay numbers). Carriage returns become line feeds, which the writer quotes
+    (it ends rows with a line feed and would leave a lone carriage return bare)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
+class _SpreadsheetSafe:
+    """A csv writer whose every field goes through `spreadsheet_safe`."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: list[str]) -> None:
+        self.writer.writerow([spreadsheet_safe(str(value)) for value in row])
