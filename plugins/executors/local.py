@@ -7,7 +7,15 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from xtreme_harness.interfaces import Event, Executor, Outcome, Param, Step, dispatch
+from xtreme_harness.interfaces import (
+    Event,
+    Executor,
+    Outcome,
+    Param,
+    Step,
+    XHarnessError,
+    dispatch,
+)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -72,7 +80,7 @@ class Local(Executor):
             gpu_queue.put(gpu)
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=self.options["jobs"], mp_context=context,
-            initializer=_take_gpu, initargs=(gpu_queue,),
+            initializer=_start_worker, initargs=(gpu_queue, os.getpid()),
         ) as pool:  # fmt: skip
             return dispatch(
                 steps, report,
@@ -80,14 +88,59 @@ class Local(Executor):
                 finished=lambda futures: concurrent.futures.wait(
                     futures, return_when=concurrent.futures.FIRST_COMPLETED
                 ).done,
-                error_of=lambda future: future.exception(),
+                error_of=_error_of,
                 fail_fast=fail_fast, limit=self.options["jobs"],
             )  # fmt: skip
 
 
+class WorkerDied(XHarnessError):
+    """A worker process ended without reporting (killed, or out of memory)."""
+
+
+def _error_of(future: Any) -> BaseException | None:
+    """A step's error; a worker that died takes the pool down, and its steps (and those the
+    other workers were running) are not recorded: the next run of the grid runs them."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    error = future.exception()
+    if isinstance(error, BrokenProcessPool):
+        return WorkerDied(
+            "a worker process died (killed, or out of memory) and took the other workers' steps "
+            "down with it; nothing of these steps was kept: run the grid again to run them"
+        )
+    return error
+
+
+PARENT_CHECK_SECONDS = 0.5
+"""How often a worker checks that the grid process that started it is alive."""
+
+
+def _start_worker(queue: Any, parent: int) -> None:
+    """Worker initializer: end with the grid process (see `_exit_with_parent`), then claim a
+    GPU (see `_take_gpu`)."""
+    _exit_with_parent(parent)
+    _take_gpu(queue)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker as soon as `parent` is gone. A grid process killed with SIGKILL (the OOM
+    killer's way) runs no clean-up, and its workers would otherwise finish their step and wait
+    for work forever, holding memory and a GPU. The step they were running is left to the next
+    run of the grid: its lock dies with the worker, its half-built folder is cleared."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="xharness-parent-watch", daemon=True).start()
+
+
 def _take_gpu(queue: Any) -> None:
-    """Worker initializer, before torch is imported: claim one GPU id, or, when none is left,
-    hide every GPU (so that two workers never share one)."""
+    """Claim one GPU id, before torch is imported, or, when none is left, hide every GPU (so
+    that two workers never share one)."""
     import queue as queues
 
     try:
