@@ -76,6 +76,8 @@ def run_grid(
             error = f"{record['error']} (failed in an earlier run; {RETRY})"
             report.outcomes[step.key] = Outcome(step.key, Status.FAILED, error)
     progress.reused(report.reused)
+    if todo:
+        store.check_writable()
     runnable = []
     for step in todo:
         blocker = blocked_by(step, report.outcomes)
@@ -99,6 +101,7 @@ def run_grid(
                 report.results[cell.id] = assemble(cell, store, host)
             except XHarnessError as exc:
                 report.unassembled[cell.id] = str(exc)
+    store.clean()
     return report
 
 
@@ -109,6 +112,8 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
     from xtreme_harness.results import document
 
     path = store.result_path(cell.id)
+    if _current(path, cell, quiet=True):  # no lock needed to read (a read-only folder too)
+        return path
     with store.lock(result_lock(cell.id)):
         if _current(path, cell):
             return path
@@ -128,13 +133,16 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
     return path
 
 
-def _current(path: str, cell: Cell) -> bool:
-    """Whether `path` is the cell's result, made from the cell's steps."""
+def _current(path: str, cell: Cell, *, quiet: bool = False) -> bool:
+    """Whether `path` is the cell's result, made from the cell's steps (a file that cannot be
+    read is not, with a warning unless `quiet`)."""
     try:
         existing = read_json(path, "result file")
     except FileNotFoundError:
         return False
     except DataError as exc:
+        if quiet:
+            return False
         warnings.warn(f"{exc}; writing it again from the finished steps", XHarnessWarning,
                       stacklevel=3)  # fmt: skip
         return False

@@ -23,7 +23,7 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
-from xtreme_harness.atomic import TEMPORARY, read_json, write_json
+from xtreme_harness.atomic import TEMPORARY, read_json, temporary_name, write_json
 from xtreme_harness.errors import DataError
 
 STEP_FILE = "step.json"
@@ -89,6 +89,15 @@ class Store:
             fcntl.flock(handle, fcntl.LOCK_UN)
             return False
 
+    def check_writable(self) -> None:
+        """Raise the machine's `OSError` now if the run folder cannot be written (a read-only
+        file system, no permission), before any step starts and fails for that reason."""
+        os.makedirs(self.path("locks"), exist_ok=True)
+        probe = temporary_name(self.path("locks", "probe"))
+        with open(probe, "w", encoding="utf-8"):
+            pass
+        os.unlink(probe)
+
     def workspace(self, key: str) -> str:
         """A fresh temporary folder for building the step (call with the lock held)."""
         folder = self.path("steps", f"{TEMPORARY}{key}-{os.getpid()}")
@@ -97,12 +106,18 @@ class Store:
         return folder
 
     def commit(self, key: str, workspace: str, record: dict[str, Any]) -> None:
-        """Write `step.json` into the workspace, then move it into place (lock held)."""
+        """Write `step.json` into the workspace, then move it into place (lock held). Other
+        workspaces of the step are left by processes that died building it (only the lock's
+        holder builds a step): they go too."""
         write_json(os.path.join(workspace, STEP_FILE), record)
         final = self.step_dir(key)
         if os.path.exists(final):  # a failed attempt being replaced
             shutil.rmtree(final)
         os.replace(workspace, final)
+        prefix = f"{TEMPORARY}{key}-"
+        for name in os.listdir(self.path("steps")):
+            if name.startswith(prefix):
+                shutil.rmtree(self.path("steps", name), ignore_errors=True)
 
     def log_execution(self, record: dict[str, Any]) -> None:
         """Append one line to the run's log of step executions (one write: lines from
@@ -150,7 +165,9 @@ class Store:
 
     def clean(self) -> list[str]:
         """Remove what processes that died left half-built: step workspaces, and temporary
-        result files, whose lock nobody holds (a live process holds the lock of what it builds)."""
+        result files, whose lock nobody holds (a live process holds the lock of what it builds).
+        A grid cleans when it starts and when it ends (by then, workers of a killed grid that
+        still held a lock at the start have exited)."""
         removed = []
         steps = self.path("steps")
         if os.path.isdir(steps):
