@@ -6,7 +6,7 @@ TORCH_SPEC ?= torch==2.13.0
 OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 RAY_AUTH_MODE=disabled
 WHEEL_VENV ?= $(CURDIR)/build/wheel-venv
 
-.PHONY: setup demo test lint format bench wheel-check clean
+.PHONY: setup demo test chaos lint format bench wheel-check clean
 
 $(BIN)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(OFFLINE) $(BIN)/python -m pytest
+	$(MAKE) chaos
+
+# SIGKILLs at random moments, then the run folder's guarantees checked (docs/grid.md); CHAOS_ARGS
+# adds options, e.g. CHAOS_ARGS="--rounds 50 --long --seed 7"
+chaos: setup
+	$(OFFLINE) $(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
