@@ -2,8 +2,9 @@
 
 Each round starts `xharness grid` on one run folder (the local executor with two worker
 processes, or Ray), in some rounds two processes at once, and kills one of them, or one of its
-workers, with SIGKILL at a random moment: during start-up, while a step runs (intermediate
-training, fine-tuning, evaluation), or while results are assembled. After the rounds, once the
+workers, with SIGKILL at a random point of the moment the round aims at: the rounds take the
+stages in turn (a step of intermediate training, fine-tuning, evaluation while it runs), now and
+then start-up, and last the writing of the result files. After the rounds, once the
 killed grids' processes have let go of the folder's locks, one uninterrupted run finishes the
 grid, and the script checks what docs/grid.md promises:
 
@@ -58,10 +59,10 @@ intermediate: massive
 language_sets: [high-resource, low-resource-diverse]
 languages: 2
 budget: 40
-intermediate_max_steps: 8
+intermediate_max_steps: 16
 intermediate_learning_rate: 1.0e-3
 regularizers: [none, rs-rp]
-max_steps: 8
+max_steps: 16
 learning_rate: 1.0e-3
 eval_languages: [en, de]
 """
@@ -168,11 +169,14 @@ def workspaces(out: Path) -> set[str]:
     return {p.name for p in steps.iterdir() if p.name.startswith(".tmp-")}
 
 
-def done_steps(out: Path) -> int:
+def done_steps(out: Path, stage: str | None = None) -> int:
+    """Steps finished (of one stage, or of all)."""
     steps = out / "steps"
     if not steps.is_dir():
         return 0
-    return sum((p / "step.json").is_file() for p in steps.iterdir() if not p.name.startswith("."))
+    prefix = "" if stage is None else PREFIXES[stage]
+    return sum((p / "step.json").is_file() for p in steps.iterdir()
+               if not p.name.startswith(".") and p.name.startswith(prefix))  # fmt: skip
 
 
 def watch(tally: Tally, processes: list[subprocess.Popen], seconds: float) -> None:
@@ -187,40 +191,57 @@ def watch(tally: Tally, processes: list[subprocess.Popen], seconds: float) -> No
         time.sleep(0.05)
 
 
-def until_a_step_starts(tally: Tally, out: Path, processes: list[subprocess.Popen],
-                        limit: float) -> None:  # fmt: skip
-    """Wait until a new step workspace appears (a step started), or `limit` seconds."""
-    before = workspaces(out)
+def until_running(tally: Tally, out: Path, processes: list[subprocess.Popen], stage: str,
+                  limit: float) -> None:  # fmt: skip
+    """Wait until a step of `stage` is being built (its workspace's lock held), or `limit`
+    seconds, or the grids end. The grid advances meanwhile: waiting for a later stage lets the
+    steps it needs finish."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and any(p.poll() is None for p in processes):
         watch(tally, processes, 0.05)
-        if workspaces(out) - before:
+        if stage in running_stages(out):
+            return
+
+
+def until_results_written(tally: Tally, out: Path, processes: list[subprocess.Popen],
+                          limit: float) -> None:  # fmt: skip
+    """Wait until the grid starts writing result files (a new one, or a temporary one)."""
+    folder = out / "results"
+    before = set(os.listdir(folder)) if folder.is_dir() else set()
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(p.poll() is None for p in processes):
+        watch(tally, processes, 0.02)
+        if folder.is_dir() and set(os.listdir(folder)) - before:
             return
 
 
 STAGES = {"in": "intermediate", "fi": "finetune", "em": "embed", "ev": "evaluate"}
+PREFIXES = {stage: f"{prefix}-" for prefix, stage in STAGES.items()}
 
 
-def moment(out: Path) -> str:
-    """What the run folder shows going on: the stages of the steps being built (a workspace
-    whose lock a live process holds), else no step (start-up, planning, or the assembly of
-    results)."""
+def running_stages(out: Path) -> list[str]:
+    """The stages of the steps being built: a workspace whose lock a live process holds."""
     from xtreme_harness.grid.store import Store
 
     store = Store(str(out))
     keys = {name[len(".tmp-") :].rsplit("-", 1)[0] for name in workspaces(out)}
-    running = sorted({STAGES.get(key[:2], "?") for key in keys if store.is_locked(key)})
-    return " + ".join(running) if running else "no step running"
+    return sorted({STAGES.get(key[:2], "?") for key in keys if store.is_locked(key)})
+
+
+def moment(out: Path) -> str:
+    """What the run folder shows going on: the stages of the steps being built, else no step
+    (start-up, planning, or the assembly of results)."""
+    return " + ".join(running_stages(out)) or "no step running"
 
 
 def kill(tally: Tally, process: subprocess.Popen, rng: random.Random, executor: str,
-         out: Path) -> None:  # fmt: skip
-    """SIGKILL the grid process, or one of its workers."""
+         out: Path, *, worker_chance: float = 0.35) -> None:  # fmt: skip
+    """SIGKILL the grid process, or (with `worker_chance`) one of its workers."""
     if process.poll() is not None:
         return
     remember(tally, [process.pid, *descendants(process.pid)])
     running = workers(process.pid)
-    if running and rng.random() < 0.35:
+    if running and rng.random() < worker_chance:
         victim = rng.choice(running)
         what = f"{executor} worker"
     else:
@@ -235,28 +256,52 @@ def kill(tally: Tally, process: subprocess.Popen, rng: random.Random, executor: 
 
 
 def one_round(tally: Tally, rng: random.Random, grid_file: Path, out: Path, executors: list[str],
-              total: int, quiet_run: float, log: Path) -> None:  # fmt: skip
+              target: str, stages: dict[str, int], quiet_run: float,
+              log: Path) -> str:  # fmt: skip
+    """Start the grid (sometimes twice), wait for the moment `target` names (a stage's step
+    running, results being written, or start-up), and kill a grid process or a worker. A stage
+    whose steps are all done gives way to the next one, and with every step done, results are
+    the target: their files are removed first (they are derived: the grid writes them again
+    from the steps). Returns what the round aimed at."""
+    if target in stages and done_steps(out, target) == stages[target]:
+        pending = [stage for stage, n in stages.items() if done_steps(out, stage) < n]
+        target = pending[0] if pending else "results"
+    if target == "results" and done_steps(out) == sum(stages.values()):
+        shutil.rmtree(out / "results", ignore_errors=True)
     executor = rng.choice(executors)
     processes = [start(grid_file, out, executor, log)]
     if rng.random() < 0.33:  # two processes on the same folder
         tally.concurrent_rounds += 1
         watch(tally, processes, rng.uniform(0.0, 1.5))
         processes.append(start(grid_file, out, "local", log))
-    if done_steps(out) < total and rng.random() < 0.8:
-        until_a_step_starts(tally, out, processes, limit=60)
-        watch(tally, processes, rng.uniform(0.0, 1.5))
-    else:  # start-up, or (once every step is done) the assembly of the results
+    if target == "results":
+        until_results_written(tally, out, processes, limit=120)
+    elif target == "start-up":
         watch(tally, processes, rng.uniform(0.2, quiet_run))
+    else:
+        until_running(tally, out, processes, target, limit=120)
+        watch(tally, processes, rng.uniform(0.0, 0.5))
     victim = rng.choice(processes)
     kill(tally, victim, rng, executor if victim is processes[0] else "local", out)
-    for process in processes:  # the others may finish, or are killed in turn, soon: a round
-        deadline = time.monotonic() + rng.uniform(0.5, 5.0)  # lets the grid advance a little
+    for process in processes:  # the others are killed in turn, soon: a round lets the grid
+        deadline = time.monotonic() + rng.uniform(0.0, 1.0)  # advance a step or two at most
         while process.poll() is None and time.monotonic() < deadline:
             watch(tally, processes, 0.1)
         if process.poll() is None:
-            kill(tally, process, rng, executor if process is processes[0] else "local", out)
+            kill(tally, process, rng, executor if process is processes[0] else "local", out,
+                 worker_chance=0.0)  # fmt: skip
         while process.poll() is None:
             watch(tally, processes, 0.1)
+    return target
+
+
+def targets(rounds: int, stages: dict[str, int], rng: random.Random) -> list[str]:
+    """What each round aims its kill at: the stages in turn (so each is hit while it runs), a
+    start-up now and then, and the writing of results last."""
+    chosen = []
+    for number in range(rounds - 1):
+        chosen.append("start-up" if rng.random() < 0.15 else list(stages)[number % len(stages)])
+    return [*chosen, "results"][-rounds:]
 
 
 # --- the checks ------------------------------------------------------------------------------
@@ -289,11 +334,14 @@ def run_to_end(grid_file: Path, out: Path, log: Path) -> float:
     return time.monotonic() - began
 
 
-def plan_size(grid_file: Path) -> int:
+def plan_size(grid_file: Path) -> tuple[int, dict[str, int]]:
+    """The grid's number of steps, and the steps of each stage, in order (``--validate``)."""
     done = subprocess.run([sys.executable, "-m", "xtreme_harness", "grid", str(grid_file),
                            "--validate"], capture_output=True, text=True, check=True,
                           env={**os.environ, **ENV})  # fmt: skip
-    return int(done.stdout.split(" cells, ")[1].split(" steps")[0])
+    total = int(done.stdout.split(" cells, ")[1].split(" steps")[0])
+    counts = done.stdout.split("(", 1)[1].split(")", 1)[0]
+    return total, {part.split()[1]: int(part.split()[0]) for part in counts.split(", ")}
 
 
 def predictions(out: Path) -> dict[str, bytes]:
@@ -397,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
                        check=True, capture_output=True, env={**os.environ, **ENV})  # fmt: skip
     grid_file = work / "chaos.yaml"
     grid_file.write_text(f"model: {model}\n" + (LONG if args.long else SMALL), encoding="utf-8")
-    total = plan_size(grid_file)
+    total, stages = plan_size(grid_file)
     reference, out = work / "reference", work / "chaos"
     shutil.rmtree(reference, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -407,14 +455,15 @@ def main(argv: list[str] | None = None) -> int:
     quiet = run_to_end(grid_file, reference, log)  # every step reused: start-up and assembly
     print(f"chaos: uninterrupted run {full:.1f} s, a run with nothing left {quiet:.1f} s")
     tally = Tally()
-    for number in range(1, args.rounds + 1):
+    for number, target in enumerate(targets(args.rounds, stages, rng), 1):
         before = len(tally.kills)
-        one_round(tally, rng, grid_file, out, executors, total, quiet, log)
+        target = one_round(tally, rng, grid_file, out, executors, target, stages, quiet, log)
         kills = [f"{what} during {when}" for what, when in
                  zip(tally.kills[before:], tally.moments[before:], strict=True)]  # fmt: skip
-        print(f"chaos: round {number}: {len(kills)} kill(s) "
+        print(f"chaos: round {number} (aimed at {target}): {len(kills)} kill(s) "
               f"({'; '.join(kills) or 'the grid finished first'}); "
-              f"{done_steps(out)}/{total} steps done")  # fmt: skip
+              f"{done_steps(out)}/{total} steps done, "
+              f"{len(list((out / 'results').glob('*.json')))} result files")  # fmt: skip
     waited = until_unlocked(out, args.grace)
     print(f"chaos: the killed grids' processes released the run folder's locks in {waited:.1f} s")
     run_to_end(grid_file, out, log)
