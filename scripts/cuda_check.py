@@ -4,10 +4,10 @@
     python scripts/cuda_check.py [--out DIR]
 
 On a tiny model and the bundled sample data, it runs a few training steps and the evaluation of
-every task kind on the GPU in fp32, bf16 and fp16; every regularizer with gradient accumulation in
-fp16 and bf16; the retrieval search on the GPU against the CPU (exact indices, ties included); and
-the same seed twice on the GPU. Each check prints one line, PASS or FAIL with its reason and
-timing; the exit status is 1 if any failed. Without CUDA it says so and exits 2.
+every task kind on the GPU in fp32, tf32, bf16 and fp16; every regularizer with gradient
+accumulation in fp16 and bf16; the retrieval search on the GPU against the CPU (exact indices,
+ties included); and the same seed twice on the GPU. Each check prints one line, PASS or FAIL with
+its reason and timing; the exit status is 1 if any failed. Without CUDA it says so and exits 2.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def main() -> int:
     }  # fmt: skip
     for task, languages in kinds.items():
         retrieval = task in ("mewslix", "lareqa")
-        for precision in ("fp32", "bf16", "fp16"):
+        for precision in ("fp32", "tf32", "bf16", "fp16"):
             overrides = Overrides(max_steps=3, batch_size=4, pooling="mean" if retrieval else None)
 
             def kind_run(t=task, p=precision, langs=languages, v=overrides) -> str:

@@ -201,6 +201,21 @@ class Cell:
                                                        patience=None))  # fmt: skip
         return stage
 
+    def precision(self, intermediate: bool = False) -> str:
+        """The precision to ask the device for: the option, or under ``auto`` the protocol's
+        precision for the stage's task where the protocol fixes one (the target's for the
+        fine-tuning stage; the protocol's intermediate settings for the intermediate stage),
+        so that a default run follows its protocol. ``auto`` otherwise: the device decides."""
+        asked = self.config.precision
+        if asked != "auto":
+            return asked
+        if intermediate:
+            fixed = self.protocol.intermediate.get("precision")
+            value = None if fixed is None else fixed.resolve(self.shape)
+        else:
+            value = resolution.task_setting(self.entry, "precision", self.shape)
+        return "auto" if value is None else value.value
+
     def regularizer_options(self) -> dict[str, Any]:
         """The regularizer's options: the protocol's values under the given ones."""
         fixed = resolution.regularizer_settings(self.entry, self.config.regularizer)
@@ -242,7 +257,7 @@ class Cell:
             departures.append(Departure("data", "the task's data (xtreme or hub source)",
                                         "sample data", "source sample"))  # fmt: skip
         precision = resolution.task_setting(self.entry, "precision", self.shape)
-        if precision is not None and config.precision != precision.value:
+        if precision is not None and config.precision not in ("auto", precision.value):
             departures.append(Departure("precision", precision.value, config.precision,
                                         "option precision", precision.verified))  # fmt: skip
         wanted = resolution.task_setting(self.entry, "fine_tune_on", self.shape)

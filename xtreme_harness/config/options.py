@@ -16,7 +16,8 @@ from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
-PRECISIONS = ("fp32", "bf16", "fp16")
+PRECISIONS = ("auto", "fp32", "tf32", "bf16", "fp16")
+"""See `xtreme_harness.engine.device` for what each means."""
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,18 @@ OPTIONS: tuple[Option, ...] = (
            "A task without training data of its own (Tatoeba) is first fine-tuned on this "
            "task's training data, its encoder then embeds; none: embed with the model as it is "
            "(default: the protocol's; XTREME-R: xquad, i.e. SQuAD v1.1)."),
-    Option("eval_batch_size", "--eval-batch-size", int, "Batch size of inference.", default=32,
+    Option("eval_batch_size", "--eval-batch-size", int,
+           "The most inputs in one inference batch (inputs are sorted by length, so a batch of "
+           "short inputs holds more of them than one of long inputs).", default=256, minimum=1),
+    Option("eval_tokens", "--eval-tokens", int,
+           "The most tokens in one inference batch, padding included (16384: 128 inputs of 128 "
+           "tokens, 42 of 384); a longer input gets a batch of its own.", default=16384,
            minimum=1),
     Option("precision", "--precision", str,
-           "bf16/fp16 mixed precision on CUDA; fp32 on the CPU.", default="fp32",
+           "auto: the protocol's precision for the task where it fixes one, else bf16 on a GPU "
+           "that supports it (tf32 on other GPUs with TF32 units); fp32: IEEE float32, matrix "
+           "products included; tf32: float32 with TF32 matrix products on the GPU; bf16/fp16: "
+           "mixed precision on CUDA. The CPU computes in fp32.", default="auto",
            choices=PRECISIONS),
     Option("device", "--device", str, "auto, cpu, cuda or cuda:N.", default="auto"),
     Option("generalized", "--generalized", bool,
@@ -270,6 +279,7 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         strict_protocol=values["strict_protocol"],
         fine_tune_on=values["fine_tune_on"],
         eval_batch_size=values["eval_batch_size"],
+        eval_tokens=values["eval_tokens"],
         precision=values["precision"],
         device=values["device"],
         intermediate=intermediate_stage(values),

@@ -69,8 +69,9 @@ class RunConfig:
     fine_tune_on: str | None = None
     """A task with no training data of its own is fine-tuned on this task's data first (None:
     the protocol's choice; ``"none"``: not at all)."""
-    eval_batch_size: int = 32
-    precision: str = "fp32"
+    eval_batch_size: int = 256
+    eval_tokens: int = 16384
+    precision: str = "auto"
     device: str = "auto"
     intermediate: Intermediate | None = None
     progress: bool = True

@@ -28,7 +28,23 @@ def length_grouped_batches(
     return [batches[i] for i in permutation]
 
 
-def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """All indices, longest first, in batches of `batch_size` (for inference)."""
+def sorted_batches(
+    lengths: Sequence[int], batch_size: int, max_tokens: int | None = None
+) -> list[list[int]]:
+    """All indices, longest first, in batches of at most `batch_size` inputs and, with
+    `max_tokens`, at most that many tokens once padded to the batch's first (longest) input; an
+    input longer than `max_tokens` is a batch of its own (for inference)."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for index in order:
+        full = len(batch) >= batch_size or (
+            max_tokens is not None and batch and (len(batch) + 1) * lengths[batch[0]] > max_tokens
+        )
+        if full:
+            batches.append(batch)
+            batch = []
+        batch.append(index)
+    if batch:
+        batches.append(batch)
+    return batches

@@ -4,6 +4,11 @@ AdamW (no weight decay on biases and LayerNorm weights), a linear schedule with 
 clipping and accumulation, length-grouped batches with dynamic padding, mixed precision on CUDA,
 and every batch's loss computed by the run's `Regularizer`.
 
+On CUDA the loop does not wait for the GPU at every batch: losses stay on the device and are read
+(and checked for NaN) every `CUDA_LOSS_READS` batches, before every evaluation point and at the
+end of every epoch; AdamW is the fused kernel; the next batch is collated while the GPU computes.
+The arithmetic is the same as on the CPU, where every loss is read at once.
+
 Evaluation points are every `eval_steps` updates (else the end of every epoch) and the last update,
 as the reference scripts save a checkpoint every N updates and let the final model compete. What is
 kept follows the recipe's `selection`: the weights that scored best at an evaluation point
@@ -24,11 +29,14 @@ from typing import Any
 from xtreme_harness.engine.batching import length_grouped_batches, sorted_batches
 from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds.base import Feature, KindImpl
+from xtreme_harness.engine.loader import device_batches
 from xtreme_harness.errors import XHarnessError
 from xtreme_harness.interfaces.regularizer import Regularizer
 from xtreme_harness.interfaces.task import Recipe, TaskKind
 
 NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight", "layernorm.weight")
+CUDA_LOSS_READS = 32
+"""Batches between two reads of the losses on CUDA (each read waits for the GPU)."""
 
 
 class TrainingDiverged(XHarnessError):
@@ -132,7 +140,9 @@ class EngineContext:
         scaled.backward()
 
 
-def _optimizer(model: Any, recipe: Recipe) -> Any:
+def _optimizer(model: Any, recipe: Recipe, fused: bool = False) -> Any:
+    """AdamW as the reference scripts build it; `fused`: one CUDA kernel for the whole update
+    (the same arithmetic as the loop over parameters)."""
     import torch
 
     decay, no_decay = [], []
@@ -143,16 +153,12 @@ def _optimizer(model: Any, recipe: Recipe) -> Any:
         {"params": decay, "weight_decay": recipe.weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
     ]
-    return torch.optim.AdamW(groups, lr=recipe.learning_rate, eps=1e-8)
+    return torch.optim.AdamW(groups, lr=recipe.learning_rate, eps=1e-8, fused=fused or None)
 
 
 def _hidden(progress: bool) -> bool | None:
     """tqdm's `disable`: None shows bars only on a terminal; True hides them."""
     return None if progress else True
-
-
-def to_device(batch: Mapping[str, Any], device: str) -> dict[str, Any]:
-    return {key: value.to(device, non_blocking=True) for key, value in batch.items()}
 
 
 def train(
@@ -189,7 +195,7 @@ def train(
     batches_per_epoch = math.ceil(len(features) / recipe.batch_size)
     updates_per_epoch = math.ceil(batches_per_epoch / recipe.gradient_accumulation)
     total = schedule.updates(batches_per_epoch)
-    optimizer = _optimizer(model, recipe)
+    optimizer = _optimizer(model, recipe, fused=placement.is_cuda)
     scheduler = get_linear_schedule_with_warmup(optimizer, schedule.warmup(total), total)
     scaler = torch.amp.GradScaler("cuda") if placement.precision == "fp16" else None
     context = EngineContext(
@@ -205,6 +211,29 @@ def train(
     last_evaluated = -1
     stale = 0  # evaluations since the best score improved
     window = [0.0, 0]  # loss sum and batch count since the last evaluation
+    epoch_sum = [0.0, 0]  # the same since the epoch began
+    pending: list[tuple[Any, int, int]] = []  # unread losses: (loss, update, batch of the epoch)
+    reads = CUDA_LOSS_READS if placement.is_cuda else 1
+
+    def read_losses() -> None:
+        """Read the pending losses (one wait for the device), add them up, stop at a NaN."""
+        if not pending:
+            return
+        values = torch.stack([loss for loss, _, _ in pending]).tolist()
+        for value, (_, update, position) in zip(values, pending, strict=True):
+            if not math.isfinite(value):
+                bar.close()
+                raise TrainingDiverged(
+                    f"{label}: the training loss became {value} at update {update} "
+                    f"(epoch {epoch + 1}, batch {position}); the run stopped without a result. "
+                    "Try a lower learning rate, fp32, or another seed."
+                )
+            epoch_sum[0] += value
+            epoch_sum[1] += 1
+            window[0] += value
+            window[1] += 1
+        pending.clear()
+        bar.set_postfix(loss=f"{values[-1]:.4f}")
 
     def state() -> dict[str, Any]:
         return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
@@ -212,6 +241,7 @@ def train(
     def checkpoint() -> None:
         """An evaluation point: score (or keep) the current weights."""
         nonlocal best_state, last_evaluated, stale
+        read_losses()
         last_evaluated = report.updates
         mean_loss = window[0] / max(1, window[1])
         window[:] = [0.0, 0]
@@ -234,29 +264,22 @@ def train(
             stale += 1
             report.stopped_early = bool(recipe.patience and stale >= recipe.patience)
 
+    def collate(indices: Sequence[int]) -> Mapping[str, Any]:
+        return kind.collate([features[i] for i in indices], pad_id)
+
     model.train()
     while report.updates < total and not report.stopped_early:
         batches = length_grouped_batches(lengths, recipe.batch_size, generator)
-        epoch_loss, epoch_batches = 0.0, 0
-        for position, indices in enumerate(batches):
-            batch = to_device(
-                kind.collate([features[i] for i in indices], pad_id), placement.device
-            )
+        epoch_sum[:] = [0.0, 0]
+        for position, (indices, batch) in enumerate(
+            device_batches(batches, collate, placement.device)
+        ):
             loss = regularizer.loss(model, batch, context)
-            value = float(loss.detach())
-            if not math.isfinite(value):
-                bar.close()
-                raise TrainingDiverged(
-                    f"{label}: the training loss became {value} at update {report.updates + 1} "
-                    f"(epoch {epoch + 1}, batch {position + 1}); the run stopped without a result. "
-                    "Try a lower learning rate, fp32, or another seed."
-                )
+            pending.append((loss.detach().float(), report.updates + 1, position + 1))
+            if len(pending) >= reads:
+                read_losses()
             if loss.requires_grad:
                 context.backward(loss)
-            epoch_loss += value
-            epoch_batches += 1
-            window[0] += value
-            window[1] += 1
             report.examples_seen += len(indices)
             at_boundary = (position + 1) % recipe.gradient_accumulation == 0
             if at_boundary or position + 1 == len(batches):
@@ -277,12 +300,12 @@ def train(
                 optimizer.zero_grad(set_to_none=True)
                 report.updates += 1
                 bar.update(1)
-                bar.set_postfix(loss=f"{value:.4f}")
                 if recipe.eval_steps and report.updates % recipe.eval_steps == 0:
                     checkpoint()
                 if report.updates >= total or report.stopped_early:
                     break
-        report.losses.append(epoch_loss / max(1, epoch_batches))
+        read_losses()
+        report.losses.append(epoch_sum[0] / max(1, epoch_sum[1]))
         epoch += 1
         at_epoch_point = not recipe.eval_steps and not report.stopped_early
         if last_evaluated != report.updates and (at_epoch_point or report.updates >= total):
@@ -304,28 +327,34 @@ def predict(
     *,
     placement: Placement,
     pad_id: int,
-    batch_size: int = 32,
+    batch_size: int = 256,
+    max_tokens: int | None = 16384,
     progress: bool = False,
     label: str = "predict",
 ) -> list[Any]:
-    """The logits of every feature, in feature order, as CPU float tensors."""
+    """The logits of every feature, in feature order, as CPU float tensors; batches are sorted
+    by length and hold at most `batch_size` inputs and `max_tokens` tokens (padding included)."""
     import torch
     from tqdm.auto import tqdm
 
     model.to(placement.device)
     model.eval()
     outputs: list[Any] = [None] * len(features)
-    batches = sorted_batches([f.length for f in features], batch_size)
+    batches = sorted_batches([f.length for f in features], batch_size, max_tokens)
+
+    def collate(indices: Sequence[int]) -> Mapping[str, Any]:
+        batch = kind.collate([features[i] for i in indices], pad_id)
+        for key in kind.label_keys:
+            batch.pop(key, None)
+        return batch
+
     with torch.inference_mode():
-        for indices in tqdm(
-            batches, desc=label, unit="batch", disable=_hidden(progress), leave=False
-        ):
-            chunk = [features[i] for i in indices]
-            batch = kind.collate(chunk, pad_id)
-            for key in kind.label_keys:
-                batch.pop(key, None)
+        for indices, batch in tqdm(
+            device_batches(batches, collate, placement.device), total=len(batches), desc=label,
+            unit="batch", disable=_hidden(progress), leave=False,
+        ):  # fmt: skip
             with placement.autocast():
-                logits = kind.outputs(model(**to_device(batch, placement.device)))
+                logits = kind.outputs(model(**batch))
             logits = logits.float().cpu()
             for position, index in enumerate(indices):
                 outputs[index] = logits[position]

@@ -105,6 +105,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "overrides": record["overrides"],
         "fine_tune_on": config.fine_tune_on,
         "eval_batch_size": config.eval_batch_size,
+        "eval_tokens": config.eval_tokens,
     }
     spec = host.get("tasks", config.task)
     embed = None
@@ -124,6 +125,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_languages": record["eval_languages"],
         "generalized": config.generalized,
         "eval_batch_size": config.eval_batch_size,
+        "eval_tokens": config.eval_tokens,
         "protocol": base["protocol"],
     }
     return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}

@@ -111,6 +111,7 @@ def build(
             "eval_languages": list(evaluate["evaluation"]),
             "fine_tune_on": finetune.get("fine_tune_on"),
             "eval_batch_size": config.eval_batch_size,
+            "eval_tokens": config.eval_tokens,
             "retrieval": evaluate.get("retrieval"),
         },
         "training": {

@@ -44,11 +44,12 @@ def report_record(
     }
 
 
-def start(ctx: Context) -> tuple[Placement, Any]:
-    """Seeds, the device and the tokenizer: how every stage begins."""
+def start(ctx: Context, intermediate: bool = False) -> tuple[Placement, Any]:
+    """Seeds, the device and the tokenizer: how every stage begins (`intermediate`: the
+    intermediate stage, whose task's protocol settings decide an ``auto`` precision)."""
     config = ctx.config
     seed_everything(config.seed)
-    placement = place(config.device, config.precision)
+    placement = place(config.device, ctx.cell.precision(intermediate))
     return placement, load_tokenizer(config.model, config.model_revision)
 
 
@@ -78,7 +79,8 @@ def predict_examples(
     features = kind.encode(examples, tokenizer, ctx.evaluation_recipe.max_length)
     logits = predict(
         model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
-        batch_size=ctx.config.eval_batch_size, progress=ctx.config.progress,
+        batch_size=ctx.config.eval_batch_size, max_tokens=ctx.config.eval_tokens,
+        progress=ctx.config.progress,
         label=f"evaluate {label}",
     )  # fmt: skip
     return kind.decode(examples, features, logits)

@@ -207,6 +207,7 @@ def selection_scorer(
             logits = predict(
                 current, kind, features, placement=placement,
                 pad_id=tokenizer.pad_token_id, batch_size=config.eval_batch_size,
+                max_tokens=config.eval_tokens,
             )  # fmt: skip
             predicted = kind.decode(examples, features, logits)
             values.append(metrics.task_score(

@@ -39,7 +39,7 @@ def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
     assert stage is not None
     started = time.perf_counter()
     notes: list[str] = []
-    placement, tokenizer = start(ctx)
+    placement, tokenizer = start(ctx, intermediate=True)
     spec = ctx.host.get("tasks", stage.task)
     source = stage.source or config.source
     source_of(spec, source)
@@ -92,6 +92,7 @@ def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
             "recipe": recipe_record(recipe),
             "max_steps": stage.overrides.max_steps,
             "regularized": stage.regularize,
+            "precision": placement.precision,
         },
         "allocation": allocation.describe(default_registry()),
         "augmentation": augmentation.record(augmented),

@@ -87,7 +87,8 @@ def embedding_blocks(
         features = kind.encode(block, tokenizer, max_length)
         rows = predict(
             model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
-            batch_size=ctx.config.eval_batch_size, progress=progress,
+            batch_size=ctx.config.eval_batch_size, max_tokens=ctx.config.eval_tokens,
+            progress=progress,
             label=f"embed candidates {begin + 1}-{begin + len(block)} of {len(candidates)}",
         )  # fmt: skip
         yield torch.stack(rows).numpy()
