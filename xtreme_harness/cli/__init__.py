@@ -27,6 +27,7 @@ BUILTIN_COMMANDS = {
     "protocols": "xtreme_harness.cli.protocols:protocols",
     "run": "xtreme_harness.cli.run:run",
     "tiny-model": "xtreme_harness.cli.run:tiny_model",
+    "random-model": "xtreme_harness.cli.random_model:random_model",
     "grid": "xtreme_harness.cli.grid:grid",
     "tables": "xtreme_harness.cli.results:tables",
     "export": "xtreme_harness.cli.results:export",

@@ -245,14 +245,21 @@ class Cell:
                 )
         return departures
 
-    def cell_departures(self, *, tiny: bool, regularizer: Any) -> list[Departure]:
-        """Departures that are not a recipe setting: the model, the data, precision, the
-        fine-tuning task, the regularizer's parameters."""
+    def cell_departures(
+        self, *, tiny: bool, regularizer: Any, random_model: str | None = None
+    ) -> list[Departure]:
+        """Departures that are not a recipe setting: the model (a tiny one; or `random_model`,
+        what `resolution.random_model` says of a published configuration with random weights),
+        the data, precision, the fine-tuning task, the regularizer's parameters."""
         config = self.config
         departures = []
         if tiny:
             departures.append(Departure("model", "a pretrained encoder",
                                         "tiny random-initialised model", "tiny model"))  # fmt: skip
+        if random_model is not None:
+            departures.append(Departure("model", "a pretrained encoder",
+                                        f"random-initialised {random_model}",
+                                        "random model"))  # fmt: skip
         if config.source == "sample":
             departures.append(Departure("data", "the task's data (xtreme or hub source)",
                                         "sample data", "source sample"))  # fmt: skip
@@ -277,7 +284,9 @@ class Cell:
                 self.host.get("tasks", stage.task), stage.overrides
             ).departures
         found += self.cell_departures(
-            tiny=resolution.is_tiny(self.config.model), regularizer=self.regularizer()
+            tiny=resolution.is_tiny(self.config.model),
+            regularizer=self.regularizer(),
+            random_model=resolution.random_model(self.config.model),
         )
         return unique(found)
 

@@ -22,6 +22,11 @@ from xtreme_harness.registry.protocols import ModelShape, TaskEntry, Value
 
 TINY_MARKER = "xharness_tiny_model"
 """Set in the config of models made by `xharness tiny-model`: their scores mean nothing."""
+RANDOM_MARKER = "xharness_random_model"
+"""Set in the config of models made by `xharness random-model` (a published configuration with
+random weights) to what it is: ``configuration`` (its name) and, where it was made smaller than
+published, ``reduced`` (the values changed). Their scores mean nothing; their cost is the real
+model's unless reduced."""
 RECIPE_SETTINGS = tuple(f.name for f in dataclasses.fields(Recipe) if f.name != "source")
 """Settings a protocol may fix per phase: the fields of a `Recipe`."""
 TASK_SETTINGS = ("precision", "fine_tune_on")
@@ -188,10 +193,35 @@ def model_shape(name_or_path: str, revision: str | None = None) -> ModelShape:
                       getattr(config, "num_hidden_layers", None))  # fmt: skip
 
 
-def is_tiny(name_or_path: str) -> bool:
-    """True for a model made by `xharness tiny-model` (read from a local config only)."""
+def _local_config(name_or_path: str) -> dict[str, Any]:
+    """The config of a local model folder ({} for a hub id or a folder without one)."""
     config = os.path.join(name_or_path, "config.json")
     if not os.path.isfile(config):
-        return False
+        return {}
     with open(config, encoding="utf-8") as handle:
-        return bool(json.load(handle).get(TINY_MARKER, False))
+        return json.load(handle)
+
+
+def is_tiny(name_or_path: str) -> bool:
+    """True for a model made by `xharness tiny-model` (read from a local config only)."""
+    return bool(_local_config(name_or_path).get(TINY_MARKER, False))
+
+
+def random_model(name_or_path: str) -> str | None:
+    """What a model made by `xharness random-model` is, as departures and notes say it
+    (``xlm-roberta-base configuration``, or ``... reduced to 2 layers, hidden size 64``);
+    None for any other model (read from a local config only)."""
+    marker = _local_config(name_or_path).get(RANDOM_MARKER)
+    if not marker:
+        return None
+    if not isinstance(marker, dict):
+        return f"{marker} configuration"
+    text = f"{marker.get('configuration', 'unknown')} configuration"
+    reduced = marker.get("reduced") or {}
+    parts = []
+    if reduced.get("num_hidden_layers"):
+        layers = reduced["num_hidden_layers"]
+        parts.append(f"{layers} layer{'' if layers == 1 else 's'}")
+    if reduced.get("hidden_size"):
+        parts.append(f"hidden size {reduced['hidden_size']}")
+    return f"{text} reduced to {', '.join(parts)}" if parts else text

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from xtreme_harness.config import cell as cells
-from xtreme_harness.config.resolution import Departure, is_tiny
+from xtreme_harness.config.resolution import Departure, is_tiny, random_model
 from xtreme_harness.config.run import RunConfig
 from xtreme_harness.interfaces.task import TaskSpec
 from xtreme_harness.provenance import provenance
@@ -41,6 +41,7 @@ def build(
     spec = cell.spec
     regularizer = cell.regularizer()
     tiny = is_tiny(config.model)
+    random = random_model(config.model)
     notes: list[str] = list(cell.notes())
     for part in (intermediate, finetune, evaluate):
         for note in (part or {}).get("notes", []):
@@ -53,10 +54,12 @@ def build(
     departures = cells.unique(
         [Departure(**d) for part in stages.values() if part
          for d in part.get("protocol", {}).get("departures", [])]
-        + cell.cell_departures(tiny=tiny, regularizer=regularizer)
+        + cell.cell_departures(tiny=tiny, regularizer=regularizer, random_model=random)
     )  # fmt: skip
     if tiny:
         notes.append("tiny random-initialised model: the scores mean nothing")
+    if random is not None:
+        notes.append(f"random-initialised {random}: the scores mean nothing")
     if config.source == "sample":
         notes.append("sample data is small and synthetic: the scores mean nothing")
     timings = {"intermediate": intermediate["seconds"]} if intermediate else {}
@@ -139,7 +142,7 @@ def build(
         "generalized": evaluate["generalized"],
         "average": average,
         "score": score,
-        "meaningful": not tiny and config.source != "sample",
+        "meaningful": not tiny and random is None and config.source != "sample",
         "protocol": {
             **cell.record(),
             "stages": {
