@@ -545,3 +545,34 @@ def test_a_layer_the_model_lacks_is_a_usage_error(tiny_model, tmp_path) -> None:
                        r"layers: pass --layer N"):  # fmt: skip
         _run(tiny_model, tmp_path / "t", "tatoeba", eval_languages=("de",))
     assert not (tmp_path / "t" / "result.json").exists()
+
+
+@pytest.mark.parametrize("style", ["bert", "xlmr"])
+@pytest.mark.parametrize(("layer", "runs"), [(2, 2), (-2, 3), (4, 4), (-1, 4), (0, 4), (None, 4)])
+def test_embedding_at_a_layer_runs_only_the_layers_up_to_it(style, layer, runs):
+    import contextlib
+
+    from transformers import BertConfig, BertModel, XLMRobertaConfig, XLMRobertaModel
+
+    from xtreme_harness.engine.dual_encoder import DualEncoder
+
+    shape = dict(vocab_size=100, hidden_size=32, num_hidden_layers=4, num_attention_heads=4,
+                 intermediate_size=64, max_position_embeddings=80)  # fmt: skip
+    torch.manual_seed(0)
+    model = (BertModel(BertConfig(**shape)) if style == "bert"
+             else XLMRobertaModel(XLMRobertaConfig(**shape))).eval()  # fmt: skip
+    ran = []
+    for block in model.encoder.layer:
+        block.register_forward_hook(lambda *_: ran.append(1))
+    ids = torch.randint(5, 100, (3, 10))
+    mask = torch.ones_like(ids)
+    mask[1, 7:] = 0
+    encoder = DualEncoder(model, "mean", layer)
+    with torch.no_grad():
+        fast = encoder.embed(ids, mask)
+        assert len(ran) == runs and len(model.encoder.layer) == 4
+        encoder._only_layers_below = lambda: contextlib.nullcontext(False)
+        whole = encoder.embed(ids, mask)
+        again = DualEncoder(model, "mean", layer).embed(ids, mask)  # after a whole run
+    torch.testing.assert_close(fast, whole, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(again, whole, rtol=1e-5, atol=1e-6)

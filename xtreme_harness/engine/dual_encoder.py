@@ -13,6 +13,8 @@ embeddings only.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -62,6 +64,23 @@ class DualEncoder(torch.nn.Module):
     def save_pretrained(self, folder: str, **kwargs: Any) -> None:
         self.encoder.save_pretrained(folder, **kwargs)
 
+    @contextlib.contextmanager
+    def _only_layers_below(self) -> Iterator[bool]:
+        """With a `layer` to embed with, the encoder runs only the layers up to it (the layers
+        above cannot change it): Tatoeba's layer 8 of 12 saves a third of the work. Yields
+        whether it did; models whose layers are not an ``encoder.layer`` list, and layer 0 (the
+        embeddings), run whole."""
+        stack = getattr(getattr(self.encoder, "encoder", None), "layer", None)
+        kept = None if self.layer is None else self.layer % (self.config.num_hidden_layers + 1)
+        if not kept or not isinstance(stack, torch.nn.ModuleList) or kept >= len(stack):
+            yield False
+            return
+        self.encoder.encoder.layer = stack[:kept]
+        try:
+            yield True
+        finally:
+            self.encoder.encoder.layer = stack
+
     def embed(
         self,
         input_ids: Any = None,
@@ -70,19 +89,21 @@ class DualEncoder(torch.nn.Module):
         inputs_embeds: Any = None,
     ) -> Any:
         """L2-normalised embeddings, one row per input row."""
-        output = self.encoder(
-            input_ids=input_ids,
-            attention_mask=attention_mask,
-            token_type_ids=token_type_ids,
-            inputs_embeds=inputs_embeds,
-            output_hidden_states=self.layer is not None,
-        )
+        with self._only_layers_below() as truncated:
+            output = self.encoder(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+                inputs_embeds=inputs_embeds,
+                output_hidden_states=self.layer is not None and not truncated,
+            )
         if self.pooling == "pooler":
             pooled = output.pooler_output
         else:
-            hidden = (
-                output.last_hidden_state if self.layer is None else output.hidden_states[self.layer]
-            )
+            if self.layer is None or truncated:  # truncated: the wanted layer is the last run
+                hidden = output.last_hidden_state
+            else:
+                hidden = output.hidden_states[self.layer]
             if self.pooling == "cls":
                 pooled = hidden[:, 0]
             else:
