@@ -14,6 +14,7 @@ from typing import Any
 from xtreme_harness.config import cell as cells
 from xtreme_harness.config.run import RunConfig
 from xtreme_harness.engine import intermediate
+from xtreme_harness.engine.tokenized import Tokenized
 from xtreme_harness.errors import UnknownNameError, UsageError
 from xtreme_harness.interfaces.task import Recipe, TaskKind, TaskSpec
 from xtreme_harness.plugin_host import PluginHost, get_host
@@ -26,6 +27,12 @@ def source_of(spec: TaskSpec, name: str) -> Any:
     return spec.sources[name]
 
 
+def _versions(host: PluginHost) -> dict[str, Any]:
+    from xtreme_harness import __version__
+
+    return {"xharness": __version__, "plugins": {p.name: p.version for p in host.plugins()}}
+
+
 class Context:
     """One run's configuration, resolved: what its stages read."""
 
@@ -35,6 +42,8 @@ class Context:
         self.spec: TaskSpec = self.host.get("tasks", config.task)
         self.cell = cells.resolve(config, self.host, self.spec)
         self.regularizer = self.cell.regularizer()
+        self.tokenized = Tokenized(versions=_versions(self.host))
+        """Tokenizing with the features kept for the next step that needs them."""
         self._evaluation: cells.StageSettings | None = None
         source_of(self.spec, config.source)
         self.languages = self._evaluation_languages()

@@ -76,7 +76,7 @@ def predict_examples(
     """One prediction per example, with the evaluation recipe's length."""
     if kind.ranks_candidates:
         kind.device = placement.device
-    features = kind.encode(examples, tokenizer, ctx.evaluation_recipe.max_length)
+    features = ctx.tokenized.encode(kind, examples, tokenizer, ctx.evaluation_recipe.max_length)
     logits = predict(
         model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
         batch_size=ctx.config.eval_batch_size, max_tokens=ctx.config.eval_tokens,

@@ -41,6 +41,7 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
     step, or embedded into `<out>/candidates` first."""
     config, spec = ctx.config, ctx.spec
     started = time.perf_counter()
+    tokenizing = ctx.tokenized.seconds
     placement, tokenizer, kind, model = inference_setup(ctx, model)
     folder = os.path.join(out, "predictions", spec.name)
     os.makedirs(folder, exist_ok=True)
@@ -92,7 +93,8 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
             + ", ".join(unlabelled)
             + " (the official download strips them): predictions written, not scored"
         )
-    timings = {"evaluate": round(time.perf_counter() - started, 3)}
+    timings = {"evaluate": round(time.perf_counter() - started, 3),
+               "evaluate.tokenize": round(ctx.tokenized.seconds - tokenizing, 3)}  # fmt: skip
     generalized_scores = None
     if config.generalized:
         began = time.perf_counter()

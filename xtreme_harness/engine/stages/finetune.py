@@ -67,6 +67,7 @@ def fine_tune(
     encoder) and the stage's output."""
     config = ctx.config
     started = time.perf_counter()
+    tokenizing = ctx.tokenized.seconds
     placement, tokenizer = start(ctx)
     settings = ctx.cell.finetune()
     trained = ctx.cell.trained_task() or ctx.spec
@@ -95,7 +96,7 @@ def fine_tune(
         if scorer.rule != recipe.selection:
             recipe = dataclasses.replace(recipe, selection=scorer.rule)
         report = train(
-            model, kind, kind.encode(train_examples, tokenizer, recipe.max_length),
+            model, kind, ctx.tokenized.encode(kind, train_examples, tokenizer, recipe.max_length),
             schedule=Schedule(recipe, config.overrides.max_steps),
             regularizer=ctx.regularizer, placement=placement, seed=config.seed,
             pad_id=tokenizer.pad_token_id, evaluate=scorer.score, progress=config.progress,
@@ -136,7 +137,10 @@ def fine_tune(
         "augmentation": augmentation.record(augmented),
         "protocol": settings.record(),
         "notes": notes + ([placement.note] if placement.note else []),
-        "timings": {"fine_tune": round(time.perf_counter() - started, 3)},
+        "timings": {
+            "fine_tune": round(time.perf_counter() - started, 3),
+            "fine_tune.tokenize": round(ctx.tokenized.seconds - tokenizing, 3),
+        },
     }
 
 
@@ -184,7 +188,7 @@ def selection_scorer(
                 continue
             raise DataError(where, "the development set has no labels, so no model can be "
                                    "selected on it (use --selection last)")  # fmt: skip
-        features = kind.encode(examples, tokenizer, recipe.max_length)
+        features = ctx.tokenized.encode(kind, examples, tokenizer, recipe.max_length)
         sets[language] = (examples, gold, features, pool)
     if not sets:
         raise UsageError(
