@@ -6,7 +6,7 @@ TORCH_SPEC ?= torch==2.13.0
 OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 RAY_AUTH_MODE=disabled
 WHEEL_VENV ?= $(CURDIR)/build/wheel-venv
 
-.PHONY: setup demo test chaos lint format bench wheel-check clean
+.PHONY: setup demo test chaos lint format bench perf-smoke wheel-check clean
 
 $(BIN)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(OFFLINE) $(BIN)/python -m pytest
+	$(MAKE) perf-smoke
 	$(MAKE) chaos
 
 # SIGKILLs at random moments, then the run folder's guarantees checked (docs/grid.md); CHAOS_ARGS
@@ -60,6 +61,17 @@ bench: setup
 	$(BIN)/python perf/qa_postprocess.py
 	$(BIN)/python perf/retrieval_search.py
 	$(BIN)/python perf/score_speed.py
+
+# Every perf script in its smoke mode (tiny sizes, one repeat; about a minute in all), so that the
+# scripts keep running; each still prints its ratio beside its goal (docs/performance.md).
+perf-smoke: setup
+	$(OFFLINE) $(BIN)/python perf/startup.py --smoke
+	$(OFFLINE) $(BIN)/python perf/train_throughput.py --smoke
+	$(OFFLINE) $(BIN)/python perf/regularizer_cost.py --smoke
+	$(OFFLINE) $(BIN)/python perf/grid_reuse.py --smoke
+	$(OFFLINE) $(BIN)/python perf/qa_postprocess.py --smoke
+	$(OFFLINE) $(BIN)/python perf/retrieval_search.py --smoke
+	$(OFFLINE) $(BIN)/python perf/score_speed.py --smoke
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.
 wheel-check: setup

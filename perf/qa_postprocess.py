@@ -2,12 +2,15 @@
 
 Both decode the same logits of the same windows (`best_spans` against `best_spans_loop` of
 `xtreme_harness.engine.kinds.extractive_qa`; the loop is the reference scripts' algorithm) and must
-pick the same span in every window; the script prints both times and their ratio (aim: the tensor
-decoder at least 5x faster). It then times a whole evaluation (encoding with windows, inference with
-a small random encoder, decoding) of XQuAD-like questions and prints examples per second and the
-share of each part.
+pick the same span in every window (a correctness check: the script exits non-zero if they do not);
+the script prints both times, the median (statistics.median) over `--rounds` rounds and the
+minimum, and their ratio of medians beside the goal (the tensor decoder at least 5x faster than
+the loop; printed as "meets goal" or "below goal", never asserted). It then times a whole
+evaluation (encoding with windows, inference with a small random encoder, decoding) of XQuAD-like
+questions and prints examples per second and the share of each part.
 
-Run: `python perf/qa_postprocess.py [--windows N] [--examples N] [--threads T]`.
+Run: `python perf/qa_postprocess.py [--windows N] [--examples N] [--rounds R] [--threads T]
+[--smoke]`; `--smoke` (for CI): 300 windows, 20 questions, one round.
 Windows are 384 tokens with a 64-token question part, as the reference recipe gives them.
 """
 
@@ -15,9 +18,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
+
+from _report import goal_text, median
+
+GOAL = 5.0
+"""The tensor decoder at least this many times faster than the plain loop."""
 
 
 def synthetic_windows(count: int, seed: int) -> tuple[list, list]:
@@ -57,12 +64,16 @@ def decoding(args: argparse.Namespace) -> None:
         slow = best_spans_loop(features, logits, 30)
         loop_times.append(time.perf_counter() - started)
     same = [(a, b) for _, a, b in fast] == [(a, b) for _, a, b in slow]
-    fast_s, loop_s = statistics.median(fast_times), statistics.median(loop_times)
+    fast_s, loop_s = median(fast_times), median(loop_times)
     print(f"n-best decoding of {args.windows} windows (384 tokens, n_best 20, max answer 30), "
-          f"median of {args.rounds} rounds")  # fmt: skip
-    print(f"  plain loop over start/end pairs {loop_s:8.3f} s  ({args.windows / loop_s:,.0f} /s)")
-    print(f"  tensor decoder                  {fast_s:8.3f} s  ({args.windows / fast_s:,.0f} /s)")
-    print(f"  ratio loop / tensor: {loop_s / fast_s:.1f}x; same span in every window: {same}")
+          f"median (statistics.median) of {args.rounds} rounds, minimum beside it")  # fmt: skip
+    print(f"  plain loop over start/end pairs {loop_s:8.3f} s  (min {min(loop_times):.3f} s; "
+          f"{args.windows / loop_s:,.0f} /s)")  # fmt: skip
+    print(f"  tensor decoder                  {fast_s:8.3f} s  (min {min(fast_times):.3f} s; "
+          f"{args.windows / fast_s:,.0f} /s)")  # fmt: skip
+    ratio = loop_s / fast_s
+    print(f"  ratio loop / tensor: {ratio:.1f}x ({goal_text(ratio, GOAL)}); "
+          f"same span in every window: {same}")  # fmt: skip
     if not same:
         raise SystemExit("the two decoders disagree")
 
@@ -127,9 +138,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--windows", type=int, default=5000)
     parser.add_argument("--examples", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of decoding (odd)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one round, for CI")
     args = parser.parse_args()
+    if args.smoke:
+        args.windows, args.examples, args.rounds = 300, 20, 1
     import torch
 
     if args.threads:

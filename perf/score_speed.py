@@ -5,10 +5,17 @@ test-set sizes of every XTREME-R task and language (about 90 MB of files), score
 `xtreme_harness.results.scoring.score_folders` and with the plain transcription of the official
 ``evaluate.py`` that the tests check against (tests/official_reference.py: seqeval library, plain
 Python QA/MLQA/Mewsli-X scorers, plus LAReQA mAP@20), each in a fresh interpreter, asserts that
-every number of the two documents is identical, and prints both times, their ratio and each
-process's peak memory (VmHWM). Aim: xharness under 25 s with identical figures.
+every number of the two documents is identical (a correctness check: the script exits non-zero
+otherwise), and prints both times, their ratio and each process's peak memory (VmHWM).
 
-Run: `python perf/score_speed.py [--seed N] [--scale F] [--keep DIR]`.
+Goal: the official-style scorer's time over xharness's at least 30x, printed beside the ratio
+with "meets goal" or "below goal" (never asserted); also xharness under 25 s at full size. With
+`--repeats R` each scorer runs R times, interleaved, each in a fresh interpreter; the times are
+medians (statistics.median) and the minimum is printed beside them.
+
+Run: `python perf/score_speed.py [--seed N] [--scale F] [--keep DIR] [--repeats R] [--smoke]`;
+`--smoke` (for CI): `--scale 0.01`, one run each (the ratio of such small folders is dominated
+by fixed costs and says little).
 
 Test-set sizes (examples per language):
 
@@ -41,6 +48,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _report import goal_text, median
+
+GOAL = 30.0
+"""The official-style scorer's time over xharness's, at least."""
+XHARNESS_SECONDS = 25.0
+"""xharness at full size, at most (seconds)."""
 
 
 def _langs(codes: str) -> list[str]:
@@ -383,6 +397,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the real sizes")
     parser.add_argument("--keep", help="generate into this folder and keep it")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each scorer (odd)")
+    parser.add_argument("--smoke", action="store_true", help="scale 0.01, one run, for CI")
     parser.add_argument("--run", choices=["xharness", "reference"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -390,6 +406,8 @@ def main() -> None:
     if args.run:
         run_one(args.run, args.folder, args.out)
         return
+    if args.smoke:
+        args.scale, args.repeats = 0.01, 1
 
     with tempfile.TemporaryDirectory(prefix="xharness-score-speed-") as temporary:
         folder = Path(args.keep) if args.keep else Path(temporary)
@@ -400,37 +418,42 @@ def main() -> None:
             f"generated {files} files, {size / 1e6:.1f} MB, in {time.perf_counter() - start:.1f} s "
             f"(seed {args.seed}, scale {args.scale})"
         )
-        results = {}
-        for which in ("xharness", "reference"):
-            out = Path(temporary) / f"{which}.json"
-            subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--run",
-                    which,
-                    "--folder",
-                    str(folder),
-                    "--out",
-                    str(out),
-                ],
-                check=True,
-                env={**os.environ, "PYTHONHASHSEED": "0"},
-            )
-            results[which] = json.loads(out.read_text())
-        differences = compare(results["xharness"]["document"], results["reference"]["document"])
-        xh, ref = results["xharness"], results["reference"]
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        runs: dict[str, list[dict]] = {"xharness": [], "reference": []}
+        for _ in range(args.repeats):  # interleaved, so that drifts of the machine hit both
+            for which in runs:
+                out = Path(temporary) / f"{which}.json"
+                subprocess.run(
+                    [sys.executable, __file__, "--run", which, "--folder", str(folder),
+                     "--out", str(out)],
+                    check=True,
+                    env={**os.environ, "PYTHONHASHSEED": "0"},
+                )  # fmt: skip
+                runs[which].append(json.loads(out.read_text()))
+        xh, ref = runs["xharness"][-1], runs["reference"][-1]
+        differences = compare(xh["document"], ref["document"])
+        seconds = {which: [r["seconds"] for r in rows] for which, rows in runs.items()}
+        print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; times: median "
+            f"(statistics.median) of {args.repeats} interleaved runs, minimum beside it"
+        )
         for which, label in (
             ("xharness", "xharness score_folders"),
             ("reference", "official-style (seqeval)"),
         ):
-            r = results[which]
+            r = runs[which][-1]
             print(
-                f"  {label:<26} {r['seconds']:7.2f} s   peak RSS {r['peak_kb'] / 1024:6.0f} MB "
+                f"  {label:<26} {median(seconds[which]):7.2f} s (min {min(seconds[which]):.2f} s)"
+                f"   peak RSS {r['peak_kb'] / 1024:6.0f} MB "
                 f"(+{(r['peak_kb'] - r['before_kb']) / 1024:.0f} MB while scoring)"
             )
-        print(f"ratio official-style / xharness: {ref['seconds'] / xh['seconds']:.1f}x")
+        ratio = median(seconds["reference"]) / median(seconds["xharness"])
+        print(f"ratio official-style / xharness: {ratio:.1f}x ({goal_text(ratio, GOAL)})")
+        if args.scale == 1.0:
+            xh_seconds = median(seconds["xharness"])
+            print(
+                f"xharness at full size: {xh_seconds:.2f} s "
+                f"({goal_text(xh_seconds, XHARNESS_SECONDS, at_most=True, unit=' s')})"
+            )
         document = xh["document"]
         print(
             "all_task {:.4f}; ".format(document["all_task"])
@@ -448,7 +471,6 @@ def main() -> None:
             for t in document.values()
         )
         print(f"identical figures: all {numbers} numbers of the two documents are equal")
-        assert xh["seconds"] < 25, "aim: xharness under 25 s"
 
 
 if __name__ == "__main__":

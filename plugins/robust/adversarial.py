@@ -8,7 +8,8 @@ variants of one method:
 
 - ``pgd``: K ascent steps of size alpha from a random (or zero) start, each projected onto the
   epsilon-ball; the model then trains on the perturbed input (and, with ``clean+adv``, on the clean
-  one too: the mean of both losses). About K + 1 forward/backward passes (K + 2 with clean+adv).
+  one too: the mean of both losses). About 1 + 2K/3 plain steps (2 + 2K/3 with clean+adv): an
+  ascent pass takes no parameter gradients (docs/robustness.md).
 - ``fgm``: one step of size epsilon from zero (Miyato et al. 2017), i.e. ``pgd`` with K = 1.
 - ``freelb``: FreeLB (Zhu et al. 2020) as its released code does it: K forward/backward passes
   whose parameter gradients are accumulated, 1/K each, while the perturbation climbs between them
