@@ -28,6 +28,17 @@ from xtreme_harness.errors import UsageError
     help="Show the cells, the unique steps, which are done, and the work left.",
 )
 @click.option(
+    "--estimate",
+    is_flag=True,
+    help="Time a few updates and predictions of every distinct setting on the grid's device, "
+    "print the predicted time of the steps left, write it to OUT/estimate.json; run nothing.",
+)
+@click.option(
+    "--report-timing",
+    is_flag=True,
+    help="Compare OUT/estimate.json with the seconds the finished steps took; run nothing.",
+)
+@click.option(
     "--executor", help="Where steps run: local (default) or ray (see `xharness plugins`)."
 )
 @click.option(
@@ -44,6 +55,8 @@ def grid(
     out: str | None,
     validate: bool,
     dry_run: bool,
+    estimate: bool,
+    report_timing: bool,
     executor: str | None,
     jobs: int | None,
     ray_address: str | None,
@@ -99,6 +112,12 @@ def grid(
     store = Store(out)
     if dry_run:
         _dry_run(plan, store, axes)
+        return
+    if report_timing:
+        _report_timing(store, jobs or 1)
+        return
+    if estimate:
+        _estimate(plan, store, host, jobs or 1)
         return
     executor_component = _executor(host, spec, executor, jobs, ray_address)
     from xtreme_harness.grid.progress import Progress
@@ -180,6 +199,66 @@ def _dry_run(plan: Any, store: Any, axes: dict[str, Any]) -> None:
     click.echo(f"{len(plan.steps)} unique steps for {len(plan.cells)} cells ({shared} shared)")
 
 
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.3f}" if seconds < 36_000 else f"{seconds / 3600:.1f}"
+
+
+def _estimate(plan: Any, store: Any, host: Any, jobs: int) -> None:
+    from xtreme_harness.grid.estimate import estimate, save_estimate
+
+    result = estimate(plan, store, host)
+    by_stage: dict[str, list[Any]] = {}
+    for step in result.steps:
+        by_stage.setdefault(step.stage, []).append(step)
+    rows = []
+    for stage, steps in by_stage.items():
+        seconds = sum(s.seconds for s in steps)
+        parts: dict[str, float] = {}
+        for s in steps:
+            for part, value in s.parts.items():
+                parts[part] = parts.get(part, 0.0) + value
+        where = ", ".join(f"{part} {value / seconds:.0%}" for part, value in parts.items()
+                          if seconds and value / seconds >= 0.01)  # fmt: skip
+        rows.append([stage, len(steps), f"{seconds:.0f}", _hours(seconds), where])
+    if result.steps:
+        startup = result.startup * min(jobs, len(result.steps))
+        rows.append(["start-up", jobs, f"{startup:.0f}", _hours(startup),
+                     "importing torch, transformers and the engine, once per worker"])  # fmt: skip
+    else:
+        startup = 0.0
+    total = sum(s.seconds for s in result.steps) + startup
+    rows.append(["total", len(result.steps), f"{total:.0f}", _hours(total), ""])
+    click.echo(f"estimate on {result.device} ({result.done} steps already done, not counted; "
+               f"calibration took {result.calibration_seconds:.1f} s)")  # fmt: skip
+    emit_table(rows, ["step", "to run", "seconds", "device-hours", "where the time goes"])
+    click.echo(f"wall time with {jobs} worker{'s' if jobs > 1 else ''}: about "
+               f"{_hours(total / jobs)} h if the steps spread evenly")  # fmt: skip
+    click.echo(f"wrote {save_estimate(store, result)}; after the grid, `xharness grid ... "
+               "--report-timing` compares it with the measured time")  # fmt: skip
+
+
+def _report_timing(store: Any, jobs: int) -> None:
+    from xtreme_harness.grid.estimate import compare
+
+    rows, unfinished, startup = compare(store)
+    table = []
+    for row in rows:
+        ratio = "-" if row.ratio is None else f"{row.ratio:.2f}"
+        table.append([row.stage, row.steps, f"{row.predicted:.1f}", f"{row.measured:.1f}", ratio])
+    startup *= jobs if rows else 0
+    if rows:
+        table.append(["start-up", jobs, f"{startup:.1f}", "(in the steps)", "-"])
+    predicted = sum(r.predicted for r in rows) + startup
+    measured = sum(r.measured for r in rows)
+    if rows:
+        ratio = f"{measured / predicted:.2f}" if predicted else "-"
+        table.append(["total", sum(r.steps for r in rows), f"{predicted:.1f}",
+                      f"{measured:.1f}", ratio])  # fmt: skip
+    emit_table(table, ["step", "steps", "predicted s", "measured s", "measured / predicted"])
+    if unfinished:
+        click.echo(f"{len(unfinished)} predicted steps have not finished yet and are left out")
+
+
 def _summary(plan: Any, report: Any) -> None:
     rows = []
     for cell in plan.cells:
@@ -203,7 +282,7 @@ def _summary(plan: Any, report: Any) -> None:
     click.echo()
     emit_table(rows, ["task", "intermediate", "regularizer", "seed", "score", "result"])
     if rows and not meaningful:
-        click.echo("note: tiny model and/or sample data: the scores mean nothing")
+        click.echo("note: tiny or random-weight model and/or sample data: the scores mean nothing")
     click.echo(
         f"{len(report.results)}/{len(plan.cells)} cells finished; {report.ran} steps run here, "
         f"{report.elsewhere} by another process, {report.reused} reused"

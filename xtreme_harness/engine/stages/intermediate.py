@@ -8,6 +8,7 @@ import os
 import time
 from typing import Any, TypedDict
 
+from xtreme_harness.config.cell import StageSettings
 from xtreme_harness.engine import intermediate
 from xtreme_harness.engine.context import Context, source_of
 from xtreme_harness.engine.kinds import implementation
@@ -15,6 +16,7 @@ from xtreme_harness.engine.models import check_length, load_model_with_report, s
 from xtreme_harness.engine.stages import augmentation
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
 from xtreme_harness.engine.trainer import Schedule, train
+from xtreme_harness.interfaces.task import TaskSpec
 from xtreme_harness.registry.languages import default_registry
 
 
@@ -31,6 +33,17 @@ class IntermediateOutput(TypedDict):
     seconds: float
 
 
+def setup(ctx: Context) -> tuple[TaskSpec, str, Any, StageSettings]:
+    """The intermediate stage's task, data source, language set and settings (recipes)."""
+    stage = ctx.config.intermediate
+    assert stage is not None
+    spec = ctx.host.get("tasks", stage.task)
+    source = stage.source or ctx.config.source
+    source_of(spec, source)
+    sampler = ctx.host.get("language_sets", stage.language_set)(**dict(stage.options))
+    return spec, source, sampler, ctx.cell.intermediate(spec, stage.overrides)
+
+
 def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
     """Train on the intermediate task's allocation; save the encoder under
     `<out>/intermediate`."""
@@ -40,11 +53,7 @@ def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
     started = time.perf_counter()
     notes: list[str] = []
     placement, tokenizer = start(ctx, intermediate=True)
-    spec = ctx.host.get("tasks", stage.task)
-    source = stage.source or config.source
-    source_of(spec, source)
-    sampler = ctx.host.get("language_sets", stage.language_set)(**dict(stage.options))
-    settings = ctx.cell.intermediate(spec, stage.overrides)
+    spec, source, sampler, settings = setup(ctx)
     recipe = settings.recipes[0][1]
     kind = implementation(spec, recipe)
     allocation, loaded, missing = intermediate.select(
