@@ -4,6 +4,8 @@ declaring the placement a GPU one)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import torch
 
@@ -213,3 +215,27 @@ def test_the_result_records_the_precision_and_the_inference_budget(tiny_model, t
     assert result["config"]["precision"] == "fp32"
     assert (result["config"]["eval_batch_size"], result["config"]["eval_tokens"]) == (256, 512)
     assert not [d for d in result["departures"] if d["setting"] == "precision"]
+
+
+@pytest.mark.skipif(
+    shutil.which("cc") is None, reason="torch.compile needs a C compiler on the CPU"
+)
+def test_compile_trains_and_evaluates_and_is_recorded(tiny_model, tmp_path):
+    """--compile: the same run under torch.compile (a minute of compiling on the CPU). Compiled
+    dropout draws its masks from another generator, so losses agree only closely."""
+    from xtreme_harness.engine.run import run
+
+    def config(name, **fields):
+        return RunConfig(model=tiny_model, task="xnli", source="sample", out=str(tmp_path / name),
+                         eval_languages=("en",), overrides=Overrides(max_steps=2),
+                         progress=False, save_model=False, **fields)  # fmt: skip
+
+    plain = run(config("plain"))
+    fast = run(config("compiled", compile=True))
+    assert (plain["config"]["compile"], fast["config"]["compile"]) == (False, True)
+    assert fast["training"]["phases"][0]["losses"] == pytest.approx(
+        plain["training"]["phases"][0]["losses"], rel=0.02
+    )
+    assert fast["scores"]["en"]["accuracy"] == pytest.approx(
+        plain["scores"]["en"]["accuracy"], abs=1.0
+    )

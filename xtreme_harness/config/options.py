@@ -159,6 +159,11 @@ OPTIONS: tuple[Option, ...] = (
            "mixed precision on CUDA. The CPU computes in fp32.", default="auto",
            choices=PRECISIONS),
     Option("device", "--device", str, "auto, cpu, cuda or cuda:N.", default="auto"),
+    Option("compile", "--compile", bool,
+           "Compile the model with torch.compile (dynamic shapes) for training and inference: "
+           "faster steps after a compilation that the first batches pay (a minute or more; "
+           "it needs a C compiler on the CPU). Recorded in the result.", default=False,
+           is_flag=True),
     Option("generalized", "--generalized", bool,
            "Also evaluate every ordered pair of languages: sentence pairs whose two sentences "
            "come from different languages (xnli, pawsx), questions asked in another language "
@@ -284,6 +289,7 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         device=values["device"],
         intermediate=intermediate_stage(values),
         generalized=values["generalized"],
+        compile=values["compile"],
         **run,
     )
 

@@ -78,6 +78,8 @@ class RunConfig:
     overwrite: bool = False
     save_model: bool = True
     generalized: bool = False
+    compile: bool = False
+    """torch.compile the model (see `xtreme_harness.engine.models.compiled`)."""
 
 
 def config_to_dict(config: RunConfig) -> dict[str, Any]:

@@ -200,6 +200,15 @@ def count_parameters(model: Any) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def compiled(model: Any, enabled: bool) -> Any:
+    """`model` with its forward compiled by torch.compile, in place (`--compile`), for dynamic
+    shapes since every batch is padded to its own longest input; its weights and their names
+    stay as they are, so saving and loading are unchanged."""
+    if enabled:
+        model.compile(dynamic=True)
+    return model
+
+
 def save(model: Any, tokenizer: Any, folder: str) -> None:
     """Save a model (or an encoder) and its tokenizer to `folder`."""
     with quiet_transformers():

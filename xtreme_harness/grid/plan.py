@@ -80,6 +80,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "seed": config.seed,
         "precision": config.precision,
         "device": config.device,
+        "compile": config.compile,
         "protocol": {"name": cell.protocol.name, "sha256": cell.protocol.sha256},
         "versions": _versions(host),
     }
@@ -116,6 +117,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
             "data_dir": config.data_dir,
             "data_revision": config.data_revision,
             "precision": config.precision,
+            "compile": config.compile,
             "protocol": base["protocol"],
             "versions": base["versions"],
         }
@@ -126,6 +128,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "generalized": config.generalized,
         "eval_batch_size": config.eval_batch_size,
         "eval_tokens": config.eval_tokens,
+        "compile": config.compile,
         "protocol": base["protocol"],
     }
     return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}

@@ -115,6 +115,7 @@ def build(
             "fine_tune_on": finetune.get("fine_tune_on"),
             "eval_batch_size": config.eval_batch_size,
             "eval_tokens": config.eval_tokens,
+            "compile": config.compile,
             "retrieval": evaluate.get("retrieval"),
         },
         "training": {

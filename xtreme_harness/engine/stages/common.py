@@ -10,7 +10,7 @@ from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.device import Placement, place
 from xtreme_harness.engine.kinds import implementation
 from xtreme_harness.engine.kinds.base import KindImpl
-from xtreme_harness.engine.models import load_model_with_report, load_tokenizer
+from xtreme_harness.engine.models import compiled, load_model_with_report, load_tokenizer
 from xtreme_harness.engine.seeding import seed_everything
 from xtreme_harness.engine.trainer import TrainingReport, predict
 from xtreme_harness.interfaces.task import Recipe
@@ -61,6 +61,7 @@ def inference_setup(ctx: Context, model: Any) -> tuple[Placement, Any, KindImpl,
     kind = implementation(ctx.spec, ctx.evaluation_recipe)
     if isinstance(model, str):
         model = load_model_with_report(kind, model, complete=True).model
+        compiled(model, ctx.config.compile)
     return placement, tokenizer, kind, model
 
 

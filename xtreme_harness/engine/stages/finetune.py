@@ -16,6 +16,7 @@ from xtreme_harness.engine.kinds import implementation
 from xtreme_harness.engine.kinds.retrieval import pairs_as_search
 from xtreme_harness.engine.models import (
     check_length,
+    compiled,
     count_parameters,
     load_model_with_report,
     save,
@@ -75,7 +76,7 @@ def fine_tune(
     kind = implementation(trained, first)
     revision = config.model_revision if encoder == config.model else None
     loading = load_model_with_report(kind, encoder, revision)
-    model = loading.model
+    model = compiled(loading.model, config.compile)
     records, phase_configs, notes = [], [], list(loading.notes)
     augmented: dict[str, Any] = {}
     for position, (phase, recipe) in enumerate(settings.recipes):

@@ -12,7 +12,12 @@ from xtreme_harness.config.cell import StageSettings
 from xtreme_harness.engine import intermediate
 from xtreme_harness.engine.context import Context, source_of
 from xtreme_harness.engine.kinds import implementation
-from xtreme_harness.engine.models import check_length, load_model_with_report, save_encoder
+from xtreme_harness.engine.models import (
+    check_length,
+    compiled,
+    load_model_with_report,
+    save_encoder,
+)
 from xtreme_harness.engine.stages import augmentation
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
 from xtreme_harness.engine.trainer import Schedule, train
@@ -76,7 +81,7 @@ def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
     features, tokens = intermediate.encode(kind, chosen, tokenizer, recipe.max_length)
     allocation = intermediate.with_tokens(allocation, tokens)
     loading = load_model_with_report(kind, config.model, config.model_revision)
-    model = loading.model
+    model = compiled(loading.model, config.compile)
     check_length(model, recipe.max_length, config.model)
     report = train(
         model, kind, features,
