@@ -213,6 +213,7 @@ def test_the_result_records_the_precision_and_the_inference_budget(tiny_model, t
                        eval_tokens=512, progress=False, save_model=False)  # fmt: skip
     result = run(config)
     assert result["config"]["precision"] == "fp32"
+    assert result["config"]["attention"] == "sdpa"  # transformers' default where it exists
     assert (result["config"]["eval_batch_size"], result["config"]["eval_tokens"]) == (256, 512)
     assert not [d for d in result["departures"] if d["setting"] == "precision"]
 

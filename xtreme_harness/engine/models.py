@@ -200,6 +200,12 @@ def count_parameters(model: Any) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def attention_of(model: Any) -> str | None:
+    """The attention implementation transformers chose for `model` (``sdpa``: PyTorch's scaled
+    dot-product attention, its default where the architecture has it; ``eager`` otherwise)."""
+    return getattr(getattr(model, "config", None), "_attn_implementation", None)
+
+
 def compiled(model: Any, enabled: bool) -> Any:
     """`model` with its forward compiled by torch.compile, in place (`--compile`), for dynamic
     shapes since every batch is padded to its own longest input; its weights and their names

@@ -116,6 +116,7 @@ def build(
             "eval_batch_size": config.eval_batch_size,
             "eval_tokens": config.eval_tokens,
             "compile": config.compile,
+            "attention": finetune.get("attention"),
             "retrieval": evaluate.get("retrieval"),
         },
         "training": {

@@ -15,6 +15,7 @@ from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds import implementation
 from xtreme_harness.engine.kinds.retrieval import pairs_as_search
 from xtreme_harness.engine.models import (
+    attention_of,
     check_length,
     compiled,
     count_parameters,
@@ -39,6 +40,7 @@ class FinetuneOutput(TypedDict):
     fine_tune_on: str | None
     parameters: int
     precision: str
+    attention: str | None
     device: str
     device_name: str
     initialised: list[str]
@@ -132,6 +134,7 @@ def fine_tune(
         "fine_tune_on": None if trained is ctx.spec else trained.name,
         "parameters": count_parameters(model),
         "precision": placement.precision,
+        "attention": attention_of(model),
         "device": placement.device,
         "device_name": placement.describe(),
         "initialised": loading.initialised,
