@@ -72,6 +72,7 @@ perf-smoke: setup
 	$(OFFLINE) $(BIN)/python perf/qa_postprocess.py --smoke
 	$(OFFLINE) $(BIN)/python perf/retrieval_search.py --smoke
 	$(OFFLINE) $(BIN)/python perf/score_speed.py --smoke
+	$(OFFLINE) $(BIN)/python perf/trainer_baseline.py --smoke
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.
 wheel-check: setup
