@@ -231,6 +231,8 @@ def _estimate(plan: Any, store: Any, host: Any, jobs: int) -> None:
     click.echo(f"estimate on {result.device} ({result.done} steps already done, not counted; "
                f"calibration took {result.calibration_seconds:.1f} s)")  # fmt: skip
     emit_table(rows, ["step", "to run", "seconds", "device-hours", "where the time goes"])
+    for note in result.notes:
+        click.echo(f"note: {note}")
     click.echo(f"wall time with {jobs} worker{'s' if jobs > 1 else ''}: about "
                f"{_hours(total / jobs)} h if the steps spread evenly")  # fmt: skip
     click.echo(f"wrote {save_estimate(store, result)}; after the grid, `xharness grid ... "

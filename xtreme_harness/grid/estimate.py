@@ -14,6 +14,7 @@ The prediction is written to ``estimate.json`` in the run folder; ``xharness gri
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -146,12 +147,13 @@ def _update_seconds(calibrator: Calibrator, ctx: Any, spec: Any, recipe: Any, ex
                     regularizer: Any, placement: Any, tokenizer: Any) -> float:  # fmt: skip
     """Seconds per update of the engine's training loop in this setting."""
     from xtreme_harness.engine.kinds import implementation
-    from xtreme_harness.engine.models import load_model_with_report
+    from xtreme_harness.engine.models import compiled, load_model_with_report
     from xtreme_harness.engine.trainer import Schedule, train
 
     config = ctx.config
-    key = ("train", config.model, spec.name, recipe, regularizer.name,
-           tuple(sorted(regularizer.fingerprint().items())), placement)  # fmt: skip
+    options = json.dumps(regularizer.fingerprint(), sort_keys=True, default=str)
+    key = ("train", config.model, spec.name, recipe, regularizer.name, options, placement,
+           config.compile)  # fmt: skip
 
     def measure() -> float:
         kind = implementation(spec, recipe)
@@ -159,6 +161,7 @@ def _update_seconds(calibrator: Calibrator, ctx: Any, spec: Any, recipe: Any, ex
         pool = calibrator.sample(examples) if len(examples) > wanted else examples
         features = kind.encode(pool, tokenizer, recipe.max_length)
         model = load_model_with_report(kind, config.model, config.model_revision).model
+        compiled(model, config.compile)  # the warm-up update pays the compilation
         common = dict(regularizer=regularizer, placement=placement, seed=config.seed,
                       pad_id=tokenizer.pad_token_id, progress=False)  # fmt: skip
         train(model, kind, features, schedule=Schedule(recipe, max_steps=1), **common)
@@ -177,12 +180,12 @@ def _predict_seconds(calibrator: Calibrator, ctx: Any, spec: Any, recipe: Any,
                      examples: list, placement: Any, tokenizer: Any) -> float:  # fmt: skip
     """Seconds per predicted feature, with the run's inference batches."""
     from xtreme_harness.engine.kinds import implementation
-    from xtreme_harness.engine.models import load_model_with_report
+    from xtreme_harness.engine.models import compiled, load_model_with_report
     from xtreme_harness.engine.trainer import predict
 
     config = ctx.config
     key = ("predict", config.model, spec.name, recipe.max_length, placement,
-           config.eval_batch_size, config.eval_tokens)  # fmt: skip
+           config.eval_batch_size, config.eval_tokens, config.compile)  # fmt: skip
 
     def measure() -> float:
         kind = implementation(spec, recipe)
@@ -190,6 +193,7 @@ def _predict_seconds(calibrator: Calibrator, ctx: Any, spec: Any, recipe: Any,
             kind.device = placement.device
         features = kind.encode(calibrator.sample(examples), tokenizer, recipe.max_length)
         model = load_model_with_report(kind, config.model, config.model_revision).model
+        compiled(model, config.compile)
         arguments = dict(
             placement=placement, pad_id=tokenizer.pad_token_id,
             batch_size=config.eval_batch_size, max_tokens=config.eval_tokens,
@@ -402,7 +406,13 @@ def estimate(plan: Any, store: Any, host: Any) -> Estimate:
         predicted = StepEstimate(step.key, step.stage, task, 0.0)
         STAGE_COSTS[step.stage](StepCosts(calibrator, ctx, placement, tokenizer), predicted)
         steps.append(predicted)
-    return Estimate(device, steps, done, calibrator.seconds, startup)
+    notes = []
+    if any(cell.config.compile for cell in plan.cells):
+        notes.append(
+            "--compile: the updates are timed compiled, but each step's compilation (a minute "
+            "or more per process and shape family) is not predicted"
+        )
+    return Estimate(device, steps, done, calibrator.seconds, startup, notes)
 
 
 WORKER_IMPORTS = (
