@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python perf/qa_postprocess.py
 	$(BIN)/python perf/retrieval_search.py
 	$(BIN)/python perf/score_speed.py
+	$(BIN)/python perf/speed_options.py
 
 # Every perf script in its smoke mode (tiny sizes, one repeat; about a minute in all), so that the
 # scripts keep running; each still prints its ratio beside its goal (docs/performance.md).
@@ -73,6 +74,7 @@ perf-smoke: setup
 	$(OFFLINE) $(BIN)/python perf/retrieval_search.py --smoke
 	$(OFFLINE) $(BIN)/python perf/score_speed.py --smoke
 	$(OFFLINE) $(BIN)/python perf/trainer_baseline.py --smoke
+	$(OFFLINE) $(BIN)/python perf/speed_options.py --smoke
 
 # Build the wheel, install it into a fresh virtual environment and run it from another folder.
 wheel-check: setup
