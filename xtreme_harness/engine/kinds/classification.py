@@ -25,7 +25,10 @@ class Classification(KindImpl):
     text_fields = {"text_a": "text", "text_b": "text"}  # noqa: RUF012
 
     def model_kwargs(self) -> dict[str, Any]:
-        return label_head(self.spec.labels)
+        """The label head; `problem_type` given, as transformers would infer it from integer
+        labels at the first forward pass, where setting it would make a compiled model
+        (`--compile`) compile a second time."""
+        return {**label_head(self.spec.labels), "problem_type": "single_label_classification"}
 
     def encode(
         self, examples: Sequence[dict[str, Any]], tokenizer: Any, max_length: int
