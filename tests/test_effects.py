@@ -82,3 +82,27 @@ def test_contrasts_name_what_is_missing_and_refuse_unknown_corrections():
         effects.over_seeds({"a": {1: 1.0}, "b": {2: 1.0}}, effects.main_effect("a", "b"))
     with pytest.raises(ValueError, match="expected one of holm, bh"):
         effects.adjust([0.5], "bonferroni")
+
+
+def _paired_t_power(effect_size, seeds, alpha=0.05):
+    """The power of the two-sided one-sample t-test, from the noncentral t distribution."""
+    from scipy import stats
+
+    df = seeds - 1
+    critical = stats.t.ppf(1 - alpha / 2, df)
+    shift = effect_size * seeds**0.5
+    return stats.nct.sf(critical, df, shift) + stats.nct.cdf(-critical, df, shift)
+
+
+@pytest.mark.parametrize("seeds", [3, 5, 10])
+def test_the_detectable_effect_has_the_asked_power(seeds):
+    effect = effects.detectable_effect(sd=2.0, seeds=seeds)
+    assert _paired_t_power(effect / 2.0, seeds) == pytest.approx(0.8, abs=1e-4)
+
+
+def test_seeds_needed_is_the_fewest_with_enough_power():
+    needed = effects.seeds_needed(effect=1.0, sd=2.0)
+    assert _paired_t_power(0.5, needed) >= 0.8 > _paired_t_power(0.5, needed - 1)
+    assert needed == 34  # d = 0.5: 34 pairs for 80% power (two-sided, alpha 0.05)
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        effects.detectable_effect(sd=1.0, seeds=1)

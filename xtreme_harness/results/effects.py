@@ -155,3 +155,30 @@ def adjust(p_values: Sequence[float], method: str = "holm") -> list[float]:
     from statsmodels.stats.multitest import multipletests
 
     return [float(p) for p in multipletests(list(p_values), method=CORRECTIONS[method])[1]]
+
+
+def detectable_effect(sd: float, seeds: int, *, power: float = 0.8, alpha: float = 0.05) -> float:
+    """The smallest mean per-seed difference a two-sided paired t-test over `seeds` seeds finds
+    with probability `power` at level `alpha`, given the standard deviation `sd` of the per-seed
+    differences (statsmodels' `TTestPower`, the power of the one-sample t-test on differences)."""
+    if seeds < 2:
+        raise ValueError("a paired t-test needs at least 2 seeds")
+    from statsmodels.stats.power import TTestPower
+
+    size = TTestPower().solve_power(nobs=seeds, alpha=alpha, power=power,
+                                    alternative="two-sided")  # fmt: skip
+    return float(size) * sd
+
+
+def seeds_needed(effect: float, sd: float, *, power: float = 0.8, alpha: float = 0.05) -> int:
+    """The fewest seeds with which a two-sided paired t-test finds a mean per-seed difference of
+    `effect` with probability `power`, given the standard deviation `sd` of the differences."""
+    import math
+
+    if effect == 0 or sd <= 0:
+        raise ValueError("seeds_needed: the effect must be non-zero and the deviation positive")
+    from statsmodels.stats.power import TTestPower
+
+    found = TTestPower().solve_power(effect_size=abs(effect) / sd, alpha=alpha, power=power,
+                                     alternative="two-sided")  # fmt: skip
+    return max(2, math.ceil(float(found)))
