@@ -30,6 +30,7 @@ BUILTIN_COMMANDS = {
     "random-model": "xtreme_harness.cli.random_model:random_model",
     "grid": "xtreme_harness.cli.grid:grid",
     "tables": "xtreme_harness.cli.results:tables",
+    "report": "xtreme_harness.cli.report:report",
     "export": "xtreme_harness.cli.results:export",
     "schema": "xtreme_harness.cli.results:schema",
     "plot": "xtreme_harness.cli.results:plot",
