@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from xtreme_harness.cli import cli
 from xtreme_harness.errors import UsageError
+from xtreme_harness.results import effects
 from xtreme_harness.results import report as reports
-from xtreme_harness.results.files import find
+from xtreme_harness.results.files import Result, find
 
 
 def invoke(*args):
@@ -61,6 +62,29 @@ def test_main_effects_and_the_interaction_equal_the_results_own_scores(grid_dir)
         assert comparison.examples.low <= comparison.examples.value <= comparison.examples.high
         assert comparison.examples.p <= comparison.p_adjusted <= 1  # Holm over all three
     assert len(built.results) == 12 and all(len(h) == 64 for h in built.results.values())
+
+
+def test_the_detectable_effect_comes_from_the_spread_of_the_per_seed_contrasts(grid_dir):
+    """After two updates the tiny model predicts one class everywhere (every score is 33.3), so
+    differences are planted in the documents: the low-resource-diverse results score 1, 3 and 2
+    points above their own value. The contrasts over seeds and the detectable effect must follow
+    them, paired by seed within each regularizer."""
+    shifted = []
+    for result in find(str(grid_dir)):
+        document = json.loads(json.dumps(result.document))
+        if document["config"]["intermediate"]["language_set"]["name"] == "low-resource-diverse":
+            document["score"] += {1: 1.0, 2: 3.0, 3: 2.0}[result.seed]
+        shifted.append(Result(result.path, document))
+    results = find(str(grid_dir))
+    built = reports.build(shifted, "language_set", "high-resource")
+    for comparison in built.comparisons:
+        reg = comparison.context.removeprefix("regularizer ")
+        per_seed = [_score(results, "low-resource-diverse", reg, s)
+                    - _score(results, "high-resource", reg, s) + {1: 1.0, 2: 3.0, 3: 2.0}[s]
+                    for s in (1, 2, 3)]  # fmt: skip
+        expected = effects.detectable_effect(statistics.stdev(per_seed), 3)
+        assert comparison.detectable == pytest.approx(expected)
+        assert comparison.over_seeds.value == pytest.approx(statistics.fmean(per_seed))
 
 
 def test_missing_results_shrink_the_pairs_or_leave_a_comparison_out(grid_dir, tmp_path):

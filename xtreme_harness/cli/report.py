@@ -30,20 +30,23 @@ def _markdown(report: Any, summary: str) -> str:
         rows = [
             [_text(c.task), _text(c.context), _text(c.contrast), len(c.seeds),
              _interval(c.examples), "-" if c.examples is None else f"{c.examples.p:.3g}",
-             "-" if c.p_adjusted is None else f"{c.p_adjusted:.3g}", _interval(c.over_seeds)]
+             "-" if c.p_adjusted is None else f"{c.p_adjusted:.3g}", _interval(c.over_seeds),
+             "-" if c.detectable is None else f"{c.detectable:.2f}"]
             for c in report.comparisons if c.kind == kind
         ]  # fmt: skip
         if not rows:
             continue
         headers = ["task", "other factors", "contrast", "seeds", "95% CI over examples", "p",
-                   f"p ({name})", "95% CI over seeds"]  # fmt: skip
+                   f"p ({name})", "95% CI over seeds", "detectable (80% power)"]  # fmt: skip
         lines += [f"## {title}", "", tabulate(rows, headers, tablefmt="github"), ""]
     if report.missing:
         lines += ["## Left out", ""] + [f"- {text}" for text in report.missing] + [""]
     lines += [
         f"Task scores; contrasts paired by seed and test example; p: two-sided bootstrap; "
         f"corrected by {name} over all {sum(c.p_adjusted is not None for c in report.comparisons)}"
-        " comparisons; intervals over seeds only with 3 or more seeds (docs/report.md).",
+        " comparisons; intervals over seeds only with 3 or more seeds; detectable: the smallest"
+        " contrast a paired t-test over these seeds finds with 80% power, from the spread of the"
+        " per-seed contrasts (docs/report.md).",
         "",
         "## Result files (SHA-256)",
         "",

@@ -68,6 +68,10 @@ class Comparison:
     seeds: list[int]
     examples: effects.Estimate | None
     over_seeds: effects.Estimate | None
+    detectable: float | None = None
+    """The smallest contrast a paired t-test over these seeds finds with 80% power, from the
+    spread of the per-seed contrasts (`effects.detectable_effect`); None below 2 seeds or
+    without spread."""
     p_adjusted: float | None = None
 
 
@@ -129,8 +133,24 @@ class _Pairs:
         return self._units[result.path]
 
 
+@dataclass
+class _Found:
+    seeds: list[int]
+    examples: effects.Estimate | None
+    over_seeds: effects.Estimate | None
+    detectable: float | None
+
+
+def _detectable(per_seed: list[float]) -> float | None:
+    import statistics
+
+    if len(per_seed) < 2 or statistics.stdev(per_seed) == 0:
+        return None
+    return effects.detectable_effect(statistics.stdev(per_seed), len(per_seed))
+
+
 def _estimate(pairs: _Pairs, cells: dict[Any, dict[int, Result]], weights: dict[Any, float],
-              what: str, missing: list[str]) -> tuple[list[int], Any, Any] | None:  # fmt: skip
+              what: str, missing: list[str]) -> _Found | None:  # fmt: skip
     """The contrast over the seeds every configuration has; None (and a line in `missing`) if a
     configuration lacks results, scores or units."""
     absent = [name for name in weights if not cells.get(name)]
@@ -150,6 +170,8 @@ def _estimate(pairs: _Pairs, cells: dict[Any, dict[int, Result]], weights: dict[
         name: {s: r.document["score"] for s, r in runs.items()} for name, runs in chosen.items()
     }
     seeds_estimate = effects.over_seeds(scores, weights) if len(seeds) >= 3 else None
+    per_seed = [sum(w * scores[name][s] for name, w in weights.items()) for s in seeds]
+    found = _Found(seeds, None, seeds_estimate, _detectable(per_seed))
     units: dict[Any, dict[tuple[str, int], Any]] = {}
     for name, runs in chosen.items():
         units[name] = {}
@@ -157,14 +179,15 @@ def _estimate(pairs: _Pairs, cells: dict[Any, dict[int, Result]], weights: dict[
             per_language = pairs.units(result)
             if per_language is None:
                 missing.append(f"{what}: {result.path} recorded no per-example units")
-                return seeds, None, seeds_estimate
+                return found
             units[name].update({(language, s): table for language, table in per_language.items()})
     languages = {frozenset(lang for lang, _ in u) for u in units.values()}
     if len(languages) != 1:
         missing.append(f"{what}: the configurations were evaluated on different languages")
-        return seeds, None, seeds_estimate
+        return found
     metric = next(iter(chosen[next(iter(weights))].values())).document["task"]["metric"]
-    return seeds, effects.over_examples(metric, units, weights), seeds_estimate
+    found.examples = effects.over_examples(metric, units, weights)
+    return found
 
 
 def build(
@@ -213,11 +236,11 @@ def build(
             found = _estimate(pairs, cells, effects.main_effect(level, baseline), what,
                               report.missing)  # fmt: skip
             if found is not None:
-                seeds, on_examples, on_seeds = found
                 contrast = f"{level} - {baseline}"
-                report.comparisons.append(
-                    Comparison("main", task, contrast, labels[key], seeds, on_examples, on_seeds)
-                )
+                report.comparisons.append(Comparison(
+                    "main", task, contrast, labels[key], found.seeds, found.examples,
+                    found.over_seeds, found.detectable,
+                ))  # fmt: skip
 
     # interactions: the factor's effect under each level of `by` minus under the reference
     if by is not None:
@@ -240,10 +263,10 @@ def build(
                     weights = effects.interaction(level, baseline, condition, reference)
                     found = _estimate(pairs, cells, weights, what, report.missing)
                     if found is not None:
-                        seeds, on_examples, on_seeds = found
-                        report.comparisons.append(Comparison("interaction", task, contrast,
-                                                             labels[key], seeds, on_examples,
-                                                             on_seeds))  # fmt: skip
+                        report.comparisons.append(Comparison(
+                            "interaction", task, contrast, labels[key], found.seeds,
+                            found.examples, found.over_seeds, found.detectable,
+                        ))  # fmt: skip
 
     tested = [c for c in report.comparisons if c.examples is not None]
     adjusted = effects.adjust([c.examples.p for c in tested], correction)
@@ -271,6 +294,13 @@ def summary(report: Report) -> str:
         )
         parts.append(f": {listed}")
     text = "".join(parts) + "."
+    nulls = [c for c in tested if c not in found and c.detectable is not None]
+    if nulls:
+        text += (
+            f" Where no difference was found, the seeds could have detected a contrast of "
+            f"{min(c.detectable for c in nulls):.2f} to {max(c.detectable for c in nulls):.2f} "
+            "points with 80% power; smaller effects are not ruled out."
+        )
     if report.missing:
         text += f" {len(report.missing)} comparisons were left out for missing results."
     text += (
