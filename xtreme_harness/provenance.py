@@ -47,6 +47,14 @@ def git_commit() -> str | None:
     return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
+def code_versions(host: Any) -> dict[str, Any]:
+    """The versions of xharness and of every plugin the host loaded: what a step key or a cache
+    key holds, so that outputs made by other code are never reused."""
+    from xtreme_harness import __version__
+
+    return {"xharness": __version__, "plugins": {p.name: p.version for p in host.plugins()}}
+
+
 def provenance(
     *,
     plugins: dict[str, str | None],

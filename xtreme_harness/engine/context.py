@@ -18,6 +18,7 @@ from xtreme_harness.engine.tokenized import Tokenized
 from xtreme_harness.errors import UnknownNameError, UsageError
 from xtreme_harness.interfaces.task import Recipe, TaskKind, TaskSpec
 from xtreme_harness.plugin_host import PluginHost, get_host
+from xtreme_harness.provenance import code_versions
 
 
 def source_of(spec: TaskSpec, name: str) -> Any:
@@ -25,12 +26,6 @@ def source_of(spec: TaskSpec, name: str) -> Any:
     if name not in spec.sources:
         raise UnknownNameError(f"data source of task {spec.name!r}", name, spec.sources)
     return spec.sources[name]
-
-
-def _versions(host: PluginHost) -> dict[str, Any]:
-    from xtreme_harness import __version__
-
-    return {"xharness": __version__, "plugins": {p.name: p.version for p in host.plugins()}}
 
 
 class Context:
@@ -42,7 +37,7 @@ class Context:
         self.spec: TaskSpec = self.host.get("tasks", config.task)
         self.cell = cells.resolve(config, self.host, self.spec)
         self.regularizer = self.cell.regularizer()
-        self.tokenized = Tokenized(versions=_versions(self.host))
+        self.tokenized = Tokenized(versions=code_versions(self.host))
         """Tokenizing with the features kept for the next step that needs them."""
         self._evaluation: cells.StageSettings | None = None
         source_of(self.spec, config.source)

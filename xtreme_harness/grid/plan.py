@@ -26,6 +26,7 @@ from xtreme_harness.config import cell as cells
 from xtreme_harness.config.run import RunConfig, config_to_dict
 from xtreme_harness.engine.intermediate import check_budget_given
 from xtreme_harness.interfaces.executor import Resources, Step
+from xtreme_harness.provenance import code_versions
 
 STAGES = ("intermediate", "finetune", "embed", "evaluate")
 
@@ -59,12 +60,6 @@ def digest(document: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _versions(host: Any) -> dict[str, Any]:
-    from xtreme_harness import __version__
-
-    return {"xharness": __version__, "plugins": {p.name: p.version for p in host.plugins()}}
-
-
 def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | None]:
     """What determines each stage's output, as JSON-ready dicts (intermediate and embed may be
     None)."""
@@ -82,7 +77,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "device": config.device,
         "compile": config.compile,
         "protocol": {"name": cell.protocol.name, "sha256": cell.protocol.sha256},
-        "versions": _versions(host),
+        "versions": code_versions(host),
     }
     stage = None
     if config.intermediate is not None:
