@@ -34,6 +34,8 @@ demo: setup
 		--format html --out runs/demo-grid/leaderboard.html
 	@echo "== the research question: the language set's effect, and how rs-rp changes it"
 	$(OFFLINE) $(BIN)/xharness report runs/demo-grid --factor language_set \
+		--baseline high-resource --by regularizer --format html --out runs/demo-grid/report.html
+	$(OFFLINE) $(BIN)/xharness report runs/demo-grid --factor language_set \
 		--baseline high-resource --by regularizer --out runs/demo-grid/report.md
 
 test: setup

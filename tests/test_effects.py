@@ -106,3 +106,44 @@ def test_seeds_needed_is_the_fewest_with_enough_power():
     assert needed == 34  # d = 0.5: 34 pairs for 80% power (two-sided, alpha 0.05)
     with pytest.raises(ValueError, match="at least 2 seeds"):
         effects.detectable_effect(sd=1.0, seeds=1)
+
+
+def test_a_subset_of_languages_is_the_contrast_of_those_languages_only():
+    rng = np.random.default_rng(3)
+    units = _units(rng)
+    weights = effects.main_effect(("lrd", "none"), ("hr", "none"))
+    kept = {name: {key: table for key, table in found.items() if key[0] == "sw"}
+            for name, found in units.items()}  # fmt: skip
+    subset = effects.over_examples("accuracy", units, weights, languages=["sw"], seed=4)
+    alone = effects.over_examples("accuracy", kept, weights, seed=4)
+    assert subset.value == pytest.approx(alone.value)
+    with pytest.raises(KeyError, match="no examples of"):
+        effects.over_examples("accuracy", units, weights, languages=["xx"])
+
+
+def test_a_pooled_metric_sums_the_units_of_every_language_first():
+    """map@20 is the mean over the queries of all languages (LAReQA), not the mean of the
+    languages' values: 3 queries at 1.0 in one language and 1 at 0.0 in another pool to 75."""
+    units = {
+        "a": {("ar", 1): np.array([[1.0, 1.0]] * 3), ("de", 1): np.array([[0.0, 1.0]])},
+        "b": {("ar", 1): np.array([[0.0, 1.0]] * 3), ("de", 1): np.array([[0.0, 1.0]])},
+    }
+    found = effects.example_draws("map@20", units, effects.main_effect("a", "b"))
+    assert found.value == pytest.approx(75.0)
+    averaged = effects.example_draws("mrr@20", units, effects.main_effect("a", "b"))
+    assert averaged.value == pytest.approx(50.0)  # (100 + 0) / 2 - 0
+
+
+def test_the_contrast_of_an_average_of_tasks_averages_resample_by_resample():
+    """Two independent tasks with the same spread: their mean has the mean value and an
+    interval about 1/sqrt(2) as wide as each one's."""
+    rng = np.random.default_rng(5)
+    weights = effects.main_effect(("lrd", "none"), ("hr", "none"))
+    parts = [effects.example_draws("accuracy", _units(rng), weights, seed=task)
+             for task in (11, 12)]  # fmt: skip
+    mean = effects.mean_of(parts)
+    assert mean.value == pytest.approx((parts[0].value + parts[1].value) / 2)
+    width = [np.subtract(*np.percentile(p.draws, [97.5, 2.5])) for p in (*parts, mean)]
+    assert width[2] == pytest.approx(np.mean(width[:2]) / np.sqrt(2), rel=0.2)
+    with pytest.raises(ValueError):
+        effects.mean_of([])

@@ -8,12 +8,17 @@ import statistics
 
 import pytest
 from click.testing import CliRunner
+from test_formats import chromium, console_errors, needs_chromium, parse
 
+from xharness_plugins.formats.html_page import Html
 from xtreme_harness.cli import cli
 from xtreme_harness.errors import UsageError
-from xtreme_harness.results import effects
+from xtreme_harness.registry.languages import default_registry
+from xtreme_harness.registry.pretraining import pretrained_languages
+from xtreme_harness.results import effects, report_document, report_plots
 from xtreme_harness.results import report as reports
 from xtreme_harness.results.files import Result, find
+from xtreme_harness.results.tables import language_scores
 
 
 def invoke(*args):
@@ -45,9 +50,16 @@ def _score(results, language_set, regularizer, seed):
 def test_main_effects_and_the_interaction_equal_the_results_own_scores(grid_dir):
     results = find(str(grid_dir))
     built = reports.build(results, "language_set", "high-resource", by="regularizer")
-    main = {c.context: c for c in built.comparisons if c.kind == "main"}
-    (inter,) = [c for c in built.comparisons if c.kind == "interaction"]
-    assert set(main) == {"regularizer none", "regularizer rs-rp"} and not built.missing
+    overall = [c for c in built.comparisons if c.subgroup is None]
+    main = {c.context: c for c in overall if c.kind == "main"}
+    (inter,) = [c for c in overall if c.kind == "interaction"]
+    assert set(main) == {"regularizer none", "regularizer rs-rp"}
+    # xnli alone: its category and the benchmark score are not compared, and say so
+    assert built.missing == [
+        "Classification (xnli, xcopa): not compared, the results have no xcopa",
+        "XTREME-R score: not compared, the results have no xcopa, udpos, panx, xquad, mlqa, "
+        "tydiqa, mewslix, lareqa, tatoeba",
+    ]
     effect = {
         reg: statistics.fmean(_score(results, "low-resource-diverse", reg, s)
                               - _score(results, "high-resource", reg, s) for s in (1, 2, 3))
@@ -60,7 +72,7 @@ def test_main_effects_and_the_interaction_equal_the_results_own_scores(grid_dir)
     for comparison in built.comparisons:
         assert comparison.seeds == [1, 2, 3]
         assert comparison.examples.low <= comparison.examples.value <= comparison.examples.high
-        assert comparison.examples.p <= comparison.p_adjusted <= 1  # Holm over all three
+        assert comparison.examples.p <= comparison.p_adjusted <= 1  # Holm over all of them
     assert len(built.results) == 12 and all(len(h) == 64 for h in built.results.values())
 
 
@@ -76,7 +88,7 @@ def test_the_detectable_effect_comes_from_the_spread_of_the_per_seed_contrasts(g
             document["score"] += {1: 1.0, 2: 3.0, 3: 2.0}[result.seed]
         shifted.append(Result(result.path, document))
     results = find(str(grid_dir))
-    built = reports.build(shifted, "language_set", "high-resource")
+    built = reports.build(shifted, "language_set", "high-resource", subgroups=())
     for comparison in built.comparisons:
         reg = comparison.context.removeprefix("regularizer ")
         per_seed = [_score(results, "low-resource-diverse", reg, s)
@@ -92,13 +104,15 @@ def test_missing_results_shrink_the_pairs_or_leave_a_comparison_out(grid_dir, tm
         return result.seed == 3 and result.document["config"]["regularizer"]["name"] == "none"
 
     results = [r for r in find(str(grid_dir)) if not dropped(r)]
-    built = reports.build(results, "language_set", "high-resource", by="regularizer")
+    built = reports.build(results, "language_set", "high-resource", by="regularizer",
+                          subgroups=())  # fmt: skip
     main_none = next(c for c in built.comparisons if c.context == "regularizer none")
     assert main_none.seeds == [1, 2] and main_none.over_seeds is None  # no interval from 2 seeds
     only_high = [r for r in find(str(grid_dir))
                  if r.document["config"]["intermediate"]["language_set"]["name"] == "high-resource"
                  or r.document["config"]["regularizer"]["name"] == "none"]  # fmt: skip
-    built = reports.build(only_high, "language_set", "high-resource", by="regularizer")
+    built = reports.build(only_high, "language_set", "high-resource", by="regularizer",
+                          subgroups=())  # fmt: skip
     assert [c.context for c in built.comparisons] == ["regularizer none"]
     assert any("no results for ('low-resource-diverse', 'rs-rp')" in m for m in built.missing)
     assert "left out for missing results" in reports.summary(built)
@@ -107,17 +121,141 @@ def test_missing_results_shrink_the_pairs_or_leave_a_comparison_out(grid_dir, tm
 def test_the_command_writes_markdown_and_json_and_names_bad_input(grid_dir, tmp_path):
     out = tmp_path / "report.md"
     made = invoke("report", grid_dir, "--baseline", "high-resource", "--by", "regularizer",
-                  "--correction", "bh", "--out", out)  # fmt: skip
+                  "--correction", "bh", "--subgroups", "none", "--out", out)  # fmt: skip
     assert made.exit_code == 0, made.output
     text = out.read_text("utf-8")
-    assert "## Main effects of language_set" in text and "p (Benjamini-Hochberg)" in text
-    assert "## Interactions of language_set with regularizer" in text
-    assert text.count("| xnli ") == 3
-    shown = invoke("report", grid_dir, "--baseline", "high-resource", "--format", "json")
+    assert "## Main effects of language\\_set" in text and "p (Benjamini-Hochberg)" in text
+    assert "## Interactions of language\\_set with regularizer" in text
+    assert text.count("| xnli |") == 3
+    assert (
+        "![Main effects of language\\_set against high-resource](<report-figures/forest.svg>)"
+        in text
+    )
+    figures = sorted(p.name for p in (tmp_path / "report-figures").iterdir())
+    assert figures == [f"{name}.{suffix}" for name in ("forest", "heatmap-xnli", "interaction")
+                       for suffix in ("png", "svg")]  # fmt: skip
+    shown = invoke("report", grid_dir, "--baseline", "high-resource", "--format", "json",
+                   "--subgroups", "none")  # fmt: skip
     document = json.loads(shown.output)
     assert {c["kind"] for c in document["comparisons"]} == {"main"}
-    assert document["summary"].startswith("Of 2 comparisons")
+    assert document["summary"].startswith("The report makes 2 comparisons (2 over all")
     bad = invoke("report", grid_dir, "--baseline", "nope")
     assert bad.exit_code == 2 and "they have high-resource, low-resource-diverse" in bad.output
+    bad = invoke("report", grid_dir, "--baseline", "high-resource", "--subgroups", "dialect")
+    assert bad.exit_code == 2 and "expected any of seen, resource-class" in bad.output
+    bad = invoke("report", grid_dir, "--baseline", "high-resource", "--format", "docx")
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
     with pytest.raises(UsageError, match="another factor"):
         reports.build(find(str(grid_dir)), "regularizer", "none", by="regularizer")
+
+
+def _relabelled(results, task, model=None):
+    """The results as if they were of `task` (and of `model`): same units, other identity."""
+    found = []
+    for result in results:
+        document = json.loads(json.dumps(result.document))
+        document["task"]["name"] = task
+        if model is not None:
+            document["model"]["name_or_path"] = model
+        found.append(Result(result.path, document))
+    return found
+
+
+def test_a_category_and_the_benchmark_score_average_their_tasks_contrasts(grid_dir):
+    """xnli's results copied as xcopa's: the classification average has the tasks' value (that
+    each task is resampled on its own stream is tested in test_effects)."""
+    xnli = find(str(grid_dir))
+    built = reports.build(xnli + _relabelled(xnli, "xcopa"), "language_set", "high-resource",
+                          subgroups=())  # fmt: skip
+    by_task = {(c.task, c.context): c for c in built.comparisons}
+    for context in ("regularizer none", "regularizer rs-rp"):
+        task = by_task[("xnli", context)]
+        category = by_task[("Classification (xnli, xcopa)", context)]
+        assert category.examples.value == pytest.approx(task.examples.value)
+        assert category.over_seeds.value == pytest.approx(task.over_seeds.value)
+    assert not any(c.task == "XTREME-R score" for c in built.comparisons)
+    assert any(m.startswith("XTREME-R score: not compared") for m in built.missing)
+
+
+def test_subgroups_are_the_contrast_over_their_languages_formed_by_the_compared_level(grid_dir):
+    results = find(str(grid_dir))
+    built = reports.build(results, "language_set", "high-resource", by="regularizer")
+    groups = [c for c in built.comparisons if c.subgroup is not None]
+    assert {c.subgroup.split(":")[0] for c in groups} == {
+        "intermediate languages", "resource", "family", "script"
+    }  # fmt: skip
+    assert built.notes == [
+        f"pretraining: {results[0].document['model']['name_or_path']} is not in "
+        "registry/pretraining.json (a plugin adds a model with "
+        "registry.pretraining.register_model)"
+    ]
+    languages = results[0].document["task"]["languages"]
+    registry = default_registry()
+    for c in groups:
+        assert 0 < len(c.languages) < len(languages)  # a group of every language adds nothing
+        if c.subgroup.startswith("resource: class "):
+            value = int(c.subgroup.removeprefix("resource: class "))
+            assert c.languages == [x for x in languages if registry.get(x).resource_class == value]
+    level = next(r for r in results if r.seed == 1 and r.document["config"]["intermediate"]
+                 ["language_set"]["name"] == "low-resource-diverse")  # fmt: skip
+    targets = level.document["intermediate"]["targets"]
+    for c in groups:
+        if c.subgroup.startswith("intermediate languages: unseen, family not in set"):
+            assert c.languages == [x for x in languages if not targets[x]["seen"]
+                                   and not targets[x]["family_in_set"]]  # fmt: skip
+    # a subgroup's value is the mean over its languages of the per-language differences
+    chosen = next(c for c in groups if c.kind == "main" and c.context == "regularizer none")
+
+    def mean_over(language_set, seed):
+        (result,) = [r for r in results if r.seed == seed and r.document["config"]["regularizer"]
+                     ["name"] == "none" and r.document["config"]["intermediate"]["language_set"]
+                     ["name"] == language_set]  # fmt: skip
+        return statistics.fmean(language_scores(result)[x] for x in chosen.languages)
+
+    expected = statistics.fmean(mean_over("low-resource-diverse", s) - mean_over("high-resource", s)
+                                for s in (1, 2, 3))  # fmt: skip
+    assert chosen.examples.value == pytest.approx(expected)
+    assert chosen.over_seeds.value == pytest.approx(expected)
+
+
+def test_pretraining_coverage_splits_by_the_model_the_results_name(grid_dir):
+    results = _relabelled(find(str(grid_dir)), "xnli", model="xlm-roberta-base")
+    built = reports.build(results, "language_set", "high-resource", subgroups=("pretraining",))
+    # XLM-R covers all 15 XNLI languages: no subgroup, nothing to compare
+    assert [c.subgroup for c in built.comparisons] == [None, None] and not built.notes
+    results = _relabelled(find(str(grid_dir)), "xnli", model="bert-base-multilingual-cased")
+    built = reports.build(results, "language_set", "high-resource", subgroups=("pretraining",))
+    split = {c.subgroup: c.languages for c in built.comparisons if c.subgroup}
+    covered = pretrained_languages("bert-base-multilingual-cased")
+    assert split == {} or all(
+        (x in covered) == (group == "pretraining: covered")
+        for group, members in split.items() for x in members
+    )  # fmt: skip
+
+
+def test_the_html_report_is_one_page_with_its_figures_and_names_shown_as_text(grid_dir, tmp_path):
+    results = _relabelled(find(str(grid_dir)), "xnli", model="<img src=x onerror=alert(1)>")
+    built = reports.build(results, "language_set", "high-resource", by="regularizer")
+    figures = report_plots.figures(built, results, None)
+    assert [kind for kind, _ in figures] == ["main", "interaction", "subgroups", "heatmap"]
+    page = Html().render_document(report_document.build(built, reports.summary(built), figures))
+    parsed = parse(page)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    images = [a for tag, a in parsed.attrs if tag == "img"]
+    assert len(images) == 4
+    assert all(a["src"].startswith("data:image/svg+xml;base64,") for a in images)
+    assert parsed.tags["script"] == 1 and parsed.tags["table"] == 4
+    for _, attrs in parsed.attrs:
+        assert (attrs.get("href") or "#").startswith("#")
+
+
+@needs_chromium
+def test_the_html_report_renders_in_chromium_without_console_errors(grid_dir, tmp_path):
+    out = tmp_path / "report.html"
+    made = invoke("report", grid_dir, "--baseline", "high-resource", "--by", "regularizer",
+                  "--format", "html", "--out", out)  # fmt: skip
+    assert made.exit_code == 0, made.output
+    dom, log = chromium(out, "#sort=1.6:desc", tmp_path)
+    assert console_errors(log) == []
+    assert dom.tables[0]["attrs"].get("data-sorted") == "6:desc"
+    assert (tmp_path / "report-figures" / "forest.png").stat().st_size > 1000

@@ -26,7 +26,7 @@ from xharness_plugins.formats._common import (
     runs_note,
     std_text,
 )
-from xtreme_harness.interfaces import Cell, Table, TableFormat
+from xtreme_harness.interfaces import Cell, Document, Figure, Table, TableFormat
 
 
 def escape(text: str) -> str:
@@ -52,6 +52,9 @@ th[aria-sort="descending"] button::after { content: " \\25BC"; }
 .std, .n, .interval { color: #555; }
 .marker { font-weight: bold; }
 .note, .footnotes { font-size: 0.9rem; color: #333; }
+figure { margin: 1.5rem 0; }
+figure img { max-width: 100%; height: auto; }
+figcaption { font-size: 0.9rem; color: #333; }
 """
 
 SCRIPT = """
@@ -146,6 +149,9 @@ CSP = (
     f"default-src 'none'; script-src {_sha256(SCRIPT)}; style-src {_sha256(STYLE)}; "
     "base-uri 'none'; form-action 'none'"
 )
+DOCUMENT_CSP = CSP + "; img-src data:"
+"""A document's figures are SVG images in `data:` URLs: an image runs no script and loads
+nothing, so they are all the page may add."""
 
 
 class Html(TableFormat):
@@ -165,31 +171,42 @@ class Html(TableFormat):
         for table in tables:
             check_table(table)
         titles = [table.title for table in tables if table.title]
-        page_title = escape(" · ".join(titles) or "Tables")
-        out = [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            '<meta name="generator" content="xharness">',
-            f"<title>{page_title}</title>",
-            f"<style>{STYLE}</style>",
-            "</head>",
-            "<body>",
-        ]
+        out = _head(" · ".join(titles) or "Tables", CSP)
         for number, table in enumerate(tables, start=1):
             out += self._section(table, number)
         out += [f"<script>{SCRIPT}</script>", "</body>", "</html>"]
         return "\n".join(out) + "\n"
 
-    def _section(self, table: Table, number: int) -> list[str]:
+    def render_document(self, document: Document) -> str:
+        """One page: the sections with their paragraphs, sortable tables (numbered through the
+        page, so `#sort=N.C` links work), figures as inline SVG images and lists."""
+        out = _head(document.title, DOCUMENT_CSP)
+        out.append(f"<h1>{escape(document.title)}</h1>")
+        number = 0
+        for index, section in enumerate(document.sections, start=1):
+            out.append(f'<section id="section-{index}">')
+            out.append(f"<h2>{escape(section.heading)}</h2>")
+            out += [f"<p>{escape(paragraph)}</p>" for paragraph in section.paragraphs]
+            for table in section.tables:
+                check_table(table)
+                number += 1
+                out += self._section(table, number, heading="h3")
+            out += [_figure(figure) for figure in section.figures]
+            if section.items:
+                out.append("<ul>")
+                out += [f"<li>{escape(item)}</li>" for item in section.items]
+                out.append("</ul>")
+            out.append("</section>")
+        out += [f"<script>{SCRIPT}</script>", "</body>", "</html>"]
+        return "\n".join(out) + "\n"
+
+    def _section(self, table: Table, number: int, heading: str = "h1") -> list[str]:
         numeric = number_columns(table)
         runs = runs_display(table, self.options["n"])
         out = [
             f'<section id="table-{number}">',
-            f'<h1 id="title-{number}">{escape(table.title or f"Table {number}")}</h1>',
+            f'<{heading} id="title-{number}">{escape(table.title or f"Table {number}")}'
+            f"</{heading}>",
             f'<table class="xh-sortable" aria-labelledby="title-{number}" '
             f'data-digits="{table.digits}">',
             "<thead>",
@@ -245,3 +262,33 @@ class Html(TableFormat):
             k = cell.footnote + 1
             content += f'<sup class="fn"><a href="#fn-{number}-{k}">{k}</a></sup>'
         return f"<td{attrs}>{content}</td>"
+
+
+def _head(title: str, policy: str) -> list[str]:
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="xharness">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
+def _figure(figure: Figure) -> str:
+    """A figure as an image whose source is its SVG in a `data:` URL (base64: no character of
+    the SVG reaches the page's markup), with its title as caption and alternative text."""
+    data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+    files = "".join(
+        f' <a href="{escape(path)}">{escape(path.rsplit(".", 1)[-1].upper())}</a>'
+        for path in figure.files
+    )
+    return (
+        f'<figure><img alt="{escape(figure.title)}" src="data:image/svg+xml;base64,{data}">'
+        f"<figcaption>{escape(figure.title)}{files}</figcaption></figure>"
+    )

@@ -13,7 +13,7 @@ from xharness_plugins.formats._common import (
     runs_display,
     runs_note,
 )
-from xtreme_harness.interfaces import Cell, Table, TableFormat
+from xtreme_harness.interfaces import Cell, Document, Table, TableFormat
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -58,6 +58,25 @@ class Markdown(TableFormat):
         for note in notes:
             lines += ["", note]
         return "\n".join(lines) + "\n"
+
+    def render_document(self, document: Document) -> str:
+        """Headings, paragraphs, the tables, each figure as an image link to its first saved
+        file (or its title where it was not saved) and bulleted lists."""
+        lines = [f"# {escape(document.title)}", ""]
+        for section in document.sections:
+            lines += [f"## {escape(section.heading)}", ""]
+            for paragraph in section.paragraphs:
+                lines += [escape(paragraph), ""]
+            for table in section.tables:
+                lines += [self.render(table)]
+            for figure in section.figures:
+                if figure.files:
+                    lines += [f"![{escape(figure.title)}](<{figure.files[0]}>)", ""]
+                else:
+                    lines += [f"Figure: {escape(figure.title)} (not saved)", ""]
+            if section.items:
+                lines += [f"- {escape(item)}" for item in section.items] + [""]
+        return "\n".join(lines).rstrip("\n") + "\n"
 
     def _cell(self, cell: Cell, table: Table, runs) -> str:
         return cell_text(cell, table, runs, show_std=self.options["std"], escape=escape,

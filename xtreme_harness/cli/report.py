@@ -3,56 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
 
 import click
 
-
-def _interval(estimate: Any) -> str:
-    if estimate is None:
-        return "-"
-    return f"{estimate.value:+.2f} [{estimate.low:+.2f}, {estimate.high:+.2f}]"
+from xtreme_harness.results.files import Result
+from xtreme_harness.results.report import SUBGROUPS, Report
 
 
-def _text(value: str) -> str:
-    """A name as table text: a pipe would end the Markdown cell."""
-    return value.replace("|", "\\|")
+def _rendered(
+    built: Report,
+    summary: str,
+    results: list[Result],
+    format_name: str,
+    format_options: tuple[str, ...],
+    out_file: str | None,
+) -> str:
+    """The report in a table format plugin, with its figures (saved beside `out_file`)."""
+    from xtreme_harness.config.options import parse_pairs
+    from xtreme_harness.plugin_host import get_host
+    from xtreme_harness.results import report_document, report_plots
 
-
-def _markdown(report: Any, summary: str) -> str:
-    from tabulate import tabulate
-
-    name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[report.correction]
-    lines = [f"# Report: {report.factor} (baseline {report.baseline})", "", summary, ""]
-    titles = {"main": f"Main effects of {report.factor}",
-              "interaction": f"Interactions of {report.factor} with {report.by}"}  # fmt: skip
-    for kind, title in titles.items():
-        rows = [
-            [_text(c.task), _text(c.context), _text(c.contrast), len(c.seeds),
-             _interval(c.examples), "-" if c.examples is None else f"{c.examples.p:.3g}",
-             "-" if c.p_adjusted is None else f"{c.p_adjusted:.3g}", _interval(c.over_seeds),
-             "-" if c.detectable is None else f"{c.detectable:.2f}"]
-            for c in report.comparisons if c.kind == kind
-        ]  # fmt: skip
-        if not rows:
-            continue
-        headers = ["task", "other factors", "contrast", "seeds", "95% CI over examples", "p",
-                   f"p ({name})", "95% CI over seeds", "detectable (80% power)"]  # fmt: skip
-        lines += [f"## {title}", "", tabulate(rows, headers, tablefmt="github"), ""]
-    if report.missing:
-        lines += ["## Left out", ""] + [f"- {text}" for text in report.missing] + [""]
-    lines += [
-        f"Task scores; contrasts paired by seed and test example; p: two-sided bootstrap; "
-        f"corrected by {name} over all {sum(c.p_adjusted is not None for c in report.comparisons)}"
-        " comparisons; intervals over seeds only with 3 or more seeds; detectable: the smallest"
-        " contrast a paired t-test over these seeds finds with 80% power, from the spread of the"
-        " per-seed contrasts (docs/report.md).",
-        "",
-        "## Result files (SHA-256)",
-        "",
-        *(f"- `{path}` {digest}" for path, digest in report.results.items()),
-    ]
-    return "\n".join(lines) + "\n"
+    renderer = get_host().get("formats", format_name)(
+        **parse_pairs(format_options, "--format-option")
+    )
+    folder = prefix = None
+    if out_file:
+        stem = os.path.splitext(os.path.basename(out_file))[0]
+        folder = os.path.join(os.path.dirname(out_file), f"{stem}-figures")
+        prefix = f"{stem}-figures/"
+    figures = report_plots.figures(built, results, folder, prefix or "")
+    return renderer.render_document(report_document.build(built, summary, figures))
 
 
 @click.command()
@@ -76,9 +57,20 @@ def _markdown(report: Any, summary: str) -> str:
 @click.option("--correction", type=click.Choice(["holm", "bh"]), default="holm",
               show_default=True, help="Correction over all comparisons: Holm (family-wise) or "
               "Benjamini-Hochberg (false discovery rate).")  # fmt: skip
-@click.option("--format", "format_name", type=click.Choice(["md", "json"]), default="md",
-              show_default=True)  # fmt: skip
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--subgroups", default=",".join(SUBGROUPS), show_default=True,
+              help="Subgroups of target languages each effect is also estimated in, comma-"
+              "separated, or 'none': " + ", ".join(SUBGROUPS) + ".")  # fmt: skip
+@click.option("--benchmark", default="xtreme-r", show_default=True,
+              help="The benchmark whose categories and score are compared beside the "
+              "tasks.")  # fmt: skip
+@click.option("--format", "format_name", default="md", show_default=True,
+              help="md, html (one self-contained page with the figures), json (the report's "
+              "numbers for machines) or another table format plugin.")  # fmt: skip
+@click.option("--format-option", "format_options", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the format (see docs/formats.md); repeatable.")  # fmt: skip
+@click.option("--out", "out_file", type=click.Path(dir_okay=False),
+              help="Write to FILE; the figures go as SVG and PNG to FILE's name + "
+              "'-figures/'.")  # fmt: skip
 def report(
     run_dirs: tuple[str, ...],
     factor: str,
@@ -86,31 +78,38 @@ def report(
     by: str | None,
     reference: str,
     correction: str,
+    subgroups: str,
+    benchmark: str,
     format_name: str,
+    format_options: tuple[str, ...],
     out_file: str | None,
 ) -> None:
-    """The effect of a factor of the grid on every task's score (each level against
-    --baseline, everything else equal, paired by seed and test example), with --by the
-    interaction with a second factor, 95% bootstrap intervals and p-values corrected over every
-    comparison, and a plain-language summary. A comparison whose results are missing is left
-    out and listed.
+    """The effect of a factor of the grid on every task's score, category and the benchmark
+    score (each level against --baseline, everything else equal, paired by seed and test
+    example), with --by the interaction with a second factor, the same per subgroup of target
+    languages, 95% bootstrap intervals, p-values corrected over every comparison, figures and a
+    plain-language summary. A comparison whose results are missing is left out and listed.
 
     \b
     Example:
       xharness report runs/demo-grid --factor language_set --baseline high-resource \\
-          --by regularizer --reference none
+          --by regularizer --reference none --format html --out report.html
     """
     from xtreme_harness.results import report as reports
     from xtreme_harness.results.files import find
 
-    built = reports.build(find(*run_dirs), factor, baseline, by=by, reference=reference,
-                          correction=correction)  # fmt: skip
+    chosen = [] if subgroups.strip() == "none" else [
+        part.strip() for part in subgroups.split(",") if part.strip()
+    ]  # fmt: skip
+    results = find(*run_dirs)
+    built = reports.build(results, factor, baseline, by=by, reference=reference,
+                          correction=correction, subgroups=chosen, benchmark=benchmark)  # fmt: skip
     summary = reports.summary(built)
     if format_name == "json":
         text = json.dumps({**built.document(), "summary": summary}, indent=2,
                           ensure_ascii=False) + "\n"  # fmt: skip
     else:
-        text = _markdown(built, summary)
+        text = _rendered(built, summary, results, format_name, format_options, out_file)
     if out_file:
         from xtreme_harness.atomic import write_text
 

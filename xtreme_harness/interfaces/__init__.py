@@ -52,7 +52,14 @@ from xtreme_harness.interfaces.sources import (
     HubPin,
     HubSource,
 )
-from xtreme_harness.interfaces.table_format import Cell, Table, TableFormat
+from xtreme_harness.interfaces.table_format import (
+    Cell,
+    Document,
+    Figure,
+    Section,
+    Table,
+    TableFormat,
+)
 from xtreme_harness.interfaces.task import (
     CANDIDATES_SPLIT,
     POOLS,
@@ -84,8 +91,10 @@ __all__ = [
     "Component",
     "DataError",
     "DataSource",
+    "Document",
     "Event",
     "Executor",
+    "Figure",
     "FolderSource",
     "HubLocation",
     "HubPin",
@@ -98,6 +107,7 @@ __all__ = [
     "Recipe",
     "Regularizer",
     "Resources",
+    "Section",
     "Status",
     "Step",
     "Table",

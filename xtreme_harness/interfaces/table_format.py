@@ -1,8 +1,9 @@
-"""The TableFormat interface: how a leaderboard table is written out.
+"""The TableFormat interface: how a leaderboard table, or a document of tables, is written out.
 
 The core computes the table (cells with mean, standard deviation and number of seeds, blanks with
 a footnote where a part is missing); a format only renders it, so every format shows the same
-numbers.
+numbers. A `Document` (the research report) is prose, tables and figures in sections; a format
+renders it with `render_document`, whose default writes plain text around `render_many`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,38 @@ class Table:
     """Digits after the decimal point of every number."""
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A plot: its title, the figure as an SVG document, and the files it was saved to."""
+
+    title: str
+    svg: str
+    """A complete SVG document (``<svg ...>...</svg>``), drawn by the core."""
+    files: tuple[str, ...] = ()
+    """Where the figure was also saved (SVG, PNG), as paths a reader of the document can open;
+    empty when it was not saved."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a document: a heading, then paragraphs, tables, figures and a list."""
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    items: tuple[str, ...] = ()
+    """A bulleted list (comparisons left out, result files and their hashes)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document of sections, as the core wrote it: every format shows the same content."""
+
+    title: str
+    sections: tuple[Section, ...]
+
+
 class TableFormat(Component, ABC):
     """Base class of table formats (registered with `xharness_register_formats`)."""
 
@@ -66,3 +99,21 @@ class TableFormat(Component, ABC):
         """Several tables in one document (by default one after the other, a blank line between
         them: each rendering ends with a newline)."""
         return "\n".join(self.render(table) for table in tables)
+
+    def render_document(self, document: Document) -> str:
+        """A whole document. By default: the title and each heading, paragraph and list item as
+        plain lines, the tables as `render_many` writes them, and each figure by its title and
+        files. Formats with headings and images of their own override it."""
+        lines = [document.title, ""]
+        for section in document.sections:
+            lines += [section.heading, ""]
+            for paragraph in section.paragraphs:
+                lines += [paragraph, ""]
+            if section.tables:
+                lines += [self.render_many(list(section.tables))]
+            for figure in section.figures:
+                where = ", ".join(figure.files) or "not saved"
+                lines += [f"Figure: {figure.title} ({where})", ""]
+            if section.items:
+                lines += [f"- {item}" for item in section.items] + [""]
+        return "\n".join(lines).rstrip("\n") + "\n"

@@ -70,38 +70,104 @@ def _check(weights: Mapping[Any, float], available: Mapping[Any, Any]) -> None:
         raise KeyError(f"the contrast needs configurations that are missing: {missing}")
 
 
-def over_examples(
+@dataclass(frozen=True)
+class Draws:
+    """A contrast's observed value and its bootstrap resamples, before they become an interval:
+    contrasts of several tasks are averaged resample by resample (`mean_of`)."""
+
+    value: float
+    draws: Any
+    """(resamples,) array of resampled contrasts."""
+
+    def estimate(self) -> Estimate:
+        return _estimate(self.value, self.draws)
+
+
+def example_draws(
     metric: str,
     units: Mapping[Any, Units],
     weights: Mapping[Any, float],
     *,
+    languages: Sequence[str] | None = None,
     seed: int = 0,
     resamples: int = RESAMPLES,
-) -> Estimate:
-    """The contrast `weights` (configuration -> weight) of task scores, with a paired bootstrap
-    over the test examples of each language. `units` maps each configuration to its per-example
-    units; all configurations hold the same (language, seed) keys, with the same examples."""
+) -> Draws:
+    """The contrast `weights` (configuration -> weight) of task scores over `languages` (default:
+    all), resampled by a paired bootstrap over the test examples of each language. `units` maps
+    each configuration to its per-example units; all configurations hold the same (language,
+    seed) keys, with the same examples. A pooled metric (`metrics.POOLED`) is computed over the
+    examples of all languages together, as its task score is; any other is the mean of the
+    languages' values."""
     import numpy as np
+
+    from xtreme_harness.results.metrics import POOLED
 
     _check(weights, units)
     names = list(weights)
     keys = units[names[0]]
-    languages = sorted({language for language, _ in keys})
+    chosen = sorted({language for language, _ in keys})
+    if languages is not None:
+        absent = sorted(set(languages) - set(chosen))
+        if absent:
+            raise KeyError(f"the units hold no examples of {absent}")
+        chosen = sorted(languages)
     seeds = sorted({run_seed for _, run_seed in keys})
     rng = np.random.default_rng(seed)
     observed = np.zeros(len(seeds))
     draws = np.zeros((resamples, len(seeds)))
-    for language in languages:
+    pooled = metric in POOLED
+    width = next(iter(keys.values())).shape[1]
+    sums = {name: np.zeros((len(seeds), width)) for name in names}
+    resampled = {name: np.zeros((resamples, len(seeds), width)) for name in names}
+    for language in chosen:
         size = len(keys[(language, seeds[0])])
         picks = rng.integers(0, size, size=(resamples, size))  # one draw for all
         for column, run_seed in enumerate(seeds):
             for name in names:
                 table = units[name][(language, run_seed)]
-                observed[column] += weights[name] * score(metric, table.sum(0))
-                draws[:, column] += weights[name] * score(metric, table[picks].sum(1))
-    observed /= len(languages)
-    draws /= len(languages)
-    return _estimate(observed.mean(), draws.mean(axis=1))
+                if pooled:
+                    sums[name][column] += table.sum(0)
+                    resampled[name][:, column] += table[picks].sum(1)
+                else:
+                    observed[column] += weights[name] * score(metric, table.sum(0))
+                    draws[:, column] += weights[name] * score(metric, table[picks].sum(1))
+    if pooled:
+        for name in names:
+            observed += weights[name] * score(metric, sums[name])
+            draws += weights[name] * score(metric, resampled[name])
+    else:
+        observed /= len(chosen)
+        draws /= len(chosen)
+    return Draws(float(observed.mean()), draws.mean(axis=1))
+
+
+def over_examples(
+    metric: str,
+    units: Mapping[Any, Units],
+    weights: Mapping[Any, float],
+    *,
+    languages: Sequence[str] | None = None,
+    seed: int = 0,
+    resamples: int = RESAMPLES,
+) -> Estimate:
+    """`example_draws` as an interval and p-value."""
+    return example_draws(metric, units, weights, languages=languages, seed=seed,
+                         resamples=resamples).estimate()  # fmt: skip
+
+
+def mean_of(parts: Sequence[Draws]) -> Draws:
+    """The contrast of an average of task scores (a category's score, a benchmark's score) from
+    the contrasts of its tasks: their mean, resample by resample. The tasks' test sets are
+    independent, so each task must be resampled with its own random stream (pass each a
+    different `seed`)."""
+    import numpy as np
+
+    if not parts:
+        raise ValueError("mean_of needs at least one contrast")
+    return Draws(
+        float(np.mean([part.value for part in parts])),
+        np.mean([part.draws for part in parts], axis=0),
+    )
 
 
 def over_seeds(

@@ -63,6 +63,11 @@ def _annotate(axes: Any, grid: Any, pattern: str) -> None:
 
 
 def heatmap(configs: Sequence[Configuration], task: str | None, out: str) -> None:
+    heatmap_figure(configs, task).savefig(out)
+
+
+def heatmap_figure(configs: Sequence[Configuration], task: str | None) -> Any:
+    """Languages x configurations of one task, each cell the mean score over seeds."""
     task = _pick_task(configs, task)
     scores = {c.label: _mean_language_scores(c, task) for c in configs}
     languages = sorted({lang for values in scores.values() for lang in values})
@@ -77,7 +82,7 @@ def heatmap(configs: Sequence[Configuration], task: str | None, out: str) -> Non
     _annotate(axes, grid, "{:.1f}")
     axes.set_title(f"{task}: score by language (mean over seeds)")
     figure.colorbar(image, ax=axes)
-    figure.savefig(out)
+    return figure
 
 
 def families(configs: Sequence[Configuration], task: str | None, out: str) -> None:

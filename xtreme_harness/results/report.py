@@ -1,6 +1,7 @@
 """The research question answered from a grid's result files: the effect of one factor (main
-effects) and how another factor changes it (interactions), per task, with intervals and p-values
-corrected for every comparison the report makes (`xtreme_harness.results.effects`).
+effects) and how another factor changes it (interactions), per task, per category and on the
+benchmark score, and per subgroup of target languages, with intervals and p-values corrected for
+every comparison the report makes (`xtreme_harness.results.effects`).
 
 A factor is a part of a configuration (`FACTORS`): the intermediate language set, the regularizer,
 the intermediate task or the model. Two results are compared only when they agree on everything
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import copy
 import json
+import statistics
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -20,7 +23,16 @@ from xtreme_harness.errors import UsageError
 from xtreme_harness.results import effects
 from xtreme_harness.results.files import Result
 from xtreme_harness.results.files import units as units_of
-from xtreme_harness.results.tables import identity
+from xtreme_harness.results.metrics import POOLED
+from xtreme_harness.results.significance import score
+from xtreme_harness.results.tables import (
+    CATEGORY_LABELS,
+    SEEN_GROUPS,
+    identity,
+    language_groups,
+    language_scores,
+    seen_members,
+)
 
 NONE = "none"
 
@@ -58,11 +70,25 @@ FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], 
 """Factor -> (its level in a configuration's identity, the identity without it)."""
 
 
+SUBGROUPS = ("seen", "resource-class", "family", "script", "pretraining")
+"""The ways a task's target languages are split into subgroups (`build`'s `subgroups`)."""
+
+_SUBGROUP_TITLES = {
+    "seen": "intermediate languages",
+    "resource-class": "resource",
+    "family": "family",
+    "script": "script",
+    "pretraining": "pretraining",
+}
+
+
 @dataclass
 class Comparison:
     kind: str
     """``main`` or ``interaction``."""
     task: str
+    """A task, a category of the benchmark's tasks (``Classification (xnli, xcopa)``) or the
+    benchmark's score (``XTREME-R score``)."""
     contrast: str
     context: str
     seeds: list[int]
@@ -73,6 +99,10 @@ class Comparison:
     spread of the per-seed contrasts (`effects.detectable_effect`); None below 2 seeds or
     without spread."""
     p_adjusted: float | None = None
+    subgroup: str | None = None
+    """The subgroup of target languages (``resource: class 1``); None for all of them."""
+    languages: list[str] = field(default_factory=list)
+    """The target languages of a subgroup (empty for all of the task's)."""
 
 
 @dataclass
@@ -82,17 +112,17 @@ class Report:
     by: str | None
     reference: str | None
     correction: str
+    benchmark: str = "xtreme-r"
+    subgroups: list[str] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Subgroups that could not be formed, and why."""
     results: dict[str, str] = field(default_factory=dict)
     """Every result file read -> the SHA-256 of its content, so each number can be traced."""
 
     def document(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _path(result: Result) -> str:
-    return result.path
 
 
 def _sha256(path: str) -> str:
@@ -120,11 +150,15 @@ def _label(ident: dict[str, Any], skip: Sequence[str], varying: Sequence[str]) -
     return ", ".join(parts) or "-"
 
 
-class _Pairs:
-    """Results by (context, task, levels...) -> {seed: result}, and units read once."""
+def _note(notes: list[str], text: str) -> None:
+    if text not in notes:
+        notes.append(text)
 
-    def __init__(self, results: Sequence[Result]) -> None:
-        self.results = results
+
+class _Reader:
+    """Per-example units of results, read once."""
+
+    def __init__(self) -> None:
         self._units: dict[str, Any] = {}
 
     def units(self, result: Result) -> Any:
@@ -132,62 +166,227 @@ class _Pairs:
             self._units[result.path] = units_of(result)
         return self._units[result.path]
 
+    def score(self, result: Result, languages: Sequence[str] | None) -> float | None:
+        """The task score of `result`, or over `languages` only (the mean of their values, or
+        their pooled value for a pooled metric); None where a value is missing."""
+        if languages is None:
+            return result.document["score"]
+        metric = result.document["task"]["metric"]
+        if metric in POOLED:
+            found = self.units(result)
+            if found is None or any(lang not in found for lang in languages):
+                return None
+            return float(score(metric, sum(found[lang].sum(0) for lang in languages)))
+        values = language_scores(result)
+        if any(lang not in values for lang in languages):
+            return None
+        return statistics.fmean(values[lang] for lang in languages)
+
 
 @dataclass
-class _Found:
+class _Contrast:
+    """One quantity's contrast in one context: per seed, and resampled over test examples."""
+
     seeds: list[int]
-    examples: effects.Estimate | None
-    over_seeds: effects.Estimate | None
-    detectable: float | None
+    per_seed: list[float]
+    draws: effects.Draws | None
+
+
+Cells = dict[Any, dict[int, Result]]
+"""A contrast's configurations (a factor level, or a pair of them) -> seed -> result."""
+
+
+def _contrast(reader: _Reader, cells: Cells, weights: dict[Any, float], what: str,
+              missing: list[str], *, task: str, languages: Sequence[str] | None = None,
+              seeds: Sequence[int] | None = None) -> _Contrast | None:  # fmt: skip
+    """The contrast over the seeds every configuration has (of `seeds`, if given); None, and a
+    line in `missing`, if a configuration lacks results or scores."""
+    absent = [name for name in weights if not cells.get(name)]
+    if absent:
+        missing.append(f"{what}: no results for {', '.join(map(str, absent))}")
+        return None
+    shared = sorted(set.intersection(*(set(cells[name]) for name in weights)))
+    if seeds is not None:
+        shared = [s for s in shared if s in seeds]
+    if not shared:
+        missing.append(f"{what}: no seed that every configuration ran")
+        return None
+    chosen = {name: {s: cells[name][s] for s in shared} for name in weights}
+    scores = {name: {s: reader.score(r, languages) for s, r in runs.items()}
+              for name, runs in chosen.items()}  # fmt: skip
+    if any(value is None for runs in scores.values() for value in runs.values()):
+        missing.append(f"{what}: a result without a task score (evaluated on some languages "
+                       "only, or on unlabelled test data)")  # fmt: skip
+        return None
+    per_seed = [sum(w * scores[name][s] for name, w in weights.items()) for s in shared]
+    found = _Contrast(shared, per_seed, None)
+    units: dict[Any, dict[tuple[str, int], Any]] = {}
+    for name, runs in chosen.items():
+        units[name] = {}
+        for s, result in runs.items():
+            per_language = reader.units(result)
+            if per_language is None:
+                missing.append(f"{what}: {result.path} recorded no per-example units")
+                return found
+            units[name].update({(language, s): table for language, table in per_language.items()})
+    if len({frozenset(lang for lang, _ in u) for u in units.values()}) != 1:
+        missing.append(f"{what}: the configurations were evaluated on different languages")
+        return found
+    metric = next(iter(chosen[next(iter(weights))].values())).document["task"]["metric"]
+    # each task resamples its own examples with its own stream: tasks' test sets are independent
+    found.draws = effects.example_draws(metric, units, weights, languages=languages,
+                                        seed=zlib.crc32(task.encode()))  # fmt: skip
+    return found
+
+
+def _mean_of(parts: Sequence[_Contrast]) -> _Contrast:
+    """The contrast of an average of tasks from the tasks' contrasts over the same seeds."""
+    draws = [part.draws for part in parts]
+    return _Contrast(
+        parts[0].seeds,
+        [statistics.fmean(p.per_seed[i] for p in parts) for i in range(len(parts[0].seeds))],
+        None if any(d is None for d in draws) else effects.mean_of(draws),
+    )
 
 
 def _detectable(per_seed: list[float]) -> float | None:
-    import statistics
-
     if len(per_seed) < 2 or statistics.stdev(per_seed) == 0:
         return None
     return effects.detectable_effect(statistics.stdev(per_seed), len(per_seed))
 
 
-def _estimate(pairs: _Pairs, cells: dict[Any, dict[int, Result]], weights: dict[Any, float],
-              what: str, missing: list[str]) -> _Found | None:  # fmt: skip
-    """The contrast over the seeds every configuration has; None (and a line in `missing`) if a
-    configuration lacks results, scores or units."""
-    absent = [name for name in weights if not cells.get(name)]
-    if absent:
-        missing.append(f"{what}: no results for {', '.join(map(str, absent))}")
-        return None
-    seeds = sorted(set.intersection(*(set(cells[name]) for name in weights)))
-    if not seeds:
-        missing.append(f"{what}: no seed that every configuration ran")
-        return None
-    chosen = {name: {s: cells[name][s] for s in seeds} for name in weights}
-    if any(r.document["score"] is None for runs in chosen.values() for r in runs.values()):
-        missing.append(f"{what}: a result without a task score (evaluated on some languages "
-                       "only, or on unlabelled test data)")  # fmt: skip
-        return None
-    scores = {
-        name: {s: r.document["score"] for s, r in runs.items()} for name, runs in chosen.items()
-    }
-    seeds_estimate = effects.over_seeds(scores, weights) if len(seeds) >= 3 else None
-    per_seed = [sum(w * scores[name][s] for name, w in weights.items()) for s in seeds]
-    found = _Found(seeds, None, seeds_estimate, _detectable(per_seed))
-    units: dict[Any, dict[tuple[str, int], Any]] = {}
-    for name, runs in chosen.items():
-        units[name] = {}
-        for s, result in runs.items():
-            per_language = pairs.units(result)
-            if per_language is None:
-                missing.append(f"{what}: {result.path} recorded no per-example units")
-                return found
-            units[name].update({(language, s): table for language, table in per_language.items()})
-    languages = {frozenset(lang for lang, _ in u) for u in units.values()}
-    if len(languages) != 1:
-        missing.append(f"{what}: the configurations were evaluated on different languages")
-        return found
-    metric = next(iter(chosen[next(iter(weights))].values())).document["task"]["metric"]
-    found.examples = effects.over_examples(metric, units, weights)
+def _comparison(
+    kind: str,
+    quantity: str,
+    contrast: str,
+    context: str,
+    found: _Contrast,
+    subgroup: str | None = None,
+    languages: Sequence[str] = (),
+) -> Comparison:
+    seeds_estimate = None
+    if len(found.seeds) >= 3:
+        seeds_estimate = effects.over_seeds(
+            {0: dict(zip(found.seeds, found.per_seed, strict=True))}, {0: 1.0}
+        )
+    return Comparison(
+        kind, quantity, contrast, context, found.seeds,
+        None if found.draws is None else found.draws.estimate(), seeds_estimate,
+        _detectable(found.per_seed), subgroup=subgroup, languages=list(languages),
+    )  # fmt: skip
+
+
+def _subgroups(schemes: Sequence[str], level: Result, notes: list[str]) -> list[tuple[str, list]]:
+    """(label, languages) of every subgroup of the task's target languages, by the
+    configuration `level` (the contrast's level, not its baseline: "seen" means seen in the
+    level's intermediate languages, "pretraining" covered by the level's model). A subgroup
+    holding every language of the task or none is left out: it adds no comparison."""
+    from xtreme_harness.registry import pretraining
+    from xtreme_harness.registry.languages import default_registry
+
+    languages = list(level.document["task"]["languages"])
+    found: list[tuple[str, list]] = []
+    for scheme in schemes:
+        title = _SUBGROUP_TITLES[scheme]
+        if scheme == "seen":
+            groups: dict[str, list[str] | None] = {
+                g: seen_members(level, g, languages) for g in SEEN_GROUPS
+            }
+            if any(members is None for members in groups.values()):
+                _note(notes, "seen / unseen: a compared configuration has no intermediate stage")
+                continue
+        elif scheme == "pretraining":
+            model = level.document["model"]["name_or_path"]
+            if pretraining.pretrained_languages(model) is None:
+                _note(notes, f"pretraining: {model} is not in registry/pretraining.json (a "
+                      "plugin adds a model with registry.pretraining.register_model)")  # fmt: skip
+                continue
+            covered = [lang for lang in languages if pretraining.covered(model, lang)]
+            rest = [lang for lang in languages if lang not in covered]
+            groups = {"covered": covered, "not covered": rest}
+        else:
+            groups = dict(language_groups(scheme, languages, default_registry()))
+        for group, members in groups.items():
+            if members and len(members) < len(languages):
+                found.append((f"{title}: {group}", list(members)))
     return found
+
+
+@dataclass
+class _Plan:
+    """One contrast in one context, over every task of the context."""
+
+    kind: str
+    contrast: str
+    context: str
+    weights: dict[Any, float]
+    tasks: dict[str, Cells]
+
+
+def _aggregates(benchmark: Any, present: set[str], missing: list[str]) -> list[tuple[str, list]]:
+    """(name, tasks) of the benchmark's categories and its score that the results touch; one line
+    in `missing` for each that lacks a task in every configuration."""
+    categories: dict[str, list[str]] = {}
+    for name in benchmark.task_order:
+        categories.setdefault(benchmark.tasks[name].category, []).append(name)
+    found = []
+    wholes = [(f"{CATEGORY_LABELS.get(c, c)} ({', '.join(m)})", m) for c, m in categories.items()]
+    wholes.append((f"{benchmark.title} score", list(benchmark.task_order)))
+    for name, members in wholes:
+        if not present & set(members):
+            continue
+        absent = [t for t in members if t not in present]
+        if absent:
+            missing.append(f"{name}: not compared, the results have no {', '.join(absent)}")
+        elif len(members) > 1:
+            found.append((name, members))
+    return found
+
+
+def _compare(plan: _Plan, reader: _Reader, aggregates: Sequence[tuple[str, list]],
+             schemes: Sequence[str], report: Report) -> None:  # fmt: skip
+    found: dict[str, _Contrast] = {}
+    positive = next(name for name, weight in plan.weights.items() if weight > 0)
+    for task, cells in plan.tasks.items():
+        what = f"{task}, {plan.context}: {plan.contrast}"
+        whole = _contrast(reader, cells, plan.weights, what, report.missing, task=task)
+        if whole is None:
+            continue
+        found[task] = whole
+        report.comparisons.append(_comparison(plan.kind, task, plan.contrast, plan.context,
+                                              whole))  # fmt: skip
+        level = cells[positive][whole.seeds[0]]
+        for subgroup, members in _subgroups(schemes, level, report.notes):
+            part = _contrast(reader, cells, plan.weights, f"{what} ({subgroup})", report.missing,
+                             task=task, languages=members, seeds=whole.seeds)  # fmt: skip
+            if part is not None:
+                report.comparisons.append(_comparison(
+                    plan.kind, task, plan.contrast, plan.context, part, subgroup, members
+                ))  # fmt: skip
+    for name, members in aggregates:
+        what = f"{name}, {plan.context}: {plan.contrast}"
+        if any(t not in found for t in members):
+            absent = [t for t in members if t not in found]
+            report.missing.append(f"{what}: no contrast for {', '.join(absent)}")
+            continue
+        seeds = sorted(set.intersection(*(set(found[t].seeds) for t in members)))
+        if not seeds:
+            report.missing.append(f"{what}: no seed that every task ran")
+            continue
+        parts = [
+            found[t] if found[t].seeds == seeds else _contrast(
+                reader, plan.tasks[t], plan.weights, what, report.missing, task=t, seeds=seeds
+            )
+            for t in members
+        ]  # fmt: skip
+        if all(part is not None for part in parts):
+            report.comparisons.append(_comparison(plan.kind, name, plan.contrast, plan.context,
+                                                  _mean_of(parts)))  # fmt: skip
+
+
+def _task_order(benchmark: Any) -> Callable[[str], tuple[int, str]]:
+    order = list(benchmark.task_order)
+    return lambda task: (order.index(task) if task in order else len(order), task)
 
 
 def build(
@@ -198,75 +397,66 @@ def build(
     by: str | None = None,
     reference: str = NONE,
     correction: str = "holm",
+    subgroups: Sequence[str] = SUBGROUPS,
+    benchmark: str = "xtreme-r",
 ) -> Report:
     """Main effects of `factor` (each level against `baseline`) and, with `by`, their
-    interaction with `by` (each level of it against `reference`), per task."""
+    interaction with `by` (each level of it against `reference`): per task, per category and
+    on the score of `benchmark`, and per subgroup of each task's target languages."""
+    from xtreme_harness.registry.benchmarks import load_benchmark
+
     if correction not in effects.CORRECTIONS:
         raise UsageError(f"correction {correction!r}: expected one of "
                          f"{', '.join(effects.CORRECTIONS)}")  # fmt: skip
     if by == factor:
         raise UsageError("--by must name another factor than --factor")
-    hashes = {r.path: _sha256(r.path) for r in sorted(results, key=_path)}
-    report = Report(factor, baseline, by, reference if by else None, correction, results=hashes)
+    unknown = [s for s in subgroups if s not in SUBGROUPS]
+    if unknown:
+        raise UsageError(f"subgroups {', '.join(unknown)}: expected any of {', '.join(SUBGROUPS)}")
+    definition = load_benchmark(benchmark)
+    hashes = {r.path: _sha256(r.path) for r in sorted(results, key=lambda r: r.path)}
+    report = Report(factor, baseline, by, reference if by else None, correction, benchmark,
+                    list(subgroups), results=hashes)  # fmt: skip
     idents = {r.path: identity(r.document) for r in results}
     levels = {_level(factor, i) for i in idents.values()}
     if baseline not in levels:
         raise UsageError(f"baseline {baseline!r} is not a level of {factor} in these results; "
                          f"they have {', '.join(sorted(levels))}")  # fmt: skip
     varying = [f for f in FACTORS if len({_level(f, i) for i in idents.values()}) > 1]
-    pairs = _Pairs(results)
+    order = _task_order(definition)
 
-    # main effects: within each context (everything but the factor equal), per task
-    groups: dict[tuple[str, str], dict[str, dict[int, Result]]] = {}
-    labels: dict[str, str] = {}
-    for result in results:
-        ident = idents[result.path]
-        key = _context(ident, factor)
-        labels[key] = _label(ident, (factor,), varying)
-        groups.setdefault((key, result.task), {}).setdefault(_level(factor, ident), {})[
-            result.seed
-        ] = result
-    for (key, task), cells in sorted(
-        groups.items(), key=lambda item: (item[0][1], labels[item[0][0]])
-    ):
-        for level in sorted(cells):
-            if level == baseline:
-                continue
-            what = f"{task}, {labels[key]}: {level} - {baseline}"
-            found = _estimate(pairs, cells, effects.main_effect(level, baseline), what,
-                              report.missing)  # fmt: skip
-            if found is not None:
-                contrast = f"{level} - {baseline}"
-                report.comparisons.append(Comparison(
-                    "main", task, contrast, labels[key], found.seeds, found.examples,
-                    found.over_seeds, found.detectable,
-                ))  # fmt: skip
-
-    # interactions: the factor's effect under each level of `by` minus under the reference
-    if by is not None:
-        quads: dict[tuple[str, str], dict[tuple[str, str], dict[int, Result]]] = {}
+    def grouped(*factors: str) -> dict[str, dict[str, dict[Any, dict[int, Result]]]]:
+        """context label -> task -> level(s) of `factors` -> seed -> result."""
+        found: dict[str, dict[str, dict[Any, dict[int, Result]]]] = {}
         for result in results:
             ident = idents[result.path]
-            key = _context(ident, factor, by)
-            labels[key] = _label(ident, (factor, by), varying)
-            level = (_level(factor, ident), _level(by, ident))
-            quads.setdefault((key, result.task), {}).setdefault(level, {})[result.seed] = result
-        for (key, task), cells in sorted(
-            quads.items(), key=lambda item: (item[0][1], labels[item[0][0]])
-        ):
-            factor_levels = sorted({a for a, _ in cells} - {baseline})
-            conditions = sorted({b for _, b in cells} - {reference})
-            for level in factor_levels:
-                for condition in conditions:
+            label = _label(ident, factors, varying)
+            key = f"{label}\0{_context(ident, *factors)}"
+            level = tuple(_level(f, ident) for f in factors)
+            found.setdefault(key, {}).setdefault(result.task, {}).setdefault(
+                level[0] if len(level) == 1 else level, {}
+            )[result.seed] = result
+        return {k: {t: v[t] for t in sorted(v, key=order)} for k, v in sorted(found.items())}
+
+    plans = []
+    for key, tasks in grouped(factor).items():
+        context = key.split("\0")[0]
+        for level in sorted({lv for cells in tasks.values() for lv in cells} - {baseline}):
+            plans.append(_Plan("main", f"{level} - {baseline}", context,
+                               effects.main_effect(level, baseline), tasks))  # fmt: skip
+    if by is not None:
+        for key, tasks in grouped(factor, by).items():
+            context = key.split("\0")[0]
+            pairs = {pair for cells in tasks.values() for pair in cells}
+            for level in sorted({a for a, _ in pairs} - {baseline}):
+                for condition in sorted({b for _, b in pairs} - {reference}):
                     contrast = f"({level} - {baseline}) under {condition} minus under {reference}"
-                    what = f"{task}, {labels[key]}: {contrast}"
                     weights = effects.interaction(level, baseline, condition, reference)
-                    found = _estimate(pairs, cells, weights, what, report.missing)
-                    if found is not None:
-                        report.comparisons.append(Comparison(
-                            "interaction", task, contrast, labels[key], found.seeds,
-                            found.examples, found.over_seeds, found.detectable,
-                        ))  # fmt: skip
+                    plans.append(_Plan("interaction", contrast, context, weights, tasks))
+    reader = _Reader()
+    aggregates = _aggregates(definition, {r.task for r in results}, report.missing)
+    for plan in plans:
+        _compare(plan, reader, aggregates, subgroups, report)
 
     tested = [c for c in report.comparisons if c.examples is not None]
     adjusted = effects.adjust([c.examples.p for c in tested], correction)
@@ -275,36 +465,72 @@ def build(
     return report
 
 
+def differs(comparison: Comparison) -> bool:
+    """Whether a comparison differs from zero at the 5% level after the report's correction."""
+    return (
+        comparison.p_adjusted is not None
+        and comparison.p_adjusted < 0.05
+        and comparison.examples.excludes_zero
+    )
+
+
+def _listed(comparisons: Sequence[Comparison], most: int = 6) -> str:
+    shown = [
+        f"{c.task}{f' ({c.subgroup})' if c.subgroup else ''}, {c.context}: {c.contrast} = "
+        f"{c.examples.value:+.2f} [{c.examples.low:+.2f}, {c.examples.high:+.2f}]"
+        for c in comparisons[:most]
+    ]
+    more = len(comparisons) - most
+    return "; ".join(shown) + (f"; and {more} more (see the tables)" if more > 0 else "")
+
+
 def summary(report: Report) -> str:
-    """One paragraph from the numbers: which contrasts exclude zero after the correction."""
+    """One paragraph from the numbers: how many comparisons, which differ from zero after the
+    correction (over all target languages, then in subgroups), how large an effect the seeds
+    could have found where none was, and what was left out."""
     tested = [c for c in report.comparisons if c.p_adjusted is not None]
     name = {"holm": "Holm's correction", "bh": "the Benjamini-Hochberg correction"}[
         report.correction
     ]
+    left_out = (
+        f" {len(report.missing)} comparisons were left out for missing results."
+        if report.missing
+        else ""
+    )
     if not tested:
-        return "No comparison could be made from these results."
-    found = [c for c in tested if c.p_adjusted < 0.05 and c.examples.excludes_zero]
-    parts = [f"Of {len(tested)} comparisons, {len(found)} differ from zero at the 5% level "
-             f"after {name} across all of them"]  # fmt: skip
+        return "No comparison could be made from these results." + left_out
+    overall = [c for c in tested if c.subgroup is None]
+    parts = [
+        f"The report makes {len(tested)} comparisons ({len(overall)} over all target languages "
+        f"of a task, a category or the benchmark score, {len(tested) - len(overall)} in "
+        f"subgroups of target languages), with {name} across all of them."
+    ]
+    found = [c for c in overall if differs(c)]
     if found:
-        listed = "; ".join(
-            f"{c.task} ({c.context}): {c.contrast} = {c.examples.value:+.2f} "
-            f"[{c.examples.low:+.2f}, {c.examples.high:+.2f}]"
-            for c in found
+        parts.append(
+            f"Over all target languages, {len(found)} of {len(overall)} differ from zero at the "
+            f"5% level: {_listed(found)}."
         )
-        parts.append(f": {listed}")
-    text = "".join(parts) + "."
-    nulls = [c for c in tested if c not in found and c.detectable is not None]
+    else:
+        parts.append(f"Over all target languages, none of the {len(overall)} differs from zero "
+                     "at the 5% level.")  # fmt: skip
+    in_groups = [c for c in tested if c.subgroup is not None]
+    if in_groups:
+        found_in_groups = [c for c in in_groups if differs(c)]
+        parts.append(
+            f"In subgroups, {len(found_in_groups)} of {len(in_groups)} do"
+            + (f": {_listed(found_in_groups)}." if found_in_groups else ".")
+        )
+    nulls = [c for c in overall if not differs(c) and c.detectable is not None]
     if nulls:
-        text += (
-            f" Where no difference was found, the seeds could have detected a contrast of "
-            f"{min(c.detectable for c in nulls):.2f} to {max(c.detectable for c in nulls):.2f} "
-            "points with 80% power; smaller effects are not ruled out."
+        parts.append(
+            f"Where no difference was found over all target languages, the seeds could have "
+            f"detected one of {min(c.detectable for c in nulls):.2f} to "
+            f"{max(c.detectable for c in nulls):.2f} points with 80% power; smaller effects are "
+            "not ruled out."
         )
-    if report.missing:
-        text += f" {len(report.missing)} comparisons were left out for missing results."
-    text += (
+    text = " ".join(parts) + left_out
+    return text + (
         " Intervals are 95% paired bootstraps over test examples; they do not cover seed-to-seed"
         " variation (see the intervals over seeds)."
     )
-    return text

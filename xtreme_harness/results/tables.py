@@ -333,7 +333,7 @@ def breakdown_tables(
                 for seed in seeds:
                     result = config.runs[(name, seed)]
                     scores = language_scores(result)
-                    chosen = members if by != "seen" else _seen_members(result, group, languages)
+                    chosen = members if by != "seen" else seen_members(result, group, languages)
                     if chosen is None:
                         blank = "no intermediate stage"
                     elif not chosen:
@@ -368,13 +368,17 @@ def language_groups(by: str, languages: Sequence[str], registry: Any) -> dict[st
         record = registry.get(lang) if lang in registry else None
         if by == "family":
             groups[record.family if record else "unknown"].append(lang)
+        elif by == "script":
+            groups[record.script if record else "unknown"].append(lang)
         else:
             value = None if record is None else record.resource_class
             groups[f"class {value}" if value is not None else "class unknown"].append(lang)
     return dict(sorted(groups.items()))
 
 
-def _seen_members(result: Result, group: str, languages: Sequence[str]) -> list[str] | None:
+def seen_members(result: Result, group: str, languages: Sequence[str]) -> list[str] | None:
+    """The `languages` of a seen/unseen `group` (`SEEN_GROUPS`) by the intermediate languages of
+    `result`; None without an intermediate stage."""
     section = result.document.get("intermediate")
     if section is None:
         return None
