@@ -259,3 +259,37 @@ def test_the_html_report_renders_in_chromium_without_console_errors(grid_dir, tm
     assert console_errors(log) == []
     assert dom.tables[0]["attrs"].get("data-sorted") == "6:desc"
     assert (tmp_path / "report-figures" / "forest.png").stat().st_size > 1000
+
+
+def test_a_gain_planted_along_typological_distance_is_recovered(grid_dir):
+    """Each target language of the low-resource-diverse results gains 5 - 20 x (its nearest
+    syntactic distance to that set minus to the high-resource set): the syntactic fit's slope
+    is -20 with R² 1, and its p-value is corrected with every other test."""
+    from xtreme_harness.registry import typology
+
+    def nearest(language, languages):
+        return min(typology.distance(language, other, "syntactic") for other in languages)
+
+    planted = []
+    for result in find(str(grid_dir)):
+        document = json.loads(json.dumps(result.document))
+        if document["config"]["intermediate"]["language_set"]["name"] == "low-resource-diverse":
+            mine = [e["language"] for e in document["intermediate"]["allocation"]["languages"]]
+            (other,) = {tuple(e["language"] for e in r.document["intermediate"]["allocation"]
+                              ["languages"]) for r in find(str(grid_dir))
+                        if r.document["config"]["intermediate"]["language_set"]["name"]
+                        == "high-resource" and r.seed == result.seed}  # fmt: skip
+            for language, values in document["scores"].items():
+                change = nearest(language, mine) - nearest(language, other)
+                values["accuracy"] += 5 - 20 * change
+        planted.append(Result(result.path, document))
+    built = reports.build(planted, "language_set", "high-resource", subgroups=())
+    assert built.typology == "lang2vec 1.1.2"
+    fits = {(f.context, f.kind): f for f in built.distances}
+    assert {kind for _, kind in fits} == {"genetic", "syntactic", "phonological", "geographic"}
+    syntactic = fits[("regularizer none", "syntactic")]
+    assert syntactic.languages == 15 and syntactic.covariate.endswith("minus the baseline's")
+    assert syntactic.slope == pytest.approx(-20, abs=1e-6)
+    assert syntactic.r_squared == pytest.approx(1.0)
+    assert all(f.p <= f.p_adjusted <= 1 for f in built.distances)
+    assert [f.task for f in built.distances].count("xnli") == len(built.distances)

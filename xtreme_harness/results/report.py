@@ -118,6 +118,11 @@ class Report:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Subgroups that could not be formed, and why."""
+    distances: list[Any] = field(default_factory=list)
+    """`distance_model.Fit`s: each main effect's per-language gain against typological
+    distance to the intermediate languages and resource class."""
+    typology: str | None = None
+    """The package and version the distances come from (``lang2vec 1.1.2``)."""
     results: dict[str, str] = field(default_factory=dict)
     """Every result file read -> the SHA-256 of its content, so each number can be traced."""
 
@@ -399,6 +404,7 @@ def build(
     correction: str = "holm",
     subgroups: Sequence[str] = SUBGROUPS,
     benchmark: str = "xtreme-r",
+    distances: bool = True,
 ) -> Report:
     """Main effects of `factor` (each level against `baseline`) and, with `by`, their
     interaction with `by` (each level of it against `reference`): per task, per category and
@@ -457,12 +463,45 @@ def build(
     aggregates = _aggregates(definition, {r.task for r in results}, report.missing)
     for plan in plans:
         _compare(plan, reader, aggregates, subgroups, report)
+    if distances:
+        _fit_distances(plans, report)
 
-    tested = [c for c in report.comparisons if c.examples is not None]
-    adjusted = effects.adjust([c.examples.p for c in tested], correction)
-    for comparison, p in zip(tested, adjusted, strict=True):
-        comparison.p_adjusted = p
+    tested: list[Any] = [c for c in report.comparisons if c.examples is not None]
+    p_values = [c.examples.p for c in tested] + [f.p for f in report.distances]
+    adjusted = effects.adjust(p_values, correction)
+    for item, p in zip(tested + report.distances, adjusted, strict=True):
+        item.p_adjusted = p
     return report
+
+
+def _fit_distances(plans: Sequence[_Plan], report: Report) -> None:
+    """Per-language gains of every main effect against typological distance (`distance_model`);
+    a note instead where the distances cannot be had."""
+    from xtreme_harness.registry import typology
+    from xtreme_harness.results import distance_model
+
+    try:
+        report.typology = f"{typology.PACKAGE} {typology.version()}"
+    except UsageError as error:
+        _note(report.notes, f"typological distance: {error}")
+        return
+    for plan in plans:
+        if plan.kind != "main":
+            continue
+        level, baseline = (name for name, _ in sorted(plan.weights.items(), key=lambda i: -i[1]))
+        for task, cells in plan.tasks.items():
+            seeds = sorted(set(cells.get(level, {})) & set(cells.get(baseline, {})))
+            if not seeds:
+                continue
+            mine = {s: cells[level][s] for s in seeds}
+            rows = distance_model.rows(mine, {s: cells[baseline][s] for s in seeds},
+                                       report.notes)  # fmt: skip
+            theirs = distance_model.intermediate_languages(cells[baseline][seeds[0]])
+            changed = bool(theirs) and sorted(theirs) != sorted(
+                distance_model.intermediate_languages(mine[seeds[0]]) or []
+            )
+            report.distances += distance_model.fit(task, plan.context, plan.contrast, rows,
+                                                   changed)  # fmt: skip
 
 
 def differs(comparison: Comparison) -> bool:

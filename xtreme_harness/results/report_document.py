@@ -44,6 +44,21 @@ def _table(title: str, comparisons: Sequence[Comparison], correction: str,
     return Table(title, tuple(columns), tuple(rows), (), 2)
 
 
+def _distance_table(report: Report) -> Table:
+    name = CORRECTION_NAMES[report.correction]
+    rows = tuple(
+        (Cell(text=f.task), Cell(text=f.context), Cell(text=f.contrast), Cell(text=f.kind),
+         Cell(text=f.covariate), Cell(text=str(f.languages)),
+         Cell(mean=f.slope, low=f.low, high=f.high), _p(f.p), _p(f.p_adjusted),
+         Cell(mean=f.resource_slope), Cell(mean=f.r_squared))
+        for f in report.distances
+    )  # fmt: skip
+    columns = ("task", "other factors", "contrast", "distance", "covariate", "languages",
+               "b1: gain per unit of distance [95% CI]", "p", f"p ({name})",
+               "b2: gain per resource class", "R²")  # fmt: skip
+    return Table("Gain against typological distance", columns, rows, (), 2)
+
+
 def method_text(report: Report) -> str:
     name = CORRECTION_NAMES[report.correction]
     tested = sum(c.p_adjusted is not None for c in report.comparisons)
@@ -92,6 +107,16 @@ def build(report: Report, summary: str,
         sections.append(Section(
             "Subgroups of target languages", (f"Subgroups: {ways}.",), subgroup_tables,
             figures_of("subgroups"), tuple(report.notes),
+        ))  # fmt: skip
+    if report.distances:
+        sections.append(Section(
+            "Typological distance",
+            (f"Per target language, the gain of each main effect against its URIEL distance "
+             f"({report.typology}) to the intermediate languages and its resource class: an "
+             "ordinary least-squares fit gain = b0 + b1 distance + b2 resource class. b1 < 0: "
+             "the effect is larger for target languages close to the intermediate languages. "
+             f"p corrected by {CORRECTION_NAMES[report.correction]} with every other test.",),
+            (_distance_table(report),), figures_of("distance"),
         ))  # fmt: skip
     if figures_of("heatmap"):
         sections.append(Section("Scores by target language", (), (), figures_of("heatmap")))

@@ -7,6 +7,8 @@ page and, when the report is written to a file, saved beside it as SVG and PNG.
 - ``interaction``: the factor's effect under each level of the second factor, one panel per
   task, so a change of the effect with robust training is seen as a slope;
 - ``subgroups``: the main effects per subgroup of target languages, one panel per task;
+- ``distance``: each target language's gain against its typological distance to the
+  intermediate languages, one panel per kind of distance;
 - ``heatmap``: target languages x configurations of each task (`plots.heatmap_figure`).
 """
 
@@ -145,6 +147,28 @@ def subgroups(report: Report) -> Any | None:
     return figure
 
 
+def distance(report: Report) -> Any | None:
+    """Per-language gain against the covariate, one panel per kind of distance, one colour per
+    main comparison."""
+    if not report.distances:
+        return None
+    plt = _pyplot()
+    kinds = list(dict.fromkeys(f.kind for f in report.distances))
+    figure, panels = plt.subplots(1, len(kinds), figsize=(3.4 * len(kinds) + 1, 3.6),
+                                  constrained_layout=True, squeeze=False)  # fmt: skip
+    for axes, kind in zip(panels[0], kinds, strict=True):
+        for fit in (f for f in report.distances if f.kind == kind):
+            axes.scatter([r.nearest[kind] for r in fit.rows], [r.gain for r in fit.rows], s=12,
+                         label=f"{fit.task} · {fit.context}")  # fmt: skip
+        axes.axhline(0, color="#888", linewidth=0.8, linestyle="--")
+        axes.set_title(kind, fontsize=9)
+        axes.set_xlabel("distance (nearest intermediate language)", fontsize=7)
+    panels[0][0].set_ylabel("gain per target language")
+    panels[0][0].legend(fontsize=6)
+    figure.suptitle(f"Gain of {report.factor} against typological distance (URIEL)", fontsize=9)
+    return figure
+
+
 def figures(report: Report, results: Sequence[Any], folder: str | None,
             prefix: str = "") -> list[tuple[str, Figure]]:  # fmt: skip
     """(kind, figure) of every figure the report's numbers allow: ``main``, ``interaction``,
@@ -160,6 +184,8 @@ def figures(report: Report, results: Sequence[Any], folder: str | None,
          f"Effect of {report.factor} under each level of {report.by}"),
         ("subgroups", "subgroups", subgroups(report),
          f"Effect of {report.factor} by subgroup of target languages"),
+        ("distance", "distance", distance(report),
+         f"Gain of {report.factor} per target language against typological distance"),
     )  # fmt: skip
     for kind, name, figure, title in drawn:
         if figure is not None:
