@@ -40,7 +40,7 @@ def _rendered(
 @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--factor", default="language_set", show_default=True,
               help="The factor whose levels are compared: language_set, regularizer, "
-              "intermediate or model.")  # fmt: skip
+              "intermediate, model or selection (the model-selection rule).")  # fmt: skip
 @click.option(
     "--baseline",
     required=True,
@@ -106,8 +106,11 @@ def report(
                           correction=correction, subgroups=chosen, benchmark=benchmark)  # fmt: skip
     summary = reports.summary(built)
     if format_name == "json":
-        text = json.dumps({**built.document(), "summary": summary}, indent=2,
-                          ensure_ascii=False) + "\n"  # fmt: skip
+        from dataclasses import asdict
+
+        found = [asdict(item) for item in reports.sensitivity(built)]
+        text = json.dumps({**built.document(), "sensitivity": found, "summary": summary},
+                          indent=2, ensure_ascii=False) + "\n"  # fmt: skip
     else:
         text = _rendered(built, summary, results, format_name, format_options, out_file)
     if out_file:

@@ -58,6 +58,26 @@ def _drop(*keys: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return drop
 
 
+SELECTION_OPTIONS = ("selection", "average_last")
+"""Overrides that belong to the model-selection rule."""
+
+
+def _without_selection(ident: dict[str, Any]) -> dict[str, Any]:
+    ident.pop("selection", None)
+    ident["overrides"] = {k: v for k, v in (ident["overrides"] or {}).items()
+                          if k not in SELECTION_OPTIONS}  # fmt: skip
+    return ident
+
+
+def report_identity(document: dict[str, Any]) -> dict[str, Any]:
+    """`tables.identity` plus the model-selection rule of the fine-tuning phases (``en-dev``,
+    ``last``...; joined by ``+`` for several phases), so that it can be a factor."""
+    ident = identity(document)
+    rules = [phase["recipe"].get("selection") or "?" for phase in document["config"]["phases"]]
+    ident["selection"] = "+".join(rules)
+    return ident
+
+
 FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], dict]]] = {
     "language_set": (_language_set, _without_language_set),
     "regularizer": (lambda ident: ident["regularizer"]["name"], _drop("regularizer")),
@@ -66,6 +86,7 @@ FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], 
         _drop("intermediate"),
     ),
     "model": (lambda ident: ident["model"], _drop("model", "model_revision")),
+    "selection": (lambda ident: ident["selection"], _without_selection),
 }
 """Factor -> (its level in a configuration's identity, the identity without it)."""
 
@@ -103,6 +124,11 @@ class Comparison:
     """The subgroup of target languages (``resource: class 1``); None for all of them."""
     languages: list[str] = field(default_factory=list)
     """The target languages of a subgroup (empty for all of the task's)."""
+    selection: str | None = None
+    """The model-selection rule of the context where the grid ran several (else None)."""
+    context_across_selection: str | None = None
+    """The context without its selection rule: comparisons that share it, one per rule, are
+    the same conclusion under each rule (`sensitivity`)."""
 
 
 @dataclass
@@ -326,6 +352,9 @@ class _Plan:
     context: str
     weights: dict[Any, float]
     tasks: dict[str, Cells]
+    selection: str | None = None
+    across: str | None = None
+    """The context's label without its selection rule (where the grid ran several)."""
 
 
 def _aggregates(benchmark: Any, present: set[str], missing: list[str]) -> list[tuple[str, list]]:
@@ -350,6 +379,15 @@ def _aggregates(benchmark: Any, present: set[str], missing: list[str]) -> list[t
 
 def _compare(plan: _Plan, reader: _Reader, aggregates: Sequence[tuple[str, list]],
              schemes: Sequence[str], report: Report) -> None:  # fmt: skip
+    start = len(report.comparisons)
+    _compare_tasks(plan, reader, aggregates, schemes, report)
+    for comparison in report.comparisons[start:]:
+        comparison.selection = plan.selection
+        comparison.context_across_selection = plan.across
+
+
+def _compare_tasks(plan: _Plan, reader: _Reader, aggregates: Sequence[tuple[str, list]],
+                   schemes: Sequence[str], report: Report) -> None:  # fmt: skip
     found: dict[str, _Contrast] = {}
     positive = next(name for name, weight in plan.weights.items() if weight > 0)
     for task, cells in plan.tasks.items():
@@ -423,7 +461,7 @@ def build(
     hashes = {r.path: _sha256(r.path) for r in sorted(results, key=lambda r: r.path)}
     report = Report(factor, baseline, by, reference if by else None, correction, benchmark,
                     list(subgroups), results=hashes)  # fmt: skip
-    idents = {r.path: identity(r.document) for r in results}
+    idents = {id(r): report_identity(r.document) for r in results}
     levels = {_level(factor, i) for i in idents.values()}
     if baseline not in levels:
         raise UsageError(f"baseline {baseline!r} is not a level of {factor} in these results; "
@@ -431,13 +469,20 @@ def build(
     varying = [f for f in FACTORS if len({_level(f, i) for i in idents.values()}) > 1]
     order = _task_order(definition)
 
+    selections = "selection" in varying and "selection" not in (factor, by)
+    where: dict[str, tuple[str | None, str | None]] = {}
+    """context key -> (its selection rule, its label without it) where selections vary."""
+
     def grouped(*factors: str) -> dict[str, dict[str, dict[Any, dict[int, Result]]]]:
         """context label -> task -> level(s) of `factors` -> seed -> result."""
         found: dict[str, dict[str, dict[Any, dict[int, Result]]]] = {}
         for result in results:
-            ident = idents[result.path]
+            ident = idents[id(result)]
             label = _label(ident, factors, varying)
             key = f"{label}\0{_context(ident, *factors)}"
+            if selections:
+                where[key] = (ident["selection"],
+                              _label(ident, (*factors, "selection"), varying))  # fmt: skip
             level = tuple(_level(f, ident) for f in factors)
             found.setdefault(key, {}).setdefault(result.task, {}).setdefault(
                 level[0] if len(level) == 1 else level, {}
@@ -449,7 +494,8 @@ def build(
         context = key.split("\0")[0]
         for level in sorted({lv for cells in tasks.values() for lv in cells} - {baseline}):
             plans.append(_Plan("main", f"{level} - {baseline}", context,
-                               effects.main_effect(level, baseline), tasks))  # fmt: skip
+                               effects.main_effect(level, baseline), tasks,
+                               *where.get(key, (None, None))))  # fmt: skip
     if by is not None:
         for key, tasks in grouped(factor, by).items():
             context = key.split("\0")[0]
@@ -458,7 +504,8 @@ def build(
                 for condition in sorted({b for _, b in pairs} - {reference}):
                     contrast = f"({level} - {baseline}) under {condition} minus under {reference}"
                     weights = effects.interaction(level, baseline, condition, reference)
-                    plans.append(_Plan("interaction", contrast, context, weights, tasks))
+                    plans.append(_Plan("interaction", contrast, context, weights, tasks,
+                                       *where.get(key, (None, None))))  # fmt: skip
     reader = _Reader()
     aggregates = _aggregates(definition, {r.task for r in results}, report.missing)
     for plan in plans:
@@ -504,6 +551,16 @@ def _fit_distances(plans: Sequence[_Plan], report: Report) -> None:
                                                    changed)  # fmt: skip
 
 
+def _listed(comparisons: Sequence[Comparison], most: int = 6) -> str:
+    shown = [
+        f"{c.task}{f' ({c.subgroup})' if c.subgroup else ''}, {c.context}: {c.contrast} = "
+        f"{c.examples.value:+.2f} [{c.examples.low:+.2f}, {c.examples.high:+.2f}]"
+        for c in comparisons[:most]
+    ]
+    more = len(comparisons) - most
+    return "; ".join(shown) + (f"; and {more} more (see the tables)" if more > 0 else "")
+
+
 def differs(comparison: Comparison) -> bool:
     """Whether a comparison differs from zero at the 5% level after the report's correction."""
     return (
@@ -513,14 +570,47 @@ def differs(comparison: Comparison) -> bool:
     )
 
 
-def _listed(comparisons: Sequence[Comparison], most: int = 6) -> str:
-    shown = [
-        f"{c.task}{f' ({c.subgroup})' if c.subgroup else ''}, {c.context}: {c.contrast} = "
-        f"{c.examples.value:+.2f} [{c.examples.low:+.2f}, {c.examples.high:+.2f}]"
-        for c in comparisons[:most]
-    ]
-    more = len(comparisons) - most
-    return "; ".join(shown) + (f"; and {more} more (see the tables)" if more > 0 else "")
+@dataclass
+class Sensitivity:
+    """One conclusion under each model-selection rule the grid ran."""
+
+    kind: str
+    task: str
+    contrast: str
+    context: str
+    """The context without its selection rule."""
+    by_rule: dict[str, Comparison]
+    verdict: str
+
+
+def sensitivity(report: Report) -> list[Sensitivity]:
+    """Each comparison over all target languages, grouped across the selection rules of its
+    context: does its conclusion (differs from zero after the correction, and in which
+    direction) hold under every rule? Empty where the grid ran one rule."""
+    groups: dict[tuple[str, str, str, str], dict[str, Comparison]] = {}
+    for c in report.comparisons:
+        if c.selection is None or c.subgroup is not None:
+            continue
+        key = (c.kind, c.task, c.contrast, c.context_across_selection or "-")
+        groups.setdefault(key, {})[c.selection] = c
+    found = []
+    for (kind, task, contrast, context), by_rule in groups.items():
+        if len(by_rule) < 2:
+            continue
+        signs = {rule: (1 if c.examples.value > 0 else -1) if differs(c) else 0
+                 for rule, c in by_rule.items()}  # fmt: skip
+        held = [rule for rule, sign in signs.items() if sign != 0]
+        if not held:
+            verdict = "no difference under any rule"
+        elif len(set(signs.values())) == 1:
+            verdict = "holds under every rule"
+        elif {1, -1} <= set(signs.values()):
+            verdict = "opposite directions under " + ", ".join(held)
+        else:
+            verdict = "holds only under " + ", ".join(sorted(held))
+        found.append(Sensitivity(kind, task, contrast, context, dict(sorted(by_rule.items())),
+                                 verdict))  # fmt: skip
+    return found
 
 
 def summary(report: Report) -> str:
@@ -559,6 +649,16 @@ def summary(report: Report) -> str:
         parts.append(
             f"In subgroups, {len(found_in_groups)} of {len(in_groups)} do"
             + (f": {_listed(found_in_groups)}." if found_in_groups else ".")
+        )
+    across = sensitivity(report)
+    if across:
+        somewhere = [item for item in across if item.verdict != "no difference under any rule"]
+        rules = sorted({rule for item in across for rule in item.by_rule})
+        parts.append(
+            f"Under the {len(rules)} model-selection rules the grid ran ({', '.join(rules)}), "
+            f"{sum(item.verdict == 'holds under every rule' for item in somewhere)} of the "
+            f"{len(somewhere)} comparisons that differ from zero under some rule hold under "
+            "every rule."
         )
     nulls = [c for c in overall if not differs(c) and c.detectable is not None]
     if nulls:

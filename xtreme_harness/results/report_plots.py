@@ -89,8 +89,8 @@ def forest(report: Report) -> Any | None:
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(8, 1.2 + 0.3 * len(chosen)), constrained_layout=True)
     _rows(axes, chosen, [f"{c.task} · {c.context} · {c.contrast}" for c in chosen])
-    axes.set_title(f"Effect of {report.factor} against {report.baseline} (filled: differs from "
-                   "zero after correction)", fontsize=9)  # fmt: skip
+    axes.set_title(f"Effect of {report.factor} against {report.baseline}\n(filled: differs "
+                   "from zero after the correction)", fontsize=9)  # fmt: skip
     return figure
 
 
@@ -162,7 +162,8 @@ def distance(report: Report) -> Any | None:
                          label=f"{fit.task} · {fit.context}")  # fmt: skip
         axes.axhline(0, color="#888", linewidth=0.8, linestyle="--")
         axes.set_title(kind, fontsize=9)
-        axes.set_xlabel("distance (nearest intermediate language)", fontsize=7)
+        covariates = {f.covariate for f in report.distances if f.kind == kind}
+        axes.set_xlabel("; ".join(sorted(covariates)), fontsize=6)
     panels[0][0].set_ylabel("gain per target language")
     panels[0][0].legend(fontsize=6)
     figure.suptitle(f"Gain of {report.factor} against typological distance (URIEL)", fontsize=9)
