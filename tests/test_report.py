@@ -335,3 +335,29 @@ def test_each_conclusion_is_shown_under_each_model_selection_rule(grid_dir):
     assert "an oracle" in section.paragraphs[1]
     with pytest.raises(UsageError, match="another factor"):
         reports.build(results, "selection", "en-dev", by="selection")
+
+
+def test_each_comparison_says_how_many_seeds_its_observed_difference_needs(grid_dir):
+    """The planted per-seed contrasts 1, 3, 2 (mean 2, sd 1, a standardised difference of 2)
+    need 5 seeds for a paired t-test at 80% power: the power computed from the noncentral t
+    is 0.80 or more with 5 seeds and below it with 4. A contrast without spread needs none."""
+    from scipy.stats import nct, t
+
+    def power(n):
+        critical = t.ppf(0.975, n - 1)
+        shift = 2.0 * n**0.5
+        return nct.sf(critical, n - 1, shift) + nct.cdf(-critical, n - 1, shift)
+
+    assert power(5) >= 0.8 > power(4)
+    shifted = []
+    for result in find(str(grid_dir)):
+        document = json.loads(json.dumps(result.document))
+        if document["config"]["intermediate"]["language_set"]["name"] == "low-resource-diverse":
+            document["score"] += {1: 1.0, 2: 3.0, 3: 2.0}[result.seed]
+        shifted.append(Result(result.path, document))
+    built = reports.build(shifted, "language_set", "high-resource", subgroups=(),
+                          distances=False)  # fmt: skip
+    for comparison in built.comparisons:
+        assert comparison.seeds_needed == 5
+    assert reports._seeds_needed([1.0, 1.0, 1.0]) is None
+    assert reports._seeds_needed([0.001, -0.001, 0.0001]) == reports.SEEDS_CAP  # d = 0.03

@@ -120,6 +120,10 @@ class Comparison:
     spread of the per-seed contrasts (`effects.detectable_effect`); None below 2 seeds or
     without spread."""
     p_adjusted: float | None = None
+    seeds_needed: int | None = None
+    """The seeds a paired t-test needs to find a contrast of this comparison's observed size
+    with 80% power, given the spread of its per-seed contrasts (`effects.seeds_needed`); None
+    below 2 seeds, without spread or for a zero contrast. Capped at `SEEDS_CAP`."""
     subgroup: str | None = None
     """The subgroup of target languages (``resource: class 1``); None for all of them."""
     languages: list[str] = field(default_factory=list)
@@ -280,6 +284,22 @@ def _mean_of(parts: Sequence[_Contrast]) -> _Contrast:
     )
 
 
+SEEDS_CAP = 1000
+"""`Comparison.seeds_needed` above this is reported as the cap: no grid runs that many."""
+
+
+def _seeds_needed(per_seed: list[float]) -> int | None:
+    if len(per_seed) < 2 or statistics.stdev(per_seed) == 0:
+        return None
+    observed = statistics.fmean(per_seed)
+    if observed == 0:
+        return None
+    try:
+        return min(SEEDS_CAP, effects.seeds_needed(observed, statistics.stdev(per_seed)))
+    except (ValueError, ArithmeticError):  # the solver finds no n below its bound
+        return SEEDS_CAP
+
+
 def _detectable(per_seed: list[float]) -> float | None:
     if len(per_seed) < 2 or statistics.stdev(per_seed) == 0:
         return None
@@ -303,7 +323,8 @@ def _comparison(
     return Comparison(
         kind, quantity, contrast, context, found.seeds,
         None if found.draws is None else found.draws.estimate(), seeds_estimate,
-        _detectable(found.per_seed), subgroup=subgroup, languages=list(languages),
+        _detectable(found.per_seed), seeds_needed=_seeds_needed(found.per_seed),
+        subgroup=subgroup, languages=list(languages),
     )  # fmt: skip
 
 

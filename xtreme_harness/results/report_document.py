@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 from xtreme_harness.interfaces.table_format import Cell, Document, Figure, Section, Table
 from xtreme_harness.results.effects import Estimate
-from xtreme_harness.results.report import Comparison, Report, Sensitivity, differs, sensitivity
+from xtreme_harness.results.report import (
+    SEEDS_CAP,
+    Comparison,
+    Report,
+    Sensitivity,
+    differs,
+    sensitivity,
+)
 
 CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg"}
 
@@ -29,7 +36,7 @@ def _table(title: str, comparisons: Sequence[Comparison], correction: str,
     columns = ["quantity", *(["subgroup"] if with_subgroup else []), "other factors",
                "contrast", "seeds", "difference [95% CI over examples]", "p",
                f"p ({name})", "difference [95% CI over seeds]",
-               "detectable (80% power)"]  # fmt: skip
+               "detectable (80% power)", "seeds for this difference (80% power)"]  # fmt: skip
     rows = []
     for c in comparisons:
         found = c.p_adjusted is not None and c.p_adjusted < 0.05 and c.examples.excludes_zero
@@ -40,6 +47,8 @@ def _table(title: str, comparisons: Sequence[Comparison], correction: str,
             _p(None if c.examples is None else c.examples.p), _p(c.p_adjusted),
             _estimate(c.over_seeds),
             Cell() if c.detectable is None else Cell(mean=c.detectable),
+            Cell(text="-" if c.seeds_needed is None else
+                 f"{'>= ' if c.seeds_needed >= SEEDS_CAP else ''}{c.seeds_needed}"),
         ))  # fmt: skip
     return Table(title, tuple(columns), tuple(rows), (), 2)
 
@@ -87,8 +96,10 @@ def method_text(report: Report) -> str:
         f"method over all {tested} comparisons of this report, subgroups included (* marks a "
         "corrected p below 0.05 whose interval excludes zero). Detectable: the smallest "
         "difference a paired t-test over these seeds finds with 80% power, from the spread of "
-        "the per-seed differences. A subgroup is formed by the compared level's configuration "
-        "(languages seen in its intermediate training, covered by its model's pretraining). "
+        "the per-seed differences; seeds for this difference: how many seeds the same test "
+        "needs to find the observed difference with 80% power. A subgroup is formed by the "
+        "compared level's configuration (languages seen in its intermediate training, covered "
+        "by its model's pretraining). "
         "docs/report.md gives the formulas and references."
     )
 
