@@ -76,17 +76,24 @@ def test_main_effects_and_the_interaction_equal_the_results_own_scores(grid_dir)
     assert len(built.results) == 12 and all(len(h) == 64 for h in built.results.values())
 
 
-def test_the_detectable_effect_comes_from_the_spread_of_the_per_seed_contrasts(grid_dir):
-    """After two updates the tiny model predicts one class everywhere (every score is 33.3), so
-    differences are planted in the documents: the low-resource-diverse results score 1, 3 and 2
-    points above their own value. The contrasts over seeds and the detectable effect must follow
-    them, paired by seed within each regularizer."""
+def _shifted_scores(grid_dir):
+    """The grid's results, the low-resource-diverse task scores 1, 3 and 2 points higher for
+    seeds 1, 2 and 3."""
     shifted = []
     for result in find(str(grid_dir)):
         document = json.loads(json.dumps(result.document))
         if document["config"]["intermediate"]["language_set"]["name"] == "low-resource-diverse":
             document["score"] += {1: 1.0, 2: 3.0, 3: 2.0}[result.seed]
         shifted.append(Result(result.path, document))
+    return shifted
+
+
+def test_the_detectable_effect_comes_from_the_spread_of_the_per_seed_contrasts(grid_dir):
+    """After two updates the tiny model predicts one class everywhere (every score is 33.3), so
+    differences are planted in the documents: the low-resource-diverse results score 1, 3 and 2
+    points above their own value. The contrasts over seeds and the detectable effect must follow
+    them, paired by seed within each regularizer."""
+    shifted = _shifted_scores(grid_dir)
     results = find(str(grid_dir))
     built = reports.build(shifted, "language_set", "high-resource", subgroups=())
     for comparison in built.comparisons:
@@ -349,12 +356,7 @@ def test_each_comparison_says_how_many_seeds_its_observed_difference_needs(grid_
         return nct.sf(critical, n - 1, shift) + nct.cdf(-critical, n - 1, shift)
 
     assert power(5) >= 0.8 > power(4)
-    shifted = []
-    for result in find(str(grid_dir)):
-        document = json.loads(json.dumps(result.document))
-        if document["config"]["intermediate"]["language_set"]["name"] == "low-resource-diverse":
-            document["score"] += {1: 1.0, 2: 3.0, 3: 2.0}[result.seed]
-        shifted.append(Result(result.path, document))
+    shifted = _shifted_scores(grid_dir)
     built = reports.build(shifted, "language_set", "high-resource", subgroups=(),
                           distances=False)  # fmt: skip
     for comparison in built.comparisons:
