@@ -170,17 +170,53 @@ def test_mdeberta_shares_the_xlmr_list():
     assert models["mdeberta-v3-base"].entries == models["xlm-r"].entries
 
 
-def test_register_model_adds_a_model_and_refuses_a_known_name(monkeypatch):
+def test_a_model_added_is_used_and_a_known_name_refused(monkeypatch):
     monkeypatch.setattr(pretraining, "_registered", {})
-    model = pretraining.register_model(
+    model = pretraining.pretrained_model(
         "afro-xlmr",
         ["sw", "yo", "ha"],
         "Alabi et al. 2022, Table 1",
         aliases=["Davlan/afro-xlmr-base"],
     )
+    pretraining.use_registered([model])
+    pretraining.use_registered([model])  # the same model again: nothing to do
     assert pretraining.covered("Davlan/afro-xlmr-base", "yo") is True
     assert model.languages == {"sw", "yo", "ha"}
     with pytest.raises(UsageError):
-        pretraining.register_model("other", ["en"], "x", aliases=["xlm-roberta-base"])
+        other = pretraining.pretrained_model("other", ["en"], "x", aliases=["xlm-roberta-base"])
+        pretraining.use_registered([other])
     with pytest.raises(UsageError):
-        pretraining.register_model("bad", ["english"], "x")
+        pretraining.pretrained_model("bad", ["english"], "x")
+
+
+class _AfroPlugin:
+    """A third-party plugin that brings one model and tries to redefine a shipped one."""
+
+    from xtreme_harness import hookimpl
+
+    @hookimpl
+    def xharness_register_pretrained_models(self, register):
+        register(pretraining.pretrained_model(
+            "afro-xlmr", ["sw", "yo", "ha"], "Alabi et al. 2022, Table 1",
+            aliases=["Davlan/afro-xlmr-base"],
+        ))  # fmt: skip
+        register(pretraining.pretrained_model("xlm-r", ["en"], "a plugin's own list"))
+
+
+def test_xharness_register_pretrained_models(monkeypatch):
+    from xtreme_harness.plugin_host import PluginHost, PluginWarning
+
+    monkeypatch.setattr(pretraining, "_registered", {})
+    host = PluginHost(entry_points=False, plugins=[("thirdparty", _AfroPlugin())])
+    with pytest.warns(PluginWarning, match="xlm-r"):
+        found = host.registrations("pretrained_models")
+    assert sorted(found) == ["afro-xlmr"] and found["afro-xlmr"].plugin == "thirdparty"
+    assert pretraining.covered("Davlan/afro-xlmr-base", "yo") is None  # not used yet
+    pretraining.use_registered(r.obj for r in found.values())
+    assert pretraining.covered("Davlan/afro-xlmr-base", "yo") is True
+    assert pretraining.covered("afro-xlmr", "de") is False
+    with pytest.raises(UsageError, match="already known"):
+        clash = pretraining.pretrained_model("x", ["en"], "s", aliases=["xlm-roberta-base"])
+        pretraining.use_registered([clash])
+    with pytest.raises(UsageError, match="no languages"):
+        pretraining.pretrained_model("empty", [], "s")

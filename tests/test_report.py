@@ -194,7 +194,7 @@ def test_subgroups_are_the_contrast_over_their_languages_formed_by_the_compared_
     assert built.notes == [
         f"pretraining: {results[0].document['model']['name_or_path']} is not in "
         "registry/pretraining.json (a plugin adds a model with "
-        "registry.pretraining.register_model)"
+        "the xharness_register_pretrained_models hook)"
     ]
     languages = results[0].document["task"]["languages"]
     registry = default_registry()

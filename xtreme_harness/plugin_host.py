@@ -130,6 +130,22 @@ def _component_check(module: str, base_name: str) -> Callable[[Any], str]:
     return check
 
 
+def _check_pretrained(obj: Any) -> str:
+    from xtreme_harness.registry.pretraining import PretrainedModel
+
+    if not isinstance(obj, PretrainedModel):
+        raise TypeError(
+            f"expected xtreme_harness.registry.pretraining.pretrained_model(...), got {obj!r}"
+        )
+    return obj.name
+
+
+def _shipped_pretrained() -> list[str]:
+    from xtreme_harness.registry.pretraining import shipped_names
+
+    return shipped_names()
+
+
 REGISTRABLES: dict[str, Registrable] = {
     what.key: what
     for what in (
@@ -165,6 +181,13 @@ REGISTRABLES: dict[str, Registrable] = {
             _check_protocol,
             _load_protocol,
             _shipped_protocols,
+        ),
+        Registrable(
+            "pretrained_models",
+            "pretrained model",
+            "xharness_register_pretrained_models",
+            _check_pretrained,
+            shipped=_shipped_pretrained,
         ),
     )
 }

@@ -11,6 +11,15 @@ from xtreme_harness.results.files import Result
 from xtreme_harness.results.report import SUBGROUPS, Report
 
 
+def _use_plugin_models() -> None:
+    """The pretraining languages plugins registered, for the pretraining-coverage subgroups."""
+    from xtreme_harness.plugin_host import get_host
+    from xtreme_harness.registry import pretraining
+
+    found = get_host().registrations("pretrained_models").values()
+    pretraining.use_registered(registration.obj for registration in found)
+
+
 def _rendered(
     built: Report,
     summary: str,
@@ -102,6 +111,7 @@ def report(
         part.strip() for part in subgroups.split(",") if part.strip()
     ]  # fmt: skip
     results = find(*run_dirs)
+    _use_plugin_models()
     built = reports.build(results, factor, baseline, by=by, reference=reference,
                           correction=correction, subgroups=chosen, benchmark=benchmark)  # fmt: skip
     summary = reports.summary(built)

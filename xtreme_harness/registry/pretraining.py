@@ -10,8 +10,9 @@ referent, else ISO 639-3), but a model may list languages the language registry 
 answers for any code. A romanized corpus (XLM-R's romanized Hindi...) is kept as an entry with
 ``variant == "romanized"`` and does not count as the language.
 
-`register_model` is the extension point for models that plugins bring; there is no plugin hook for
-it yet, so a plugin that wants one calls it itself (e.g. when its module is imported).
+Plugins add models with the ``xharness_register_pretrained_models`` hook (`pretrained_model` builds
+what they register); a command that needs them passes the host's registrations to
+`use_registered`.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def sources() -> dict[str, Any]:
 
 
 def models() -> dict[str, PretrainedModel]:
-    """Every known model by name: the data file's, then those added with `register_model`."""
+    """Every known model by name: the data file's, then those added with `use_registered`."""
     return {**_load()[1], **_registered}
 
 
@@ -169,7 +170,7 @@ def covered(model_name_or_hub_id: str, language: str) -> bool | None:
     return code in languages
 
 
-def register_model(
+def pretrained_model(
     name: str,
     languages: Iterable[str],
     source: str,
@@ -177,23 +178,23 @@ def register_model(
     aliases: Iterable[str] = (),
     title: str | None = None,
 ) -> PretrainedModel:
-    """Add a model that the data file lacks (the extension point for a later plugin hook).
+    """A model's pretraining languages, checked: what a plugin registers with the
+    ``xharness_register_pretrained_models`` hook.
 
     `languages` are codes as `registry/languages.json` writes them; `source` says where the list
-    comes from (a repository file at a commit, or a paper and table). A name or alias already
-    known, from the data file or an earlier call, is refused.
+    comes from (a repository file at a commit, or a paper and table).
     """
     codes = tuple(dict.fromkeys(code.strip().casefold() for code in languages))
     if not codes:
-        raise UsageError(f"register_model({name!r}): no languages given")
+        raise UsageError(f"pretrained model {name!r}: no languages given")
     bad = [
         code for code in codes if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha())
     ]
     if bad:
-        raise UsageError(f"register_model({name!r}): not ISO 639-1/3 codes: {bad}")
+        raise UsageError(f"pretrained model {name!r}: not ISO 639-1/3 codes: {bad}")
     if not source.strip():
-        raise UsageError(f"register_model({name!r}): a source is required")
-    model = PretrainedModel(
+        raise UsageError(f"pretrained model {name!r}: a source is required")
+    return PretrainedModel(
         name=name,
         title=title or name,
         aliases=tuple(aliases),
@@ -201,9 +202,22 @@ def register_model(
         sources=(source,),
         published_count=len(codes),
     )
-    index = _index()
-    taken = [key for key in (name, *model.aliases) if key.casefold() in index]
-    if taken:
-        raise UsageError(f"register_model({name!r}): already known: {taken}")
-    _registered[name] = model
-    return model
+
+
+def shipped_names() -> list[str]:
+    """The models of the data file: a plugin's registration of one of them is refused."""
+    return list(_load()[1])
+
+
+def use_registered(registered: Iterable[PretrainedModel]) -> None:
+    """Make models known to `find` and `covered` (the plugin host's registrations, passed by the
+    command that needs them). A model already used is passed over; another one whose name or
+    alias is already known (from the data file or an earlier model) is refused."""
+    for model in registered:
+        if _registered.get(model.name) == model:
+            continue
+        index = _index()
+        taken = [key for key in (model.name, *model.aliases) if key.casefold() in index]
+        if taken:
+            raise UsageError(f"pretrained model {model.name!r}: already known: {taken}")
+        _registered[model.name] = model

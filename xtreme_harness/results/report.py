@@ -351,7 +351,8 @@ def _subgroups(schemes: Sequence[str], level: Result, notes: list[str]) -> list[
             model = level.document["model"]["name_or_path"]
             if pretraining.pretrained_languages(model) is None:
                 _note(notes, f"pretraining: {model} is not in registry/pretraining.json (a "
-                      "plugin adds a model with registry.pretraining.register_model)")  # fmt: skip
+                      "plugin adds a model with the xharness_register_pretrained_models "
+                      "hook)")  # fmt: skip
                 continue
             covered = [lang for lang in languages if pretraining.covered(model, lang)]
             rest = [lang for lang in languages if lang not in covered]
