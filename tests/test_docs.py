@@ -34,7 +34,7 @@ HOOKS = sorted(
 )
 
 
-def test_there_are_eight_hooks():
+def test_there_are_nine_hooks():
     assert HOOKS == [
         "xharness_register_commands",
         "xharness_register_executors",
@@ -44,6 +44,7 @@ def test_there_are_eight_hooks():
         "xharness_register_protocols",
         "xharness_register_regularizers",
         "xharness_register_tasks",
+        "xharness_register_translators",
     ]
 
 

@@ -90,12 +90,22 @@ def xharness_register_protocols(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def xharness_register_translators(register: Callable[[Any], None]) -> None:
+    """Register machine translators (a bilingual lexicon, a sequence-to-sequence model...), for
+    the translate-train and translate-test settings and ``xharness translate``.
+
+    Call ``register(cls)`` once per translator, with a subclass of
+    `xtreme_harness.interfaces.Translator`.
+    """
+
+
+@hookspec
 def xharness_register_pretrained_models(register: Callable[[Any], None]) -> None:
     """Register which languages a pretrained encoder was trained on, for the research report's
     split of every effect by pretraining coverage.
 
     Call ``register(model)`` once per model, with
-    ``xtreme_harness.registry.pretraining.pretrained_model(name, languages, source, aliases=...)``
+    ``xtreme_harness.registry.pretrained_model(name, languages, source, aliases=...)``
     (languages as ISO 639 codes, the source of the list, the hub ids it goes by). A model xharness
     already lists (`registry/pretraining.json`) is skipped with a warning.
     """

@@ -134,9 +134,7 @@ def _check_pretrained(obj: Any) -> str:
     from xtreme_harness.registry.pretraining import PretrainedModel
 
     if not isinstance(obj, PretrainedModel):
-        raise TypeError(
-            f"expected xtreme_harness.registry.pretraining.pretrained_model(...), got {obj!r}"
-        )
+        raise TypeError(f"expected xtreme_harness.registry.pretrained_model(...), got {obj!r}")
     return obj.name
 
 
@@ -181,6 +179,12 @@ REGISTRABLES: dict[str, Registrable] = {
             _check_protocol,
             _load_protocol,
             _shipped_protocols,
+        ),
+        Registrable(
+            "translators",
+            "translator",
+            "xharness_register_translators",
+            _component_check("xtreme_harness.interfaces.translator", "Translator"),
         ),
         Registrable(
             "pretrained_models",

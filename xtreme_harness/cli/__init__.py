@@ -22,6 +22,8 @@ BUILTIN_COMMANDS = {
     "tasks": "xtreme_harness.cli.listing:tasks",
     "language-sets": "xtreme_harness.cli.language_sets:language_sets",
     "regularizers": "xtreme_harness.cli.listing:regularizers",
+    "translators": "xtreme_harness.cli.listing:translators",
+    "translate": "xtreme_harness.cli.translate:translate",
     "plugins": "xtreme_harness.cli.listing:plugins",
     "plugin": "xtreme_harness.cli.plugin_init:plugin",
     "protocols": "xtreme_harness.cli.protocols:protocols",

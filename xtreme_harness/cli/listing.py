@@ -196,6 +196,13 @@ def regularizers(as_json: bool) -> None:
 
 @click.command()
 @JSON_OPTION
+def translators(as_json: bool) -> None:
+    """List the registered translators with their parameters and defaults."""
+    print_components("translators", "translators", as_json)
+
+
+@click.command()
+@JSON_OPTION
 @click.pass_context
 def plugins(ctx: click.Context, as_json: bool) -> None:
     """List installed plugins: version, whether built in, hooks implemented and the names each

@@ -4,10 +4,10 @@ A task plugin declares a `TaskSpec` (its `TaskKind`, languages, labels, metric, 
 `Phase`s) with data sources (`FolderSource` over a file layout with `readers`, `HubSource` over
 Hugging Face datasets pinned with `HubPin`); a language-set plugin subclasses `LanguageSet` and
 returns an `Allocation`; a regularizer subclasses `Regularizer`; an executor `Executor`; a table
-format `TableFormat`. Components declare their parameters with `Param`. Plugins raise the errors
-re-exported here. Besides this module, a plugin imports only `xtreme_harness.registry` (languages,
-benchmark definitions) and `xtreme_harness.hookimpl`. docs/plugins.md is the guide; docs/api.md
-the reference generated from these docstrings.
+format `TableFormat`; a translator `Translator`. Components declare their parameters with
+`Param`. Plugins raise the errors re-exported here. Besides this module, a plugin imports only
+`xtreme_harness.registry` (languages, benchmark definitions) and `xtreme_harness.hookimpl`.
+docs/plugins.md is the guide; docs/api.md the reference generated from these docstrings.
 """
 
 from xtreme_harness.errors import (
@@ -75,6 +75,7 @@ from xtreme_harness.interfaces.task import (
     TaskSpec,
 )
 from xtreme_harness.interfaces.text import check_examples, rewrite_words
+from xtreme_harness.interfaces.translator import Translator
 
 __all__ = [
     "CANDIDATES_SPLIT",
@@ -115,6 +116,7 @@ __all__ = [
     "TaskKind",
     "TaskSpec",
     "TrainingContext",
+    "Translator",
     "UnknownNameError",
     "UsageError",
     "XHarnessError",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xtreme_harness.registry.benchmarks import Benchmark, BenchmarkTask, load_benchmark
     from xtreme_harness.registry.languages import Language, LanguageRegistry, default_registry
+    from xtreme_harness.registry.pretraining import pretrained_model
     from xtreme_harness.registry.protocols import Protocol
 
 _WHERE = {
@@ -24,6 +25,7 @@ _WHERE = {
     "LanguageRegistry": "languages",
     "default_registry": "languages",
     "Protocol": "protocols",
+    "pretrained_model": "pretraining",
 }
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "Protocol",
     "default_registry",
     "load_benchmark",
+    "pretrained_model",
 ]
 
 
