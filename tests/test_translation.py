@@ -172,10 +172,10 @@ def test_the_translate_command_reads_lines_and_reuses_the_store(lexicons, tmp_pa
     done = CliRunner().invoke(cli, [*args, str(source), "--out", str(tmp_path / "out.txt")])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "out.txt").read_text("utf-8") == "der haus ist klein.\n\nder haus\n"
-    assert "2 translated, 0 read from the store" in done.output
+    assert "2 translated, 0 not translated again" in done.output
     again = CliRunner().invoke(cli, args, input="the house\n")
     assert again.exit_code == 0 and again.output.startswith("der haus\n")
-    assert "0 translated, 1 read from the store" in again.output
+    assert "0 translated, 1 not translated again" in again.output
     bad = CliRunner().invoke(cli, ["translate", "--translator", "nope", "--source", "en",
                                    "--target", "de"], input="x\n")  # fmt: skip
     assert bad.exit_code != 0 and "Traceback" not in bad.output

@@ -11,7 +11,7 @@ from xtreme_harness.config.options import OPTIONS, Option, check_value
 
 PLURALS = {
     "model": "--models", "task": "--tasks", "seed": "--seeds", "source": "--sources",
-    "regularizer": "--regularizers", "language_set": "--language-sets",
+    "regularizer": "--regularizers", "language_set": "--language-sets", "setting": "--settings",
 }  # fmt: skip
 REQUIRED_FOR_RUN = ("model", "task")
 

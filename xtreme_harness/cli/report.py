@@ -49,7 +49,8 @@ def _rendered(
 @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--factor", default="language_set", show_default=True,
               help="The factor whose levels are compared: language_set, regularizer, "
-              "intermediate, model or selection (the model-selection rule).")  # fmt: skip
+              "intermediate, model, selection (the model-selection rule) or setting "
+              "(zero-shot, translate-test...).")  # fmt: skip
 @click.option(
     "--baseline",
     required=True,

@@ -62,5 +62,5 @@ def translate(
     else:
         click.echo(text)
     where = outcome.path or "no store: caching is off"
-    click.echo(f"{outcome.translated} translated, {outcome.reused} read from the store ({where})",
-               err=True)  # fmt: skip
+    click.echo(f"{outcome.translated} translated, {outcome.reused} not translated again (in the "
+               f"store or repeated; {where})", err=True)  # fmt: skip

@@ -18,7 +18,7 @@ from typing import Any
 from xtreme_harness.config import resolution
 from xtreme_harness.config.resolution import Departure
 from xtreme_harness.errors import UsageError
-from xtreme_harness.interfaces.task import Phase, Recipe, TaskSpec
+from xtreme_harness.interfaces.task import Phase, Recipe, TaskKind, TaskSpec
 from xtreme_harness.registry import protocols
 from xtreme_harness.registry.protocols import ModelShape, Protocol, TaskEntry, Value
 
@@ -304,6 +304,51 @@ class Cell:
         stage = self.config.intermediate
         return None if stage is None else leak(self.host.get("tasks", stage.task), self.spec)
 
+    def translator(self) -> Any:
+        """The translator component of a translate setting (None for zero-shot)."""
+        if self.config.translator is None:
+            return None
+        translator = self.host.get("translators", self.config.translator)
+        return translator(**dict(self.config.translator_options))
+
+    def setting_record(self) -> dict[str, Any]:
+        """The setting part of the result file and of the evaluation step's key."""
+        translator = self.translator()
+        return {
+            "name": self.config.setting,
+            "translator": None if translator is None
+            else {"name": translator.name, "options": translator.fingerprint()},
+        }  # fmt: skip
+
+    def check_setting(self) -> None:
+        """A `UsageError` naming a combination of setting, task and options that makes no
+        sense, before any step runs."""
+        setting, spec = self.config.setting, self.spec
+        if setting == "zero-shot":
+            if self.config.translator is not None:
+                raise UsageError("--translator is for the translate settings; this cell is "
+                                 "zero-shot")  # fmt: skip
+            return
+        if setting == "translate-test":
+            if spec.kind not in TRANSLATABLE:
+                raise UsageError(
+                    f"--setting translate-test on {spec.name}: a {spec.kind.value} task cannot "
+                    "be evaluated on translated text (its labels belong to the original "
+                    "words or spans); translate-test needs a classification or multiple-choice "
+                    "task"
+                )
+            if self.config.translator is None:
+                raise UsageError(
+                    f"--setting translate-test on {spec.name} needs --translator (see "
+                    "`xharness translators`): released translate-test files are not read yet"
+                )
+            if self.config.generalized:
+                raise UsageError("--generalized pairs every two test languages; with "
+                                 "translate-test every text is English: use zero-shot")  # fmt: skip
+            self.translator()  # a wrong parameter is named now, not in the evaluation step
+            return
+        raise UsageError(f"setting {setting!r}: not one xharness runs")
+
     def notes(self) -> list[str]:
         """What the result says about the cell's settings: a leak, an intermediate task not
         declared as one, a task the protocol does not cover."""
@@ -352,6 +397,11 @@ def leak(intermediate_spec: TaskSpec, target: TaskSpec) -> str | None:
 def unique(departures: list[Departure]) -> list[Departure]:
     """Departures without repeats, in order."""
     return list(dict.fromkeys(departures))
+
+
+TRANSLATABLE = (TaskKind.CLASSIFICATION, TaskKind.MULTIPLE_CHOICE)
+"""Task kinds whose test examples can be translated whole: a label per example, not per word or
+span."""
 
 
 def resolve(config: Any, host: Any, spec: TaskSpec | None = None) -> Cell:

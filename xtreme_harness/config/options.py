@@ -16,6 +16,8 @@ from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
+SETTINGS = ("zero-shot", "translate-test")
+"""How the target task is trained and evaluated (docs/settings.md); more are being built."""
 PRECISIONS = ("auto", "fp32", "tf32", "bf16", "fp16")
 """See `xtreme_harness.engine.device` for what each means."""
 
@@ -92,6 +94,17 @@ OPTIONS: tuple[Option, ...] = (
            metavar="KEY=VALUE"),
     Option("synonyms", "--synonyms", str, "Synonym table of rs-da (JSON: word -> list of words).",
            axis=False),
+    Option("setting", "--setting", str,
+           "How the target task is trained and evaluated: zero-shot (fine-tune on English, "
+           "evaluate every language) or translate-test (the same model on the test sets "
+           "translated into English; needs --translator). See docs/settings.md.",
+           default="zero-shot", choices=SETTINGS),
+    Option("translator", "--translator", str,
+           "The translator of translate-test (see `xharness translators`).",
+           component="translators"),
+    Option("translator_options", "--translator-option", str,
+           "A parameter of the translator (folder=..., model=...); repeatable.", axis=False,
+           multiple=True, metavar="KEY=VALUE"),
     Option("protocol", "--protocol", str,
            "The published setting the run follows (see `xharness protocols`): its values are "
            "the defaults, and every option that departs from one is recorded.",
@@ -245,6 +258,9 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
     )
     if values["synonyms"]:
         regularizer_options["synonyms"] = values["synonyms"]
+    translator, translator_options = component(
+        values["translator"], values["translator_options"], "--translator-option"
+    )
     return RunConfig(
         model=values["model"],
         model_revision=values["model_revision"],
@@ -259,6 +275,9 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         else None,
         regularizer=regularizer,
         regularizer_options=regularizer_options,
+        setting=values["setting"],
+        translator=translator,
+        translator_options=translator_options,
         overrides=Overrides(
             learning_rate=values["learning_rate"],
             epochs=values["epochs"],

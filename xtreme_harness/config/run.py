@@ -63,6 +63,10 @@ class RunConfig:
     eval_languages: tuple[str, ...] | None = None
     regularizer: str = "none"
     regularizer_options: Mapping[str, Any] = field(default_factory=dict)
+    setting: str = "zero-shot"
+    """How the target task is trained and evaluated (`config.options.SETTINGS`)."""
+    translator: str | None = None
+    translator_options: Mapping[str, Any] = field(default_factory=dict)
     overrides: Overrides = Overrides()
     protocol: str = protocols.DEFAULT
     strict_protocol: bool = False

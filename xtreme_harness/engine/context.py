@@ -36,6 +36,7 @@ class Context:
         self.host = host or get_host()
         self.spec: TaskSpec = self.host.get("tasks", config.task)
         self.cell = cells.resolve(config, self.host, self.spec)
+        self.cell.check_setting()
         self.regularizer = self.cell.regularizer()
         self.tokenized = Tokenized(versions=code_versions(self.host))
         """Tokenizing with the features kept for the next step that needs them."""

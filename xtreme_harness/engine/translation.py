@@ -39,7 +39,8 @@ def store_key(translator: Translator, source: str, target: str) -> str:
 
 @dataclass
 class Outcome:
-    """Translations of a call, with how many texts were translated now and how many were read."""
+    """Translations of a call: how many distinct texts went to the translator now, and how many
+    texts did not (already in the store, or repeated in the call)."""
 
     texts: list[str]
     translated: int

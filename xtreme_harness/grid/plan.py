@@ -65,6 +65,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
     None)."""
     record = config_to_dict(config)
     cell = cells.resolve(config, host)
+    cell.check_setting()
     regularizer = cell.regularizer()
     regularizer_print = {"name": regularizer.name, "options": regularizer.fingerprint()}
     base = {
@@ -126,6 +127,8 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "compile": config.compile,
         "protocol": base["protocol"],
     }
+    if config.setting != "zero-shot":  # zero-shot keys stay what they were before settings
+        evaluate["setting"] = cell.setting_record()
     return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}
 
 
@@ -134,7 +137,10 @@ def cell_name(config: RunConfig) -> str:
     parts = [config.task]
     if config.intermediate is not None:
         parts.append(f"{config.intermediate.task}.{config.intermediate.language_set}")
-    parts += [config.regularizer, f"s{config.seed}"]
+    parts += [config.regularizer]
+    if config.setting != "zero-shot":
+        parts.append(config.setting)
+    parts.append(f"s{config.seed}")
     return "-".join(part.replace("/", "_") for part in parts)
 
 

@@ -27,9 +27,11 @@ from xtreme_harness.errors import DataError, UsageError
 
 ALIASES = {
     "models": "model", "tasks": "task", "seeds": "seed", "sources": "source",
-    "regularizers": "regularizer", "language_sets": "language_set",
+    "regularizers": "regularizer", "language_sets": "language_set", "settings": "setting",
 }  # fmt: skip
 GRID_KEYS = ("name", "description", "out", "executor")
+TRANSLATE_ONLY = ("translator", "translator_options")
+"""Options a zero-shot cell of a grid drops (the grid's translator serves its other settings)."""
 """Keys of a grid file that are not run options."""
 
 
@@ -314,7 +316,7 @@ def check_names(spec: GridSpec, host: Any) -> None:
     """Every task, intermediate task, regularizer, language set and executor named exists, and
     the components' parameters fit them."""
     kinds = {"task": "tasks", "intermediate": "tasks", "regularizer": "regularizers",
-             "language_set": "language_sets"}  # fmt: skip
+             "language_set": "language_sets", "translator": "translators"}  # fmt: skip
     for name, kind in kinds.items():
         if name not in spec.values:
             continue
@@ -347,7 +349,8 @@ def _check_named(
                                        f"{label!r}{suggestion}")  # fmt: skip
 
 
-COMPONENT_OPTIONS = {"regularizer": "regularizer_options", "language_set": "language_set_options"}
+COMPONENT_OPTIONS = {"regularizer": "regularizer_options", "language_set": "language_set_options",
+                     "translator": "translator_options"}  # fmt: skip
 """Component options of a grid and the option that adds ``KEY=VALUE`` parameters to them."""
 
 
@@ -400,6 +403,8 @@ def expand(spec: GridSpec, *, out: str) -> list[Any]:
         values = {**fixed, **dict(zip(axes, combination, strict=True))}
         if values.get("intermediate") is None:
             values = {k: v for k, v in values.items() if k not in INTERMEDIATE_ONLY}
+        if values.get("setting", "zero-shot") == "zero-shot":  # a translator is for the others
+            values = {k: v for k, v in values.items() if k not in TRANSLATE_ONLY}
         config = config_from_options(values, out=out, progress=False, save_model=True)
         identity = repr(sorted(config_to_dict(config).items()))
         if identity not in seen:

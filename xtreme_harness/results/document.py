@@ -108,6 +108,7 @@ def build(
                 if value is not None
             },
             "regularizer": {"name": regularizer.name, "options": regularizer.fingerprint()},
+            "setting": cell.setting_record(),
             "intermediate": intermediate["config"] if intermediate else None,
             "precision": finetune["precision"],
             "device": finetune["device"],

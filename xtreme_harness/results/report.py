@@ -87,6 +87,17 @@ FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], 
     ),
     "model": (lambda ident: ident["model"], _drop("model", "model_revision")),
     "selection": (lambda ident: ident["selection"], _without_selection),
+    "setting": (
+        lambda ident: (
+            ident["setting"]["name"]
+            + (
+                f" ({ident['setting']['translator']['name']})"
+                if ident["setting"]["translator"]
+                else ""
+            )
+        ),
+        _drop("setting"),
+    ),
 }
 """Factor -> (its level in a configuration's identity, the identity without it)."""
 

@@ -34,11 +34,20 @@ CATEGORY_LABELS = {
 }
 
 
+ZERO_SHOT = {"name": "zero-shot", "translator": None}
+"""The setting of a result written before settings existed."""
+
+
+def setting_of(document: dict[str, Any]) -> dict[str, Any]:
+    return document["config"].get("setting") or ZERO_SHOT
+
+
 def identity(document: dict[str, Any]) -> dict[str, Any]:
     """What makes a configuration: the run's settings without seed, task and evaluation."""
     config = document["config"]
     protocol = document.get("protocol")
     return {
+        "setting": setting_of(document),
         "model": document["model"]["name_or_path"],
         "model_revision": document["model"]["revision"],
         "source": config["source"],
@@ -123,6 +132,9 @@ def _render(part: str, value: Any, shown: dict[str, list[str]]) -> str:
         return f"{value['task']}/{sampler['name']}" + (f"({options})" if options else "")
     if part == "overrides":
         return ",".join(f"{k}={v}" for k, v in sorted(value.items())) or "reference recipe"
+    if part == "setting":
+        translator = value["translator"]
+        return value["name"] + (f" ({translator['name']})" if translator else "")
     return str(value)
 
 
@@ -165,8 +177,8 @@ def configurations(results: Iterable[Result]) -> list[Configuration]:
             )
         configuration.runs[slot] = result
     found = list(groups.values())
-    parts = ("intermediate", "regularizer", "overrides", "model", "source", "precision",
-             "protocol", "model_revision")  # fmt: skip
+    parts = ("setting", "intermediate", "regularizer", "overrides", "model", "source",
+             "precision", "protocol", "model_revision")  # fmt: skip
     varying = [
         p for p in parts if len({json.dumps(c.identity[p], sort_keys=True) for c in found}) > 1
     ]

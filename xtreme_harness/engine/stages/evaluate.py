@@ -15,6 +15,7 @@ from xtreme_harness.engine import generalized
 from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds.base import KindImpl
+from xtreme_harness.engine.stages import translate_test
 from xtreme_harness.engine.stages.common import inference_setup, predict_examples
 from xtreme_harness.engine.stages.pool import candidate_index
 from xtreme_harness.errors import DataError
@@ -58,7 +59,10 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
             kind.index = candidate_index(
                 ctx, out, model, kind, tokenizer, placement, language, candidates
             )
-        predicted = predict_examples(ctx, model, kind, tokenizer, placement, examples, language)
+        shown, translated = examples, None
+        if config.setting == "translate-test" and language != spec.train_language:
+            shown, translated = translate_test.translated(ctx, kind, examples, language)
+        predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown, language)
         name = f"test-{language}.{kind.prediction_suffix}"
         kind.write_predictions(os.path.join(folder, name), predicted, examples)
         gold = kind.gold(examples)
@@ -67,6 +71,8 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
             "predictions": f"predictions/{spec.name}/{name}",
             "labelled": gold is not None,
         }
+        if translated is not None:
+            entry["translation"] = translated
         if gold is not None:
             scores[language] = metrics.compute(spec.metric, gold, predicted, language)
             outcomes[language] = (gold, predicted)
