@@ -1,6 +1,7 @@
-"""Transfer settings: translate-test beside zero-shot in one grid (shared fine-tuning, the
-translation store, the result file, tables and the report), the translated examples, and the
-combinations that are refused."""
+"""Transfer settings: translate-test and translate-train-all beside zero-shot in one grid, with
+the sample's copy of XTREME's released translations (shared fine-tuning, the translation store,
+the result file, tables and the report), the translated examples, and the combinations that are
+refused."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from helpers import REPO
 
 from xtreme_harness.cli import cli
 from xtreme_harness.config import cell as cells
 from xtreme_harness.config.run import RunConfig
 from xtreme_harness.engine.kinds.multiple_choice import MultipleChoice
-from xtreme_harness.engine.stages import translate_test
+from xtreme_harness.engine.stages import translated
 from xtreme_harness.errors import UsageError
 from xtreme_harness.plugin_host import get_host
 from xtreme_harness.results import report as reports
 from xtreme_harness.results import tables
 from xtreme_harness.results.files import find
 
-LANGUAGES = ("en", "de", "fr")
+SAMPLE_TRANSLATIONS = REPO / "plugins" / "xtreme_r" / "sample" / "translations"
+SETTINGS = ("zero-shot", "translate-test", "translate-train-all")
 
 
 def invoke(*args):
@@ -29,67 +32,94 @@ def invoke(*args):
 
 
 @pytest.fixture(scope="module")
-def lexicons(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lexicons")
-    (folder / "de-en.txt").write_text("der the\ndie the\nund and\nist is\n", encoding="utf-8")
-    (folder / "fr-en.txt").write_text("le the\nla the\net and\nest is\n", encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def grid_dir(tiny_model, lexicons, tmp_path_factory):
-    """xnli, zero-shot and translate-test (dictionary), two seeds, English, German, French."""
+def grid_dir(tiny_model, tmp_path_factory):
+    """xnli in the three settings, two seeds, with the sample's copy of XTREME's released
+    translations (every language: task scores exist)."""
     out = tmp_path_factory.mktemp("settings") / "g"
     store = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XHARNESS_CACHE", str(store))
         result = invoke(
             "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
-            "--settings", "zero-shot,translate-test", "--translator", "dictionary",
-            "--translator-option", f"folder={lexicons}", "--eval-languages", ",".join(LANGUAGES),
-            "--seeds", "1,2", "--max-steps", "2", "--out", out,
+            "--settings", ",".join(SETTINGS), "--translator", "xtreme-translations",
+            "--translator-option", f"folder={SAMPLE_TRANSLATIONS}", "--seeds", "1,2",
+            "--max-steps", "2", "--out", out,
         )  # fmt: skip
     assert result.exit_code == 0, result.output
     return out, store
 
 
+def _of(results, setting):
+    return [r for r in results if r.document["config"]["setting"]["name"] == setting]
+
+
 def test_translate_test_shares_the_english_fine_tuning_and_translates_each_text_once(grid_dir):
     out, store = grid_dir
     results = find(str(out))
-    assert len(results) == 4
+    assert len(results) == 6
     steps = [json.loads(line) for line in (out / "executions.jsonl").read_text().splitlines()]
     finetuned = {s["key"] for s in steps if s.get("stage") == "finetune"}
-    assert len(finetuned) == 2  # one per seed, shared by both settings
-    translated = [r for r in results if r.document["config"]["setting"]["name"] ==
-                  "translate-test"]  # fmt: skip
-    assert all(r.document["config"]["setting"]["translator"]["name"] == "dictionary"
+    assert len(finetuned) == 4  # per seed: zero-shot and translate-test share one
+    translated = _of(results, "translate-test")
+    assert all(r.document["config"]["setting"]["translator"]["name"] == "xtreme-translations"
                for r in translated)  # fmt: skip
-    distinct = {}
-    for language in ("de", "fr"):
+    languages = [lang for lang in translated[0].document["evaluation"] if lang != "en"]
+    assert len(languages) == 14
+    for language in languages:
         entries = [r.document["evaluation"][language]["translation"] for r in translated]
-        texts = {e["texts"] for e in entries}
-        assert len(texts) == 1  # the same test set under both seeds
-        # the first seed's cell sends each distinct text once, the second reads them all back
+        assert {e["texts"] for e in entries} == {60}  # 30 pairs, each sentence once
+        # one seed's cell sends each distinct text once, the other's finds them all stored
         assert sorted(e["translated"] for e in entries)[0] == 0
-        distinct[language] = max(e["translated"] for e in entries)
-        assert 0 < distinct[language] <= texts.pop()
+        assert 0 < max(e["translated"] for e in entries) <= 60
     assert "translation" not in translated[0].document["evaluation"]["en"]
     stored = [json.loads(p.read_text("utf-8")) for p in (store / "translations").iterdir()]
-    assert sorted(d["source"] for d in stored) == ["de", "fr"]
-    for document in stored:
-        assert document["target"] == "en"
-        assert len(document["translations"]) == distinct[document["source"]]
+    into_english = [d for d in stored if d["target"] == "en"]
+    assert sorted(d["source"] for d in into_english) == sorted(languages)
+
+
+def test_translate_train_all_trains_on_english_and_every_translation(grid_dir):
+    out, _ = grid_dir
+    for result in _of(find(str(out)), "translate-train-all"):
+        (phase,) = result.document["training"]["phases"]
+        counts = phase["train_examples"]
+        assert counts["en"] == 90 and len(counts) == 15
+        assert set(counts.values()) == {90}
+        translation = result.document["training"]["translation"]
+        assert sorted(translation) == sorted(lang for lang in counts if lang != "en")
+        assert {t["source"] for t in translation.values()} == {"en"}
+        assert {t["texts"] for t in translation.values()} == {180}
+    for result in _of(find(str(out)), "zero-shot"):
+        assert result.document["training"]["translation"] is None
+
+
+def test_the_released_translations_are_the_sample_data_rendered_in_each_language(grid_dir):
+    """The sample's translations are exact: German test sentences translated into English are the
+    English test file's sentences, line by line."""
+    from xharness_plugins.translators.released import XtremeTranslations
+
+    sample = REPO / "plugins" / "xtreme_r" / "sample" / "xnli"
+    german = [line.split("\t")[:2] for line in (sample / "test-de.tsv").read_text("utf-8")
+              .splitlines()]  # fmt: skip
+    english = [line.split("\t")[:2] for line in (sample / "test-en.tsv").read_text("utf-8")
+               .splitlines()]  # fmt: skip
+    released = XtremeTranslations(folder=str(SAMPLE_TRANSLATIONS))
+    found = released.translate([a for a, _ in german], "de", "en")
+    assert found == [a for a, _ in english]
 
 
 def test_tables_and_the_report_tell_the_settings_apart(grid_dir):
     out, _ = grid_dir
     configs = tables.configurations(find(str(out)))
-    assert sorted(c.label for c in configs) == ["translate-test (dictionary)", "zero-shot"]
+    assert sorted(c.label for c in configs) == [
+        "translate-test (xtreme-translations)", "translate-train-all (xtreme-translations)",
+        "zero-shot",
+    ]  # fmt: skip
     built = reports.build(find(str(out)), "setting", "zero-shot", subgroups=(), distances=False)
-    # evaluated on 3 of the 15 languages: no task score, so the comparison is left out, named
-    assert not built.comparisons
-    assert any(m.startswith("xnli, -: translate-test (dictionary) - zero-shot: a result without")
-               for m in built.missing)  # fmt: skip
+    assert {c.contrast for c in built.comparisons} == {
+        "translate-test (xtreme-translations) - zero-shot",
+        "translate-train-all (xtreme-translations) - zero-shot",
+    }
+    assert all(c.seeds == [1, 2] for c in built.comparisons)
 
 
 def test_the_translated_examples_keep_everything_but_their_texts():
@@ -102,13 +132,12 @@ def test_the_translated_examples_keep_everything_but_their_texts():
         def translate(self, texts, source, target):
             return [text.upper() for text in texts]
 
-    ctx = SimpleNamespace(spec=SimpleNamespace(train_language="en"),
-                          cell=SimpleNamespace(translator=Upper))  # fmt: skip
+    ctx = SimpleNamespace(cell=SimpleNamespace(translator=Upper), languages=["en", "et", "sw"])
     examples = [{"id": "7", "context": "a cause", "choices": ["one", "two"], "label": 1,
                  "question": "cause"}]  # fmt: skip
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XHARNESS_CACHE", "off")
-        shown, record = translate_test.translated(ctx, MultipleChoice, examples, "et")
+        shown, record = translated.translated(ctx, MultipleChoice, examples, "et", "en")
     assert shown == [{"id": "7", "context": "A CAUSE", "choices": ["ONE", "TWO"], "label": 1,
                       "question": "cause"}]  # fmt: skip
     assert examples[0]["context"] == "a cause"  # the originals are untouched
@@ -121,8 +150,8 @@ def _check(**config):
     cells.resolve(RunConfig(**{**base, **config}), get_host()).check_setting()
 
 
-def test_combinations_that_make_no_sense_are_refused_before_any_step(lexicons):
-    with pytest.raises(UsageError, match="panx: a token-tagging task cannot be evaluated"):
+def test_combinations_that_make_no_sense_are_refused_before_any_step():
+    with pytest.raises(UsageError, match="translate-test on panx: a token-tagging task cannot be"):
         _check(task="panx", setting="translate-test", translator="dictionary")
     with pytest.raises(UsageError, match="needs --translator"):
         _check(setting="translate-test")
@@ -132,8 +161,10 @@ def test_combinations_that_make_no_sense_are_refused_before_any_step(lexicons):
         _check(translator="dictionary")
     with pytest.raises(UsageError, match="parameter"):
         _check(setting="translate-test", translator="dictionary", translator_options={"x": 1})
-    _check(setting="translate-test", translator="dictionary",
-           translator_options={"folder": str(lexicons)})  # fmt: skip
+    with pytest.raises(UsageError, match="translate-train-all on xcopa: its fine-tuning is not"):
+        _check(task="xcopa", setting="translate-train-all", translator="dictionary")
+    _check(setting="translate-train-all", translator="xtreme-translations",
+           translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
     bad = invoke("run", "--model", "m", "--task", "udpos", "--source", "sample", "--setting",
                  "translate-test", "--translator", "dictionary", "--out", "x")  # fmt: skip
     assert bad.exit_code == 2 and "udpos: a token-tagging task" in bad.output

@@ -179,3 +179,32 @@ def test_the_translate_command_reads_lines_and_reuses_the_store(lexicons, tmp_pa
     bad = CliRunner().invoke(cli, ["translate", "--translator", "nope", "--source", "en",
                                    "--target", "de"], input="x\n")  # fmt: skip
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_xtreme_translations_looks_sentences_up_in_the_release(tmp_path):
+    from xharness_plugins.translators.released import XtremeTranslations
+
+    folder = tmp_path / "bucket"
+    train = folder / "XNLI" / "translate-train"
+    train.mkdir(parents=True)
+    (train / "en-de-translated.tsv").write_text(
+        "A  dog runs.\tA cat sleeps.\tEin Hund rennt.\tEine Katze schläft.\tentailment\n"
+        "A dog runs.\tNo one runs.\tEin anderer Hund.\tNiemand rennt.\tcontradictory\n",
+        encoding="utf-8",
+    )
+    released = XtremeTranslations(folder=str(folder))
+    found = released.translate(["A dog runs.", "A cat   sleeps.", "No one runs."], "en", "de")
+    assert found == ["Ein Hund rennt.", "Eine Katze schläft.", "Niemand rennt."]  # first wins
+    with pytest.raises(UsageError, match="1 of 1 texts are not among the originals"):
+        released.translate(["Unknown."], "en", "de")
+    with pytest.raises(UsageError, match="no de -> fr translations"):
+        released.translate(["x"], "de", "fr")
+    with pytest.raises(UsageError, match="no sw -> en file"):
+        released.translate(["x"], "sw", "en")
+    before = translation.store_key(released, "en", "de")
+    (train / "en-fr-translated.tsv").write_text("A\tB\tC\n", encoding="utf-8")
+    assert translation.store_key(XtremeTranslations(folder=str(folder)), "en", "de") != before
+    with pytest.raises(DataError, match=r"en-fr-translated.tsv:1: expected 5 tab-separated"):
+        released.translate(["A"], "en", "fr")
+    with pytest.raises(UsageError, match="folder=PATH"):
+        XtremeTranslations().translate(["x"], "en", "de")

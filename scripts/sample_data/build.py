@@ -27,7 +27,15 @@ from .intermediate import (
 )
 from .intermediate_checks import check_cue_fields, check_intermediate, hant_pairs
 from .multiple_choice import siqa_examples, siqa_file, xcopa_examples, xcopa_file
-from .pairs import PAIR_TASKS, check_parallel, pair_examples, pair_file, parallel_test_files
+from .pairs import (
+    PAIR_TASKS,
+    check_parallel,
+    check_translations,
+    pair_examples,
+    pair_file,
+    parallel_test_files,
+    translation_files,
+)
 from .qa import QA_DIRS, build_qa, qa_languages
 from .qa_checks import check_qa_files, check_qa_lexicon
 from .readme import intermediate_readme, readme
@@ -44,7 +52,7 @@ SIZES: dict[str, dict[str, int]] = {
     "udpos": {"train": 80, "dev": 20, "test": 15},  # sentences
     "panx": {"train": 80, "dev": 20, "test": 15},  # sentences
 }
-TASK_DIRS = ("xnli", "pawsx", "xcopa", "siqa", "udpos", "panx")
+TASK_DIRS = ("xnli", "pawsx", "xcopa", "siqa", "udpos", "panx", "translations")
 
 
 # Each task's reader of one of its files, which checks it: (path, content, language, errors).
@@ -75,9 +83,14 @@ def build(
     en = langs["en"]
     for task in PAIR_TASKS:
         seen: set[Any] = set()
+        train: list[Any] = []
         for split in ("train", "dev"):
-            files[f"{task}/{split}-en.tsv"] = pair_file(task, en, split, seen, SIZES[task][split])
-        files.update(parallel_test_files(task, langs, task_langs[task], seen, SIZES[task]["test"]))
+            files[f"{task}/{split}-en.tsv"] = pair_file(
+                task, en, split, seen, SIZES[task][split], train if split == "train" else None
+            )
+        test = parallel_test_files(task, langs, task_langs[task], seen, SIZES[task]["test"])
+        files.update(test)
+        files.update(translation_files(task, langs, task_langs[task], train, test))
     seen = set()
     for split, name in (("train", "train-en"), ("dev", "val-en")):
         files[f"xcopa/{name}.jsonl"] = xcopa_file(en, split, seen, SIZES["xcopa"][split])
@@ -136,7 +149,11 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
             errors.append(f"{rel} [{file_language(rel)}]: missing")
     keys_by_task: dict[str, dict[Any, str]] = {}
     for rel in sorted(files):
-        if rel == "README.md" or rel.split("/", 1)[0] in QA_DIRS + RETRIEVAL_DIRS:  # own checks
+        if rel == "README.md" or rel.split("/", 1)[0] in (
+            *QA_DIRS,
+            *RETRIEVAL_DIRS,
+            "translations",
+        ):  # own checks
             continue
         task, content, lang = rel.split("/", 1)[0], files[rel], file_language(rel)
         read = EXAMPLES.get(task)
@@ -150,7 +167,7 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
                 seen.setdefault(key, rel)
         if len(set(keys)) != len(keys):
             errors.append(f"{rel} [{lang}]: holds the same example twice")
-    return errors + check_parallel(files, task_langs)
+    return errors + check_parallel(files, task_langs) + check_translations(files, task_langs)
 
 
 Output = tuple[Path, dict[str, str], tuple[str, ...]]  # folder, its files, the folders it owns

@@ -76,22 +76,98 @@ PAIR_TASKS: dict[str, tuple[tuple[str, ...], PairMaker]] = {
 }
 
 
-def pair_file(task: str, lang: Lang, split: str, seen: set[Any], per_label: int) -> str:
-    """An XNLI or PAWS-X file of one language (the English train and dev files)."""
+Spec = tuple[dict[str, Any], dict[str, Any], str]
+"""The clause specs of a pair and its label: renderable in any language."""
+
+
+def pair_file(
+    task: str,
+    lang: Lang,
+    split: str,
+    seen: set[Any],
+    per_label: int,
+    specs: list[Spec] | None = None,
+) -> str:
+    """An XNLI or PAWS-X file of one language (the English train and dev files); `specs`, if
+    given, receives each line's clause specs, in the file's order."""
     labels, make_pair = PAIR_TASKS[task]
     draw = Draw(lang, file_rng(task, lang.code, split))
-    rows: list[tuple[str, ...]] = []
+    rows: list[tuple[tuple[str, ...], Spec]] = []
     for label in labels:
         for _ in range(per_label):
 
             def make(label: str = label) -> tuple[Any, Any]:
                 first, second = make_pair(draw, label)
                 row = (lang.sentence(first), lang.sentence(second), label)
-                return row[:2], row
+                return row[:2], (row, (first, second, label))
 
             rows.append(unique(make, seen, f"{task}/{split}-{lang.code}"))
     draw.rng.shuffle(rows)
-    return tsv(rows)
+    if specs is not None:
+        specs.extend(spec for _, spec in rows)
+    return tsv([row for row, _ in rows])
+
+
+TRANSLATION_DIRS = {"xnli": "XNLI", "pawsx": "PAWSX"}
+"""The folders of XTREME's released translations (gs://xtreme_translations) of each task."""
+RELEASED_LABELS = {"contradiction": "contradictory"}
+"""XNLI labels as the released files write them (TensorFlow Datasets' xtreme_xnli builder maps
+`contradictory` back to `contradiction`)."""
+
+
+def translation_files(
+    task: str, langs: dict[str, Lang], codes: list[str], train: list[Spec], test: dict[str, str]
+) -> dict[str, str]:
+    """XTREME's released translations of the task, in its layout: the English training pairs
+    translated into every other test language (`translate-train/en-<lang>-translated.tsv`) and
+    every test set translated into English (`translate-test/test-<lang>-en-translated.tsv`).
+    Five tab-separated columns, no header: the original pair, the translated pair, the label
+    (google-research/xtreme README, "Translations"). The sample's translations are exact: the
+    same clause specs rendered in the other language (the test files are parallel)."""
+    folder = f"translations/{TRANSLATION_DIRS[task]}"
+    en = langs["en"]
+    english_test = [line.split("\t") for line in test[f"{task}/test-en.tsv"].splitlines()]
+    files = {}
+    for code in codes:
+        if code == "en":
+            continue
+        rows = [(en.sentence(first), en.sentence(second), langs[code].sentence(first),
+                 langs[code].sentence(second), RELEASED_LABELS.get(label, label))
+                for first, second, label in train]  # fmt: skip
+        files[f"{folder}/translate-train/en-{code}-translated.tsv"] = tsv(rows)
+        own = [line.split("\t") for line in test[f"{task}/test-{code}.tsv"].splitlines()]
+        rows = [(a[0], a[1], e[0], e[1], RELEASED_LABELS.get(a[2], a[2]))
+                for a, e in zip(own, english_test, strict=True)]  # fmt: skip
+        files[f"{folder}/translate-test/test-{code}-en-translated.tsv"] = tsv(rows)
+    return files
+
+
+def check_translations(files: dict[str, str], task_langs: dict[str, list[str]]) -> list[str]:
+    """Every released-translation file is there, has five fields per line, and its original
+    pairs are the English training file's (translate-train) or the language's test file's
+    (translate-test), line by line."""
+    errors = []
+    for task, folder in TRANSLATION_DIRS.items():
+        for code in task_langs.get(task, []):
+            if code == "en":
+                continue
+            pairs = {
+                f"translations/{folder}/translate-train/en-{code}-translated.tsv":
+                    f"{task}/train-en.tsv",
+                f"translations/{folder}/translate-test/test-{code}-en-translated.tsv":
+                    f"{task}/test-{code}.tsv",
+            }  # fmt: skip
+            for rel, original in pairs.items():
+                if rel not in files:
+                    errors.append(f"{rel}: missing")
+                    continue
+                rows = [line.split("\t") for line in files[rel].splitlines()]
+                source = [line.split("\t")[:2] for line in files[original].splitlines()]
+                if any(len(row) != 5 for row in rows):
+                    errors.append(f"{rel}: expected 5 tab-separated fields on every line")
+                elif [row[:2] for row in rows] != source:
+                    errors.append(f"{rel}: its original pairs are not those of {original}")
+    return errors
 
 
 def parallel_test_files(

@@ -106,6 +106,20 @@ Differences from the official download:
 - XCOPA's `idx` counts from 1 within each file; there is no `changed` key.
 - SIQA has only `trn` and `dev` files.
 
+## XTREME's released translations: `translations/`
+
+The layout of XTREME's translations (gs://xtreme_translations; google-research/xtreme README,
+"Translations") for XNLI and PAWS-X: `translations/<XNLI|PAWSX>/translate-train/en-<lang>-
+translated.tsv`, the English training pairs in every other test language, and
+`translate-test/test-<lang>-en-translated.tsv`, every test set in English. Five tab-separated
+fields, no header: the original pair, the translated pair, the label (XNLI's `contradiction` is
+written `contradictory`, as in the release). The translate-train path is the one TensorFlow
+Datasets downloads (its xtreme_xnli and xtreme_pawsx builders); the translate-test file name is
+the one of xtreme's own readers (`third_party/processors/xnli.py`), under a `translate-test`
+folder that no source confirms. The sample's translations are exact: the same example rendered
+in both languages. `--translator xtreme-translations --translator-option
+folder=<this folder>/translations` reads them.
+
 ## Extractive QA: SQuAD, XQuAD, MLQA, TyDiQA-GoldP
 
 SQuAD v1.1 JSON files (`{{"version", "data": [{{"title", "paragraphs": [{{"context", "qas":

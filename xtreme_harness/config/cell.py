@@ -329,23 +329,30 @@ class Cell:
                 raise UsageError("--translator is for the translate settings; this cell is "
                                  "zero-shot")  # fmt: skip
             return
-        if setting == "translate-test":
+        if setting in ("translate-test", "translate-train-all"):
             if spec.kind not in TRANSLATABLE:
                 raise UsageError(
-                    f"--setting translate-test on {spec.name}: a {spec.kind.value} task cannot "
-                    "be evaluated on translated text (its labels belong to the original "
-                    "words or spans); translate-test needs a classification or multiple-choice "
-                    "task"
+                    f"--setting {setting} on {spec.name}: a {spec.kind.value} task cannot be "
+                    "trained or evaluated on translated text here (its labels belong to the "
+                    "original words or spans); the translate settings need a classification or "
+                    "multiple-choice task"
                 )
             if self.config.translator is None:
                 raise UsageError(
-                    f"--setting translate-test on {spec.name} needs --translator (see "
-                    "`xharness translators`): released translate-test files are not read yet"
+                    f"--setting {setting} on {spec.name} needs --translator (see `xharness "
+                    "translators`; xtreme-translations reads XTREME's released ones)"
                 )
-            if self.config.generalized:
+            if setting == "translate-test" and self.config.generalized:
                 raise UsageError("--generalized pairs every two test languages; with "
                                  "translate-test every text is English: use zero-shot")  # fmt: skip
-            self.translator()  # a wrong parameter is named now, not in the evaluation step
+            if setting == "translate-train-all" and (
+                len(spec.phases) != 1 or self.trained_task() is not spec
+            ):
+                raise UsageError(
+                    f"--setting translate-train-all on {spec.name}: its fine-tuning is not one "
+                    "phase on its own training data, which the setting translates"
+                )  # fmt: skip
+            self.translator()  # a wrong parameter is named now, not in a step
             return
         raise UsageError(f"setting {setting!r}: not one xharness runs")
 

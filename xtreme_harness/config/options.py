@@ -16,7 +16,7 @@ from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
-SETTINGS = ("zero-shot", "translate-test")
+SETTINGS = ("zero-shot", "translate-test", "translate-train-all")
 """How the target task is trained and evaluated (docs/settings.md); more are being built."""
 PRECISIONS = ("auto", "fp32", "tf32", "bf16", "fp16")
 """See `xtreme_harness.engine.device` for what each means."""
@@ -96,11 +96,13 @@ OPTIONS: tuple[Option, ...] = (
            axis=False),
     Option("setting", "--setting", str,
            "How the target task is trained and evaluated: zero-shot (fine-tune on English, "
-           "evaluate every language) or translate-test (the same model on the test sets "
-           "translated into English; needs --translator). See docs/settings.md.",
+           "evaluate every language), translate-test (the same model on the test sets "
+           "translated into English) or translate-train-all (fine-tune on English and its "
+           "translations into every evaluation language); the translate settings need "
+           "--translator. See docs/settings.md.",
            default="zero-shot", choices=SETTINGS),
     Option("translator", "--translator", str,
-           "The translator of translate-test (see `xharness translators`).",
+           "The translator of the translate settings (see `xharness translators`).",
            component="translators"),
     Option("translator_options", "--translator-option", str,
            "A parameter of the translator (folder=..., model=...); repeatable.", axis=False,

@@ -104,6 +104,8 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_batch_size": config.eval_batch_size,
         "eval_tokens": config.eval_tokens,
     }
+    if config.setting == "translate-train-all":  # zero-shot and translate-test share this one
+        finetune["setting"] = cell.setting_record()
     spec = host.get("tasks", config.task)
     embed = None
     if spec.pool == "shared":

@@ -129,6 +129,7 @@ def build(
                 if part and "initialised" in part
             },
             "augmentation": {name: part.get("augmentation") for name, part in trained if part},
+            "translation": finetune.get("translation"),
         },
         "intermediate": None
         if intermediate is None

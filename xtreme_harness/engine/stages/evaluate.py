@@ -15,7 +15,7 @@ from xtreme_harness.engine import generalized
 from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds.base import KindImpl
-from xtreme_harness.engine.stages import translate_test
+from xtreme_harness.engine.stages import translated as translations
 from xtreme_harness.engine.stages.common import inference_setup, predict_examples
 from xtreme_harness.engine.stages.pool import candidate_index
 from xtreme_harness.errors import DataError
@@ -61,7 +61,9 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
             )
         shown, translated = examples, None
         if config.setting == "translate-test" and language != spec.train_language:
-            shown, translated = translate_test.translated(ctx, kind, examples, language)
+            shown, translated = translations.translated(
+                ctx, kind, examples, language, spec.train_language
+            )
         predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown, language)
         name = f"test-{language}.{kind.prediction_suffix}"
         kind.write_predictions(os.path.join(folder, name), predicted, examples)

@@ -23,7 +23,7 @@ from xtreme_harness.engine.models import (
     save,
     save_encoder,
 )
-from xtreme_harness.engine.stages import augmentation
+from xtreme_harness.engine.stages import augmentation, translated
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
 from xtreme_harness.engine.stages.pool import embed_small_pool
 from xtreme_harness.engine.trainer import Schedule, predict, train
@@ -45,6 +45,8 @@ class FinetuneOutput(TypedDict):
     device_name: str
     initialised: list[str]
     augmentation: dict[str, Any] | None
+    translation: dict[str, Any] | None
+    """translate-train-all: per language, what translating the training examples into it did."""
     protocol: dict[str, Any]
     notes: list[str]
     timings: dict[str, float]
@@ -81,17 +83,24 @@ def fine_tune(
     model = compiled(loading.model, config.compile)
     records, phase_configs, notes = [], [], list(loading.notes)
     augmented: dict[str, Any] = {}
+    translations: dict[str, Any] = {}
     for position, (phase, recipe) in enumerate(settings.recipes):
         assert phase is not None
         check_length(model, recipe.max_length, config.model)
         kind = implementation(trained, recipe)
         language = trained.train_language
+        examples = ctx.load(trained, phase.train_split, language)
+        into: dict[str, Any] = {}
+        if config.setting == "translate-train-all":
+            original = len(examples)
+            examples, into = translated.with_translations(ctx, kind, examples, language)
+            translations.update(into)
         train_examples, stats = augmentation.augment(
-            ctx.regularizer,
-            ctx.load(trained, phase.train_split, language),
-            kind.text_fields,
-            config.seed,
+            ctx.regularizer, examples, kind.text_fields, config.seed
         )
+        counts = {language: len(train_examples)}
+        if into:  # the English examples and their translations, before any augmentation
+            counts = {language: original, **dict.fromkeys(into, original)}
         augmented[f"{phase.name}/{language}"] = stats
         last = position == len(settings.recipes) - 1
         scorer = selection_scorer(ctx, trained, phase, recipe, tokenizer, placement, last)
@@ -105,8 +114,8 @@ def fine_tune(
             pad_id=tokenizer.pad_token_id, evaluate=scorer.score, progress=config.progress,
             label=f"{trained.name} {phase.name}",
         )  # fmt: skip
-        record = report_record(phase.name, report, {language: len(train_examples)},
-                               scorer.examples, scorer.score is not None)  # fmt: skip
+        record = report_record(phase.name, report, counts, scorer.examples,
+                               scorer.score is not None)  # fmt: skip
         record["selection"] = {"rule": scorer.rule, "languages": scorer.languages,
                                "averaged": report.averaged,
                                "stopped_early": report.stopped_early}  # fmt: skip
@@ -139,6 +148,7 @@ def fine_tune(
         "device_name": placement.describe(),
         "initialised": loading.initialised,
         "augmentation": augmentation.record(augmented),
+        "translation": translations or None,
         "protocol": settings.record(),
         "notes": notes + ([placement.note] if placement.note else []),
         "timings": {
