@@ -32,6 +32,9 @@ demo: setup
 	@echo "== differences from high-resource intermediate training, as a sortable HTML page"
 	$(OFFLINE) $(BIN)/xharness tables runs/demo-grid --baseline "massive/high-resource · none" \
 		--format html --out runs/demo-grid/leaderboard.html
+	@echo "== transfer settings: translate-test and translate-train-all beside zero-shot (grids/settings.yaml)"
+	$(OFFLINE) $(BIN)/xharness grid grids/settings.yaml
+	$(OFFLINE) $(BIN)/xharness tables runs/demo-settings
 	@echo "== the research question: the language set's effect, and how rs-rp changes it"
 	$(OFFLINE) $(BIN)/xharness report runs/demo-grid --factor language_set \
 		--baseline high-resource --by regularizer --format html --out runs/demo-grid/report.html

@@ -6,6 +6,7 @@ refused."""
 from __future__ import annotations
 
 import json
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -168,3 +169,84 @@ def test_combinations_that_make_no_sense_are_refused_before_any_step():
     bad = invoke("run", "--model", "m", "--task", "udpos", "--source", "sample", "--setting",
                  "translate-test", "--translator", "dictionary", "--out", "x")  # fmt: skip
     assert bad.exit_code == 2 and "udpos: a token-tagging task" in bad.output
+
+
+# -- few-shot ---------------------------------------------------------------------------------
+
+
+def test_shots_are_fixed_by_seed_task_language_split_and_k():
+    from xtreme_harness.engine.stages.shots import positions
+
+    first = positions(90, 8, 1, "xnli:de:validation")
+    assert first == positions(90, 8, 1, "xnli:de:validation") == sorted(set(first))
+    assert len(first) == 8 and all(0 <= p < 90 for p in first)
+    assert positions(90, 8, 2, "xnli:de:validation") != first
+    assert positions(90, 8, 1, "xnli:fr:validation") != first
+    with pytest.raises(UsageError, match="--shots 8: xnli:sw:validation has only 5"):
+        positions(5, 8, 1, "xnli:sw:validation")
+
+
+@pytest.fixture(scope="module")
+def target_dev_layout(tmp_path_factory):
+    """The XNLI sample in the download layout, with German and French development sets (the
+    sample's released translations of the English training pairs)."""
+    root = tmp_path_factory.mktemp("fewshot") / "download"
+    shutil.copytree(REPO / "plugins" / "xtreme_r" / "sample" / "xnli", root / "xnli")
+    for language in ("de", "fr"):
+        released = (
+            SAMPLE_TRANSLATIONS / "XNLI" / "translate-train" / f"en-{language}-translated.tsv"
+        )
+        rows = [line.split("\t") for line in released.read_text("utf-8").splitlines()]
+        (root / "xnli" / f"dev-{language}.tsv").write_text(
+            "".join(f"{a}\t{b}\t{label.replace('contradictory', 'contradiction')}\n"
+                    for _, _, a, b, label in rows), encoding="utf-8",
+        )  # fmt: skip
+    return root
+
+
+def test_few_shot_continues_on_recorded_shots_the_same_in_every_cell(
+    tiny_model, target_dev_layout, tmp_path
+):
+    out = tmp_path / "g"
+    result = invoke(
+        "grid", "--model", tiny_model, "--source", "xtreme", "--data-dir", target_dev_layout,
+        "--tasks", "xnli", "--settings", "zero-shot,few-shot", "--shots", "4",
+        "--regularizers", "none,rs-rp", "--eval-languages", "en,de,fr", "--seeds", "1",
+        "--max-steps", "2", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    few = _of(find(str(out)), "few-shot")
+    assert len(few) == 2 and {r.document["config"]["setting"]["shots"] for r in few} == {4}
+    drawn = []
+    for result in few:
+        english, shots = result.document["training"]["phases"]
+        assert english["train_examples"] == {"en": 90}
+        assert shots["name"] == "shots" and shots["train_examples"] == {"de": 4, "fr": 4}
+        assert shots["selection"]["rule"] == "last" and shots["best"] is None
+        drawn.append(shots["shots"])
+        assert any("few-shot: the shots phase" in note for note in result.document["notes"])
+    assert drawn[0] == drawn[1]  # the same shots under both regularizers
+    for language in ("de", "fr"):
+        record = drawn[0][language]
+        assert record["split"] == "validation" and record["available"] == 90
+        dev = (target_dev_layout / "xnli" / f"dev-{language}.tsv").read_text("utf-8").splitlines()
+        test = (target_dev_layout / "xnli" / f"test-{language}.tsv").read_text("utf-8")
+        shot_pairs = {"\t".join(dev[p].split("\t")[:2]) for p in record["positions"]}
+        assert not any(pair in test for pair in shot_pairs)  # disjoint from the test set
+    labels = sorted(c.label for c in tables.configurations(find(str(out))))
+    assert labels == ["few-shot (k=4) · none", "few-shot (k=4) · rs-rp", "zero-shot · none",
+                      "zero-shot · rs-rp"]  # fmt: skip
+
+
+def test_few_shot_without_target_data_or_shots_is_refused(tiny_model, tmp_path):
+    with pytest.raises(UsageError, match="needs --shots K"):
+        _check(setting="few-shot")
+    with pytest.raises(UsageError, match="--shots is for the few-shot setting"):
+        _check(shots=10)
+    with pytest.raises(UsageError, match="few-shot on tatoeba: the task is not fine-tuned"):
+        _check(task="tatoeba", setting="few-shot", shots=10)
+    bad = invoke("run", "--model", tiny_model, "--task", "xnli", "--source", "sample",
+                 "--setting", "few-shot", "--shots", "4", "--max-steps", "1",
+                 "--eval-languages", "en,de", "--out", tmp_path / "r")  # fmt: skip
+    assert bad.exit_code == 2, bad.output
+    assert "no labelled train or validation data in de from the sample source" in bad.output

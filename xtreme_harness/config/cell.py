@@ -314,20 +314,34 @@ class Cell:
     def setting_record(self) -> dict[str, Any]:
         """The setting part of the result file and of the evaluation step's key."""
         translator = self.translator()
-        return {
+        record = {
             "name": self.config.setting,
             "translator": None if translator is None
             else {"name": translator.name, "options": translator.fingerprint()},
         }  # fmt: skip
+        if self.config.setting == "few-shot":
+            record["shots"] = self.config.shots
+        return record
 
     def check_setting(self) -> None:
         """A `UsageError` naming a combination of setting, task and options that makes no
         sense, before any step runs."""
         setting, spec = self.config.setting, self.spec
+        if self.config.shots is not None and setting != "few-shot":
+            raise UsageError(f"--shots is for the few-shot setting; this cell is {setting}")
+        if setting in ("zero-shot", "few-shot") and self.config.translator is not None:
+            raise UsageError(f"--translator is for the translate settings; this cell is {setting}")
         if setting == "zero-shot":
-            if self.config.translator is not None:
-                raise UsageError("--translator is for the translate settings; this cell is "
-                                 "zero-shot")  # fmt: skip
+            return
+        if setting == "few-shot":
+            if self.config.shots is None:
+                raise UsageError(f"--setting few-shot on {spec.name} needs --shots K (labelled "
+                                 "examples per target language)")  # fmt: skip
+            if spec.kind is TaskKind.RETRIEVAL or self.trained_task() is not spec:
+                raise UsageError(
+                    f"--setting few-shot on {spec.name}: the task is not fine-tuned on labelled "
+                    "data of its own, so there are no target-language shots to continue on"
+                )
             return
         if setting in ("translate-test", "translate-train-all"):
             if spec.kind not in TRANSLATABLE:

@@ -16,7 +16,7 @@ from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
-SETTINGS = ("zero-shot", "translate-test", "translate-train-all")
+SETTINGS = ("zero-shot", "translate-test", "translate-train-all", "few-shot")
 """How the target task is trained and evaluated (docs/settings.md); more are being built."""
 PRECISIONS = ("auto", "fp32", "tf32", "bf16", "fp16")
 """See `xtreme_harness.engine.device` for what each means."""
@@ -98,12 +98,16 @@ OPTIONS: tuple[Option, ...] = (
            "How the target task is trained and evaluated: zero-shot (fine-tune on English, "
            "evaluate every language), translate-test (the same model on the test sets "
            "translated into English) or translate-train-all (fine-tune on English and its "
-           "translations into every evaluation language); the translate settings need "
+           "translations into every evaluation language) or few-shot (zero-shot, then --shots "
+           "labelled examples of every target language); the translate settings need "
            "--translator. See docs/settings.md.",
            default="zero-shot", choices=SETTINGS),
     Option("translator", "--translator", str,
            "The translator of the translate settings (see `xharness translators`).",
            component="translators"),
+    Option("shots", "--shots", int,
+           "few-shot: labelled examples per target language (k), drawn from its training split, "
+           "else its development split, fixed by the seed.", minimum=1),
     Option("translator_options", "--translator-option", str,
            "A parameter of the translator (folder=..., model=...); repeatable.", axis=False,
            multiple=True, metavar="KEY=VALUE"),
@@ -278,6 +282,7 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         regularizer=regularizer,
         regularizer_options=regularizer_options,
         setting=values["setting"],
+        shots=values["shots"],
         translator=translator,
         translator_options=translator_options,
         overrides=Overrides(

@@ -65,6 +65,8 @@ class RunConfig:
     regularizer_options: Mapping[str, Any] = field(default_factory=dict)
     setting: str = "zero-shot"
     """How the target task is trained and evaluated (`config.options.SETTINGS`)."""
+    shots: int | None = None
+    """few-shot: labelled examples per target language."""
     translator: str | None = None
     translator_options: Mapping[str, Any] = field(default_factory=dict)
     overrides: Overrides = Overrides()

@@ -104,7 +104,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_batch_size": config.eval_batch_size,
         "eval_tokens": config.eval_tokens,
     }
-    if config.setting == "translate-train-all":  # zero-shot and translate-test share this one
+    if config.setting in ("translate-train-all", "few-shot"):  # the others share zero-shot's
         finetune["setting"] = cell.setting_record()
     spec = host.get("tasks", config.task)
     embed = None
@@ -141,7 +141,7 @@ def cell_name(config: RunConfig) -> str:
         parts.append(f"{config.intermediate.task}.{config.intermediate.language_set}")
     parts += [config.regularizer]
     if config.setting != "zero-shot":
-        parts.append(config.setting)
+        parts.append(config.setting + (f"{config.shots}" if config.shots else ""))
     parts.append(f"s{config.seed}")
     return "-".join(part.replace("/", "_") for part in parts)
 

@@ -31,7 +31,8 @@ ALIASES = {
 }  # fmt: skip
 GRID_KEYS = ("name", "description", "out", "executor")
 TRANSLATE_ONLY = ("translator", "translator_options")
-"""Options a zero-shot cell of a grid drops (the grid's translator serves its other settings)."""
+"""Options the cells of a grid drop unless their setting translates (the grid's translator
+serves its translate settings); few-shot cells alone keep ``shots``."""
 """Keys of a grid file that are not run options."""
 
 
@@ -403,8 +404,11 @@ def expand(spec: GridSpec, *, out: str) -> list[Any]:
         values = {**fixed, **dict(zip(axes, combination, strict=True))}
         if values.get("intermediate") is None:
             values = {k: v for k, v in values.items() if k not in INTERMEDIATE_ONLY}
-        if values.get("setting", "zero-shot") == "zero-shot":  # a translator is for the others
+        setting = values.get("setting", "zero-shot")
+        if not setting.startswith("translate-"):  # a grid's translator is for those settings
             values = {k: v for k, v in values.items() if k not in TRANSLATE_ONLY}
+        if setting != "few-shot":  # and its shots for few-shot
+            values = {k: v for k, v in values.items() if k != "shots"}
         config = config_from_options(values, out=out, progress=False, save_model=True)
         identity = repr(sorted(config_to_dict(config).items()))
         if identity not in seen:

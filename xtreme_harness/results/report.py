@@ -32,6 +32,7 @@ from xtreme_harness.results.tables import (
     language_groups,
     language_scores,
     seen_members,
+    setting_label,
 )
 
 NONE = "none"
@@ -87,17 +88,7 @@ FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], 
     ),
     "model": (lambda ident: ident["model"], _drop("model", "model_revision")),
     "selection": (lambda ident: ident["selection"], _without_selection),
-    "setting": (
-        lambda ident: (
-            ident["setting"]["name"]
-            + (
-                f" ({ident['setting']['translator']['name']})"
-                if ident["setting"]["translator"]
-                else ""
-            )
-        ),
-        _drop("setting"),
-    ),
+    "setting": (lambda ident: setting_label(ident["setting"]), _drop("setting")),
 }
 """Factor -> (its level in a configuration's identity, the identity without it)."""
 

@@ -42,6 +42,13 @@ def setting_of(document: dict[str, Any]) -> dict[str, Any]:
     return document["config"].get("setting") or ZERO_SHOT
 
 
+def setting_label(setting: dict[str, Any]) -> str:
+    """``zero-shot``, ``few-shot (k=10)``, ``translate-test (xtreme-translations)``."""
+    shots = f" (k={setting['shots']})" if setting.get("shots") else ""
+    translator = setting["translator"]
+    return setting["name"] + shots + (f" ({translator['name']})" if translator else "")
+
+
 def identity(document: dict[str, Any]) -> dict[str, Any]:
     """What makes a configuration: the run's settings without seed, task and evaluation."""
     config = document["config"]
@@ -133,8 +140,7 @@ def _render(part: str, value: Any, shown: dict[str, list[str]]) -> str:
     if part == "overrides":
         return ",".join(f"{k}={v}" for k, v in sorted(value.items())) or "reference recipe"
     if part == "setting":
-        translator = value["translator"]
-        return value["name"] + (f" ({translator['name']})" if translator else "")
+        return setting_label(value)
     return str(value)
 
 

@@ -23,7 +23,7 @@ from xtreme_harness.engine.models import (
     save,
     save_encoder,
 )
-from xtreme_harness.engine.stages import augmentation, translated
+from xtreme_harness.engine.stages import augmentation, shots, translated
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
 from xtreme_harness.engine.stages.pool import embed_small_pool
 from xtreme_harness.engine.trainer import Schedule, predict, train
@@ -129,6 +129,13 @@ def fine_tune(
                 "max_steps": config.overrides.max_steps,
             }
         )
+    if config.setting == "few-shot":
+        phase, recipe = settings.recipes[-1]
+        record, phase_config = _shots_phase(ctx, model, trained, phase, recipe, tokenizer,
+                                            placement)  # fmt: skip
+        records.append(record)
+        phase_configs.append(phase_config)
+        notes.append(FEW_SHOT_NOTE)
     notes.extend(augmentation.unchanged_notes(augmented))
     result_model: Any = model
     if trained is not ctx.spec:  # another task's training: its encoder is the model
@@ -156,6 +163,37 @@ def fine_tune(
             "fine_tune.tokenize": round(ctx.tokenized.seconds - tokenizing, 3),
         },
     }
+
+
+FEW_SHOT_NOTE = (
+    "few-shot: the shots phase reuses the task's last recipe (learning rate, batch, epochs) and "
+    "keeps its last weights; no published protocol fixes these values (unverified)"
+)
+
+
+def _shots_phase(ctx: Context, model: Any, trained: TaskSpec, phase: Phase, recipe: Recipe,
+                 tokenizer: Any, placement: Placement) -> tuple[dict, dict]:  # fmt: skip
+    """few-shot: continue on the shots of every target language, keeping the last weights."""
+    config = ctx.config
+    kind = implementation(trained, recipe)
+    examples, drawn = shots.draw(ctx, kind, trained, phase, config.shots)
+    recipe = dataclasses.replace(recipe, selection="last")
+    report = train(
+        model, kind, ctx.tokenized.encode(kind, examples, tokenizer, recipe.max_length),
+        schedule=Schedule(recipe, config.overrides.max_steps), regularizer=ctx.regularizer,
+        placement=placement, seed=config.seed, pad_id=tokenizer.pad_token_id, evaluate=None,
+        progress=config.progress, label=f"{trained.name} shots",
+    )  # fmt: skip
+    counts = {language: len(record["positions"]) for language, record in drawn.items()}
+    record = report_record("shots", report, counts, 0, False)
+    record["selection"] = {"rule": "last", "languages": [], "averaged": [],
+                           "stopped_early": False}  # fmt: skip
+    record["shots"] = drawn
+    splits = sorted({d["split"] for d in drawn.values()})
+    phase_config = {"name": f"{phase.name}.shots", "train_split": "+".join(splits),
+                    "dev_split": phase.dev_split, "recipe": recipe_record(recipe),
+                    "max_steps": config.overrides.max_steps}  # fmt: skip
+    return record, phase_config
 
 
 def selection_scorer(
