@@ -67,3 +67,30 @@ def test_report_timing_without_an_estimate_says_how_to_make_one(tiny_model, tmp_
     assert result.exit_code == 2  # a usage error
     assert "no estimate in this run folder; `xharness grid FILE --estimate`" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_estimate_counts_the_translated_training_data(tiny_model, tmp_path):
+    """translate-train-all fine-tunes on English and its translations into every evaluation
+    language: the predicted updates are the ones the step then makes, three times zero-shot's."""
+    from helpers import REPO
+
+    out = tmp_path / "grid"
+    grid = ["--model", tiny_model, "--source", "sample", "--tasks", "xnli", "--settings",
+            "zero-shot,translate-train-all", "--translator", "xtreme-translations",
+            "--translator-option",
+            f"folder={REPO / 'plugins' / 'xtreme_r' / 'sample' / 'translations'}",
+            "--eval-languages", "en,de,fr", "--epochs", "1", "--batch-size", "16",
+            "--grad-accum", "1", "--out", out]  # fmt: skip
+    estimated = invoke("grid", *grid, "--estimate")
+    assert estimated.exit_code == 0, estimated.output
+    assert "translating is not" in estimated.output
+    steps = json.loads((out / "estimate.json").read_text("utf-8"))["steps"]
+    assert invoke("grid", *grid).exit_code == 0
+    updates = {}
+    for key, predicted in steps.items():
+        if predicted["stage"] == "finetune":
+            record = json.loads((out / "steps" / key / "step.json").read_text("utf-8"))
+            (phase,) = record["outputs"]["phases"]
+            assert predicted["work"]["updates"] == phase["updates"]
+            updates[len(phase["train_examples"])] = phase["updates"]
+    assert updates == {1: 6, 3: 17}  # ceil(90 / 16) and ceil(270 / 16)

@@ -337,12 +337,20 @@ def _finetune(costs: StepCosts, estimate: StepEstimate) -> None:
     ctx = costs.ctx
     settings = ctx.cell.finetune()
     trained = ctx.cell.trained_task() or ctx.spec
+    config = ctx.config
     for phase, recipe in settings.recipes:
         assert phase is not None
         examples, seconds_read = costs.calibrator.read(ctx, trained, phase.train_split,
                                                        trained.train_language)  # fmt: skip
+        if config.setting == "translate-train-all":  # each translation about as long
+            examples = examples * len(ctx.languages)
         costs.training(trained, phase, recipe, examples, ctx.regularizer,
-                       ctx.config.overrides.max_steps, estimate, seconds_read)  # fmt: skip
+                       config.overrides.max_steps, estimate, seconds_read)  # fmt: skip
+    if config.setting == "few-shot" and settings.recipes:
+        phase, recipe = settings.recipes[-1]
+        shots = examples[: config.shots] * (len(ctx.languages) - 1)  # English as a stand-in
+        costs.training(trained, phase, recipe, shots, ctx.regularizer,
+                       config.overrides.max_steps, estimate, 0.0)  # fmt: skip
     if settings.recipes:
         load, save = _load_and_save(costs.calibrator, ctx, trained, settings.recipes[0][1],
                                     costs.tokenizer)  # fmt: skip
@@ -411,6 +419,12 @@ def estimate(plan: Any, store: Any, host: Any) -> Estimate:
         notes.append(
             "--compile: the updates are timed compiled, but each step's compilation (a minute "
             "or more per process and shape family) is not predicted"
+        )
+    if any(cell.config.translator is not None for cell in plan.cells):
+        notes.append(
+            "translate settings: fine-tuning on translations is predicted, translating is not "
+            "(a translator's speed is its own; the store keeps every translation for the next "
+            "steps)"
         )
     return Estimate(device, steps, done, calibrator.seconds, startup, notes)
 
