@@ -133,7 +133,9 @@ def test_the_translated_examples_keep_everything_but_their_texts():
         def translate(self, texts, source, target):
             return [text.upper() for text in texts]
 
-    ctx = SimpleNamespace(cell=SimpleNamespace(translator=Upper), languages=["en", "et", "sw"])
+    ctx = SimpleNamespace(cell=SimpleNamespace(translator=Upper), languages=["en", "et", "sw"],
+                          config=SimpleNamespace(setting="translate-test"),
+                          spec=SimpleNamespace(name="xcopa"))  # fmt: skip
     examples = [{"id": "7", "context": "a cause", "choices": ["one", "two"], "label": 1,
                  "question": "cause"}]  # fmt: skip
     with pytest.MonkeyPatch.context() as patch:
@@ -250,3 +252,17 @@ def test_few_shot_without_target_data_or_shots_is_refused(tiny_model, tmp_path):
                  "--eval-languages", "en,de", "--out", tmp_path / "r")  # fmt: skip
     assert bad.exit_code == 2, bad.output
     assert "no labelled train or validation data in de from the sample source" in bad.output
+
+
+def test_a_missing_translation_file_names_the_setting_and_the_path(tiny_model, tmp_path):
+    empty = tmp_path / "bucket"
+    (empty / "XNLI" / "translate-test").mkdir(parents=True)
+    bad = invoke("run", "--model", tiny_model, "--task", "xnli", "--source", "sample",
+                 "--setting", "translate-test", "--translator", "xtreme-translations",
+                 "--translator-option", f"folder={empty}", "--max-steps", "1",
+                 "--eval-languages", "en,de", "--out", tmp_path / "r")  # fmt: skip
+    assert bad.exit_code == 2, bad.output
+    assert "--setting translate-test on xnli: translator xtreme-translations: no de -> en" in (
+        bad.output
+    )
+    assert str(empty / "XNLI" / "translate-test" / "test-de-en-translated.tsv") in bad.output

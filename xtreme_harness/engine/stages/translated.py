@@ -10,6 +10,7 @@ from typing import Any
 from xtreme_harness.engine import translation
 from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.kinds.base import KindImpl
+from xtreme_harness.errors import UsageError
 
 
 def _texts(example: dict, fields: dict[str, str]) -> list[str]:
@@ -30,7 +31,10 @@ def translated(
     store, and what the translation did (texts, translated now, not translated again)."""
     translator = ctx.cell.translator()
     texts = [text for example in examples for text in _texts(example, kind.text_fields)]
-    outcome = translation.translate(translator, texts, source, target)
+    try:
+        outcome = translation.translate(translator, texts, source, target)
+    except UsageError as error:  # name the setting and task the translation was for
+        raise UsageError(f"--setting {ctx.config.setting} on {ctx.spec.name}: {error}") from None
     into = dict(zip(texts, outcome.texts, strict=True))
     shown = []
     for example in examples:
