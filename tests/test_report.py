@@ -15,7 +15,7 @@ from xtreme_harness.cli import cli
 from xtreme_harness.errors import UsageError
 from xtreme_harness.registry.languages import default_registry
 from xtreme_harness.registry.pretraining import pretrained_languages
-from xtreme_harness.results import effects, report_document, report_plots
+from xtreme_harness.results import conclusions, effects, report_document, report_plots
 from xtreme_harness.results import report as reports
 from xtreme_harness.results.files import Result, find
 from xtreme_harness.results.tables import language_scores
@@ -122,7 +122,7 @@ def test_missing_results_shrink_the_pairs_or_leave_a_comparison_out(grid_dir, tm
                           subgroups=())  # fmt: skip
     assert [c.context for c in built.comparisons] == ["regularizer none"]
     assert any("no results for ('low-resource-diverse', 'rs-rp')" in m for m in built.missing)
-    assert "left out for missing results" in reports.summary(built)
+    assert "left out for missing results" in conclusions.summary(built)
 
 
 def test_the_command_writes_markdown_and_json_and_names_bad_input(grid_dir, tmp_path):
@@ -245,7 +245,7 @@ def test_the_html_report_is_one_page_with_its_figures_and_names_shown_as_text(gr
     built = reports.build(results, "language_set", "high-resource", by="regularizer")
     figures = report_plots.figures(built, results, None)
     assert [kind for kind, _ in figures] == ["main", "interaction", "subgroups", "heatmap"]
-    page = Html().render_document(report_document.build(built, reports.summary(built), figures))
+    page = Html().render_document(report_document.build(built, conclusions.summary(built), figures))
     parsed = parse(page)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     images = [a for tag, a in parsed.attrs if tag == "img"]
@@ -324,7 +324,7 @@ def test_each_conclusion_is_shown_under_each_model_selection_rule(grid_dir):
     contexts = {c.context for c in built.comparisons}
     assert contexts == {f"regularizer {r}, selection {s}" for r in ("none", "rs-rp")
                         for s in ("en-dev", "last", "target-dev")}  # fmt: skip
-    found = reports.sensitivity(built)
+    found = conclusions.sensitivity(built)
     assert {(f.context, tuple(f.by_rule)) for f in found} == {
         (f"regularizer {r}", ("en-dev", "last", "target-dev")) for r in ("none", "rs-rp")
     }
@@ -333,7 +333,7 @@ def test_each_conclusion_is_shown_under_each_model_selection_rule(grid_dir):
         assert same and item.by_rule["target-dev"].over_seeds.value == pytest.approx(
             item.by_rule["en-dev"].over_seeds.value + 5
         )
-    document = report_document.build(built, reports.summary(built))
+    document = report_document.build(built, conclusions.summary(built))
     (section,) = [s for s in document.sections if s.heading == "Model-selection sensitivity"]
     assert section.tables[0].columns[3:6] == (
         "en-dev: difference [95% CI]", "last: difference [95% CI]",

@@ -8,7 +8,8 @@ import os
 import click
 
 from xtreme_harness.results.files import Result
-from xtreme_harness.results.report import SUBGROUPS, Report
+from xtreme_harness.results.report import Report
+from xtreme_harness.results.subgroups import SUBGROUPS
 
 
 def _use_plugin_models() -> None:
@@ -105,6 +106,7 @@ def report(
       xharness report runs/demo-grid --factor language_set --baseline high-resource \\
           --by regularizer --reference none --format html --out report.html
     """
+    from xtreme_harness.results import conclusions
     from xtreme_harness.results import report as reports
     from xtreme_harness.results.files import find
 
@@ -115,11 +117,11 @@ def report(
     _use_plugin_models()
     built = reports.build(results, factor, baseline, by=by, reference=reference,
                           correction=correction, subgroups=chosen, benchmark=benchmark)  # fmt: skip
-    summary = reports.summary(built)
+    summary = conclusions.summary(built)
     if format_name == "json":
         from dataclasses import asdict
 
-        found = [asdict(item) for item in reports.sensitivity(built)]
+        found = [asdict(item) for item in conclusions.sensitivity(built)]
         text = json.dumps({**built.document(), "sensitivity": found, "summary": summary},
                           indent=2, ensure_ascii=False) + "\n"  # fmt: skip
     else:

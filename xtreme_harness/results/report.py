@@ -25,13 +25,12 @@ from xtreme_harness.results.files import Result
 from xtreme_harness.results.files import units as units_of
 from xtreme_harness.results.metrics import POOLED
 from xtreme_harness.results.significance import score
+from xtreme_harness.results.subgroups import SUBGROUPS, note
+from xtreme_harness.results.subgroups import subgroups as subgroups_of
 from xtreme_harness.results.tables import (
     CATEGORY_LABELS,
-    SEEN_GROUPS,
     identity,
-    language_groups,
     language_scores,
-    seen_members,
     setting_label,
 )
 
@@ -91,18 +90,6 @@ FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], 
     "setting": (lambda ident: setting_label(ident["setting"]), _drop("setting")),
 }
 """Factor -> (its level in a configuration's identity, the identity without it)."""
-
-
-SUBGROUPS = ("seen", "resource-class", "family", "script", "pretraining")
-"""The ways a task's target languages are split into subgroups (`build`'s `subgroups`)."""
-
-_SUBGROUP_TITLES = {
-    "seen": "intermediate languages",
-    "resource-class": "resource",
-    "family": "family",
-    "script": "script",
-    "pretraining": "pretraining",
-}
 
 
 @dataclass
@@ -185,11 +172,6 @@ def _context(ident: dict[str, Any], *factors: str) -> str:
 def _label(ident: dict[str, Any], skip: Sequence[str], varying: Sequence[str]) -> str:
     parts = [f"{f} {_level(f, ident)}" for f in varying if f not in skip]
     return ", ".join(parts) or "-"
-
-
-def _note(notes: list[str], text: str) -> None:
-    if text not in notes:
-        notes.append(text)
 
 
 class _Reader:
@@ -330,43 +312,6 @@ def _comparison(
     )  # fmt: skip
 
 
-def _subgroups(schemes: Sequence[str], level: Result, notes: list[str]) -> list[tuple[str, list]]:
-    """(label, languages) of every subgroup of the task's target languages, by the
-    configuration `level` (the contrast's level, not its baseline: "seen" means seen in the
-    level's intermediate languages, "pretraining" covered by the level's model). A subgroup
-    holding every language of the task or none is left out: it adds no comparison."""
-    from xtreme_harness.registry import pretraining
-    from xtreme_harness.registry.languages import default_registry
-
-    languages = list(level.document["task"]["languages"])
-    found: list[tuple[str, list]] = []
-    for scheme in schemes:
-        title = _SUBGROUP_TITLES[scheme]
-        if scheme == "seen":
-            groups: dict[str, list[str] | None] = {
-                g: seen_members(level, g, languages) for g in SEEN_GROUPS
-            }
-            if any(members is None for members in groups.values()):
-                _note(notes, "seen / unseen: a compared configuration has no intermediate stage")
-                continue
-        elif scheme == "pretraining":
-            model = level.document["model"]["name_or_path"]
-            if pretraining.pretrained_languages(model) is None:
-                _note(notes, f"pretraining: {model} is not in registry/pretraining.json (a "
-                      "plugin adds a model with the xharness_register_pretrained_models "
-                      "hook)")  # fmt: skip
-                continue
-            covered = [lang for lang in languages if pretraining.covered(model, lang)]
-            rest = [lang for lang in languages if lang not in covered]
-            groups = {"covered": covered, "not covered": rest}
-        else:
-            groups = dict(language_groups(scheme, languages, default_registry()))
-        for group, members in groups.items():
-            if members and len(members) < len(languages):
-                found.append((f"{title}: {group}", list(members)))
-    return found
-
-
 @dataclass
 class _Plan:
     """One contrast in one context, over every task of the context."""
@@ -423,7 +368,7 @@ def _compare_tasks(plan: _Plan, reader: _Reader, aggregates: Sequence[tuple[str,
         report.comparisons.append(_comparison(plan.kind, task, plan.contrast, plan.context,
                                               whole))  # fmt: skip
         level = cells[positive][whole.seeds[0]]
-        for subgroup, members in _subgroups(schemes, level, report.notes):
+        for subgroup, members in subgroups_of(schemes, level, report.notes):
             part = _contrast(reader, cells, plan.weights, f"{what} ({subgroup})", report.missing,
                              task=task, languages=members, seeds=whole.seeds)  # fmt: skip
             if part is not None:
@@ -554,7 +499,7 @@ def _fit_distances(plans: Sequence[_Plan], report: Report) -> None:
     try:
         report.typology = f"{typology.PACKAGE} {typology.version()}"
     except UsageError as error:
-        _note(report.notes, f"typological distance: {error}")
+        note(report.notes, f"typological distance: {error}")
         return
     for plan in plans:
         if plan.kind != "main":
@@ -573,127 +518,3 @@ def _fit_distances(plans: Sequence[_Plan], report: Report) -> None:
             )
             report.distances += distance_model.fit(task, plan.context, plan.contrast, rows,
                                                    changed)  # fmt: skip
-
-
-def _listed(comparisons: Sequence[Comparison], most: int = 6) -> str:
-    shown = [
-        f"{c.task}{f' ({c.subgroup})' if c.subgroup else ''}, {c.context}: {c.contrast} = "
-        f"{c.examples.value:+.2f} [{c.examples.low:+.2f}, {c.examples.high:+.2f}]"
-        for c in comparisons[:most]
-    ]
-    more = len(comparisons) - most
-    return "; ".join(shown) + (f"; and {more} more (see the tables)" if more > 0 else "")
-
-
-def differs(comparison: Comparison) -> bool:
-    """Whether a comparison differs from zero at the 5% level after the report's correction."""
-    return (
-        comparison.p_adjusted is not None
-        and comparison.p_adjusted < 0.05
-        and comparison.examples.excludes_zero
-    )
-
-
-@dataclass
-class Sensitivity:
-    """One conclusion under each model-selection rule the grid ran."""
-
-    kind: str
-    task: str
-    contrast: str
-    context: str
-    """The context without its selection rule."""
-    by_rule: dict[str, Comparison]
-    verdict: str
-
-
-def sensitivity(report: Report) -> list[Sensitivity]:
-    """Each comparison over all target languages, grouped across the selection rules of its
-    context: does its conclusion (differs from zero after the correction, and in which
-    direction) hold under every rule? Empty where the grid ran one rule."""
-    groups: dict[tuple[str, str, str, str], dict[str, Comparison]] = {}
-    for c in report.comparisons:
-        if c.selection is None or c.subgroup is not None:
-            continue
-        key = (c.kind, c.task, c.contrast, c.context_across_selection or "-")
-        groups.setdefault(key, {})[c.selection] = c
-    found = []
-    for (kind, task, contrast, context), by_rule in groups.items():
-        if len(by_rule) < 2:
-            continue
-        signs = {rule: (1 if c.examples.value > 0 else -1) if differs(c) else 0
-                 for rule, c in by_rule.items()}  # fmt: skip
-        held = [rule for rule, sign in signs.items() if sign != 0]
-        if not held:
-            verdict = "no difference under any rule"
-        elif len(set(signs.values())) == 1:
-            verdict = "holds under every rule"
-        elif {1, -1} <= set(signs.values()):
-            verdict = "opposite directions under " + ", ".join(held)
-        else:
-            verdict = "holds only under " + ", ".join(sorted(held))
-        found.append(Sensitivity(kind, task, contrast, context, dict(sorted(by_rule.items())),
-                                 verdict))  # fmt: skip
-    return found
-
-
-def summary(report: Report) -> str:
-    """One paragraph from the numbers: how many comparisons, which differ from zero after the
-    correction (over all target languages, then in subgroups), how large an effect the seeds
-    could have found where none was, and what was left out."""
-    tested = [c for c in report.comparisons if c.p_adjusted is not None]
-    name = {"holm": "Holm's correction", "bh": "the Benjamini-Hochberg correction"}[
-        report.correction
-    ]
-    left_out = (
-        f" {len(report.missing)} comparisons were left out for missing results."
-        if report.missing
-        else ""
-    )
-    if not tested:
-        return "No comparison could be made from these results." + left_out
-    overall = [c for c in tested if c.subgroup is None]
-    parts = [
-        f"The report makes {len(tested)} comparisons ({len(overall)} over all target languages "
-        f"of a task, a category or the benchmark score, {len(tested) - len(overall)} in "
-        f"subgroups of target languages), with {name} across all of them."
-    ]
-    found = [c for c in overall if differs(c)]
-    if found:
-        parts.append(
-            f"Over all target languages, {len(found)} of {len(overall)} differ from zero at the "
-            f"5% level: {_listed(found)}."
-        )
-    else:
-        parts.append(f"Over all target languages, none of the {len(overall)} differs from zero "
-                     "at the 5% level.")  # fmt: skip
-    in_groups = [c for c in tested if c.subgroup is not None]
-    if in_groups:
-        found_in_groups = [c for c in in_groups if differs(c)]
-        parts.append(
-            f"In subgroups, {len(found_in_groups)} of {len(in_groups)} do"
-            + (f": {_listed(found_in_groups)}." if found_in_groups else ".")
-        )
-    across = sensitivity(report)
-    if across:
-        somewhere = [item for item in across if item.verdict != "no difference under any rule"]
-        rules = sorted({rule for item in across for rule in item.by_rule})
-        parts.append(
-            f"Under the {len(rules)} model-selection rules the grid ran ({', '.join(rules)}), "
-            f"{sum(item.verdict == 'holds under every rule' for item in somewhere)} of the "
-            f"{len(somewhere)} comparisons that differ from zero under some rule hold under "
-            "every rule."
-        )
-    nulls = [c for c in overall if not differs(c) and c.detectable is not None]
-    if nulls:
-        parts.append(
-            f"Where no difference was found over all target languages, the seeds could have "
-            f"detected one of {min(c.detectable for c in nulls):.2f} to "
-            f"{max(c.detectable for c in nulls):.2f} points with 80% power; smaller effects are "
-            "not ruled out."
-        )
-    text = " ".join(parts) + left_out
-    return text + (
-        " Intervals are 95% paired bootstraps over test examples; they do not cover seed-to-seed"
-        " variation (see the intervals over seeds)."
-    )

@@ -7,15 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xtreme_harness.interfaces.table_format import Cell, Document, Figure, Section, Table
+from xtreme_harness.results.conclusions import Sensitivity, differs, sensitivity
 from xtreme_harness.results.effects import Estimate
-from xtreme_harness.results.report import (
-    SEEDS_CAP,
-    Comparison,
-    Report,
-    Sensitivity,
-    differs,
-    sensitivity,
-)
+from xtreme_harness.results.report import SEEDS_CAP, Comparison, Report
 
 CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg"}
 

@@ -20,17 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from xtreme_harness.interfaces.table_format import Figure
+from xtreme_harness.results.conclusions import differs
 from xtreme_harness.results.report import Comparison, Report
-
-LEVEL = 0.05
-
-
-def _significant(comparison: Comparison) -> bool:
-    return (
-        comparison.p_adjusted is not None
-        and comparison.p_adjusted < LEVEL
-        and comparison.examples.excludes_zero
-    )
 
 
 def _pyplot() -> Any:
@@ -67,7 +58,7 @@ def _rows(axes: Any, comparisons: Sequence[Comparison], labels: Sequence[str]) -
     for row, comparison in enumerate(comparisons):
         estimate = comparison.examples
         axes.plot([estimate.low, estimate.high], [row, row], color="#1f4e9c", linewidth=1.5)
-        filled = _significant(comparison)
+        filled = differs(comparison)
         axes.plot(estimate.value, row, "o", color="#1f4e9c",
                   markerfacecolor="#1f4e9c" if filled else "white")  # fmt: skip
     axes.axvline(0, color="#888", linewidth=0.8, linestyle="--")
