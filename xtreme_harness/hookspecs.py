@@ -100,6 +100,16 @@ def xharness_register_translators(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def xharness_register_perturbers(register: Callable[[Any], None]) -> None:
+    """Register test-time perturbations (character noise, synonyms, code-switching...): an
+    evaluation under ``--perturbation NAME`` scores every language on perturbed test data.
+
+    Call ``register(cls)`` once per perturber, with a subclass of
+    `xtreme_harness.interfaces.Perturber`.
+    """
+
+
+@hookspec
 def xharness_register_pretrained_models(register: Callable[[Any], None]) -> None:
     """Register which languages a pretrained encoder was trained on, for the research report's
     split of every effect by pretraining coverage.

@@ -187,6 +187,12 @@ REGISTRABLES: dict[str, Registrable] = {
             _component_check("xtreme_harness.interfaces.translator", "Translator"),
         ),
         Registrable(
+            "perturbers",
+            "perturber",
+            "xharness_register_perturbers",
+            _component_check("xtreme_harness.interfaces.perturber", "Perturber"),
+        ),
+        Registrable(
             "pretrained_models",
             "pretrained model",
             "xharness_register_pretrained_models",

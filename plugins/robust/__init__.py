@@ -13,3 +13,11 @@ from xtreme_harness import hookimpl
 def xharness_register_regularizers(register):
     for regularizer in (PlainLoss, Adversarial, RandomPerturbation, SynonymAugmentation):
         register(regularizer)
+
+
+@hookimpl
+def xharness_register_perturbers(register):
+    from xharness_plugins.robust.perturbers import CodeSwitch, Synonyms, Typos
+
+    for perturber in (Typos, Synonyms, CodeSwitch):
+        register(perturber)

@@ -17,7 +17,8 @@ _WORD = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 
 
 @cache
-def _lexicon(path: str) -> dict[str, str]:
+def lexicon(path: str) -> dict[str, str]:
+    """A MUSE lexicon: source word -> its first translation (read once per path)."""
     pairs: dict[str, str] = {}
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -71,7 +72,7 @@ class Dictionary(Translator):
         return found
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        lexicon = _lexicon(self._path(source, target))
+        table = lexicon(self._path(source, target))
         lower = self.options["lowercase"]
         out = []
         for text in texts:
@@ -79,6 +80,6 @@ class Dictionary(Translator):
             for token in text.split():
                 before, word, after = _WORD.match(token).groups()
                 key = word.lower() if lower else word
-                words.append(before + lexicon.get(key, word) + after)
+                words.append(before + table.get(key, word) + after)
             out.append(" ".join(words))
         return out

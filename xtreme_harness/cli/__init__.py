@@ -23,6 +23,7 @@ BUILTIN_COMMANDS = {
     "language-sets": "xtreme_harness.cli.language_sets:language_sets",
     "regularizers": "xtreme_harness.cli.listing:regularizers",
     "translators": "xtreme_harness.cli.listing:translators",
+    "perturbers": "xtreme_harness.cli.listing:perturbers",
     "translate": "xtreme_harness.cli.translate:translate",
     "plugins": "xtreme_harness.cli.listing:plugins",
     "plugin": "xtreme_harness.cli.plugin_init:plugin",

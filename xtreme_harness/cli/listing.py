@@ -196,6 +196,13 @@ def regularizers(as_json: bool) -> None:
 
 @click.command()
 @JSON_OPTION
+def perturbers(as_json: bool) -> None:
+    """List the registered perturbers (test-time perturbations) with their parameters."""
+    print_components("perturbers", "perturbers", as_json)
+
+
+@click.command()
+@JSON_OPTION
 def translators(as_json: bool) -> None:
     """List the registered translators with their parameters and defaults."""
     print_components("translators", "translators", as_json)

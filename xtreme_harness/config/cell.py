@@ -311,6 +311,20 @@ class Cell:
         translator = self.host.get("translators", self.config.translator)
         return translator(**dict(self.config.translator_options))
 
+    def perturber(self) -> Any:
+        """The perturber of the test data (None: clean)."""
+        if self.config.perturbation is None:
+            return None
+        perturber = self.host.get("perturbers", self.config.perturbation)
+        return perturber(**dict(self.config.perturbation_options))
+
+    def perturbation_record(self) -> dict[str, Any] | None:
+        """The perturbation part of the result file and of the evaluation step's key."""
+        perturber = self.perturber()
+        if perturber is None:
+            return None
+        return {"name": perturber.name, "options": perturber.fingerprint()}
+
     def setting_record(self) -> dict[str, Any]:
         """The setting part of the result file and of the evaluation step's key."""
         translator = self.translator()
@@ -327,6 +341,12 @@ class Cell:
         """A `UsageError` naming a combination of setting, task and options that makes no
         sense, before any step runs."""
         setting, spec = self.config.setting, self.spec
+        if self.config.perturbation is not None:
+            if self.config.generalized:
+                raise UsageError("--generalized with --perturbation: the generalised evaluation "
+                                 "pairs clean test examples; run it without a "
+                                 "perturbation")  # fmt: skip
+            self.perturber()  # a wrong parameter is named now, not in the evaluation step
         if self.config.shots is not None and setting != "few-shot":
             raise UsageError(f"--shots is for the few-shot setting; this cell is {setting}")
         if setting in ("zero-shot", "few-shot") and self.config.translator is not None:

@@ -108,6 +108,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("shots", "--shots", int,
            "few-shot: labelled examples per target language (k), drawn from its training split, "
            "else its development split, fixed by the seed.", minimum=1),
+    Option("perturbation", "--perturbation", str,
+           "Evaluate on test data perturbed by this perturber (see `xharness perturbers`); "
+           "none (the default): clean test data.", component="perturbers"),
+    Option("perturbation_options", "--perturbation-option", str,
+           "A parameter of the perturber (rate=0.2, ...); repeatable.", axis=False,
+           multiple=True, metavar="KEY=VALUE"),
     Option("translator_options", "--translator-option", str,
            "A parameter of the translator (folder=..., model=...); repeatable.", axis=False,
            multiple=True, metavar="KEY=VALUE"),
@@ -267,6 +273,11 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
     translator, translator_options = component(
         values["translator"], values["translator_options"], "--translator-option"
     )
+    perturbation, perturbation_options = component(
+        values["perturbation"], values["perturbation_options"], "--perturbation-option"
+    )
+    if perturbation == "none":
+        perturbation, perturbation_options = None, {}
     return RunConfig(
         model=values["model"],
         model_revision=values["model_revision"],
@@ -283,6 +294,8 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         regularizer_options=regularizer_options,
         setting=values["setting"],
         shots=values["shots"],
+        perturbation=perturbation,
+        perturbation_options=perturbation_options,
         translator=translator,
         translator_options=translator_options,
         overrides=Overrides(

@@ -69,6 +69,9 @@ class RunConfig:
     """few-shot: labelled examples per target language."""
     translator: str | None = None
     translator_options: Mapping[str, Any] = field(default_factory=dict)
+    perturbation: str | None = None
+    """The perturber the test data goes through before evaluation (None: clean)."""
+    perturbation_options: Mapping[str, Any] = field(default_factory=dict)
     overrides: Overrides = Overrides()
     protocol: str = protocols.DEFAULT
     strict_protocol: bool = False

@@ -131,6 +131,8 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
     }
     if config.setting != "zero-shot":  # zero-shot keys stay what they were before settings
         evaluate["setting"] = cell.setting_record()
+    if config.perturbation is not None:  # and clean ones what they were before perturbations
+        evaluate["perturbation"] = cell.perturbation_record()
     return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}
 
 
@@ -140,6 +142,8 @@ def cell_name(config: RunConfig) -> str:
     if config.intermediate is not None:
         parts.append(f"{config.intermediate.task}.{config.intermediate.language_set}")
     parts += [config.regularizer]
+    if config.perturbation is not None:
+        parts.append(config.perturbation)
     if config.setting != "zero-shot":
         parts.append(config.setting + (f"{config.shots}" if config.shots else ""))
     parts.append(f"s{config.seed}")

@@ -28,6 +28,7 @@ from xtreme_harness.errors import DataError, UsageError
 ALIASES = {
     "models": "model", "tasks": "task", "seeds": "seed", "sources": "source",
     "regularizers": "regularizer", "language_sets": "language_set", "settings": "setting",
+    "perturbations": "perturbation",
 }  # fmt: skip
 GRID_KEYS = ("name", "description", "out", "executor")
 TRANSLATE_ONLY = ("translator", "translator_options")
@@ -317,7 +318,8 @@ def check_names(spec: GridSpec, host: Any) -> None:
     """Every task, intermediate task, regularizer, language set and executor named exists, and
     the components' parameters fit them."""
     kinds = {"task": "tasks", "intermediate": "tasks", "regularizer": "regularizers",
-             "language_set": "language_sets", "translator": "translators"}  # fmt: skip
+             "language_set": "language_sets", "translator": "translators",
+             "perturbation": "perturbers"}  # fmt: skip
     for name, kind in kinds.items():
         if name not in spec.values:
             continue
@@ -335,7 +337,7 @@ def _check_named(
     spec: GridSpec, name: str, kind: str, item: Any, path: tuple[Any, ...], host: Any
 ) -> None:
     label = item["name"] if isinstance(item, dict) else item
-    if label is None:
+    if label is None or (name == "perturbation" and label == "none"):  # clean test data
         return
     registered = host.registrations(kind)
     if label in registered:
@@ -351,7 +353,8 @@ def _check_named(
 
 
 COMPONENT_OPTIONS = {"regularizer": "regularizer_options", "language_set": "language_set_options",
-                     "translator": "translator_options"}  # fmt: skip
+                     "translator": "translator_options",
+                     "perturbation": "perturbation_options"}  # fmt: skip
 """Component options of a grid and the option that adds ``KEY=VALUE`` parameters to them."""
 
 

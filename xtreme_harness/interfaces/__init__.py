@@ -4,10 +4,11 @@ A task plugin declares a `TaskSpec` (its `TaskKind`, languages, labels, metric, 
 `Phase`s) with data sources (`FolderSource` over a file layout with `readers`, `HubSource` over
 Hugging Face datasets pinned with `HubPin`); a language-set plugin subclasses `LanguageSet` and
 returns an `Allocation`; a regularizer subclasses `Regularizer`; an executor `Executor`; a table
-format `TableFormat`; a translator `Translator`. Components declare their parameters with
-`Param`. Plugins raise the errors re-exported here. Besides this module, a plugin imports only
-`xtreme_harness.registry` (languages, benchmark definitions) and `xtreme_harness.hookimpl`.
-docs/plugins.md is the guide; docs/api.md the reference generated from these docstrings.
+format `TableFormat`; a translator `Translator`; a perturber `Perturber`. Components declare
+their parameters with `Param`. Plugins raise the errors re-exported here. Besides this module, a
+plugin imports only `xtreme_harness.registry` (languages, benchmark definitions) and
+`xtreme_harness.hookimpl`. docs/plugins.md is the guide; docs/api.md the reference generated from
+these docstrings.
 """
 
 from xtreme_harness.errors import (
@@ -34,6 +35,7 @@ from xtreme_harness.interfaces.language_set import (
     LanguageSet,
     characters_of,
 )
+from xtreme_harness.interfaces.perturber import Perturber
 from xtreme_harness.interfaces.readers import (
     Reader,
     conll_tags,
@@ -103,6 +105,7 @@ __all__ = [
     "LanguageSet",
     "Outcome",
     "Param",
+    "Perturber",
     "Phase",
     "Reader",
     "Recipe",

@@ -109,6 +109,7 @@ def build(
             },
             "regularizer": {"name": regularizer.name, "options": regularizer.fingerprint()},
             "setting": cell.setting_record(),
+            "perturbation": cell.perturbation_record(),
             "intermediate": intermediate["config"] if intermediate else None,
             "precision": finetune["precision"],
             "device": finetune["device"],

@@ -88,6 +88,10 @@ FACTORS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict, Any], 
     "model": (lambda ident: ident["model"], _drop("model", "model_revision")),
     "selection": (lambda ident: ident["selection"], _without_selection),
     "setting": (lambda ident: setting_label(ident["setting"]), _drop("setting")),
+    "perturbation": (
+        lambda ident: NONE if ident["perturbation"] is None else ident["perturbation"]["name"],
+        _drop("perturbation"),
+    ),
 }
 """Factor -> (its level in a configuration's identity, the identity without it)."""
 

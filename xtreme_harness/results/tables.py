@@ -55,6 +55,7 @@ def identity(document: dict[str, Any]) -> dict[str, Any]:
     protocol = document.get("protocol")
     return {
         "setting": setting_of(document),
+        "perturbation": config.get("perturbation"),
         "model": document["model"]["name_or_path"],
         "model_revision": document["model"]["revision"],
         "source": config["source"],
@@ -126,7 +127,9 @@ def _options_shown(found: Sequence[Any], part: str, name_of: Any, options_of: An
 def _render(part: str, value: Any, shown: dict[str, list[str]]) -> str:
     if part == "model":
         return _model_label(str(value))
-    if part == "regularizer":
+    if part == "perturbation" and value is None:
+        return "clean"
+    if part in ("regularizer", "perturbation"):
         keys = shown.get(value["name"], [])
         options = ",".join(f"{k}={value['options'][k]}" for k in keys)
         return value["name"] + (f"({options})" if options else "")
@@ -183,14 +186,16 @@ def configurations(results: Iterable[Result]) -> list[Configuration]:
             )
         configuration.runs[slot] = result
     found = list(groups.values())
-    parts = ("setting", "intermediate", "regularizer", "overrides", "model", "source",
-             "precision", "protocol", "model_revision")  # fmt: skip
+    parts = ("setting", "intermediate", "regularizer", "perturbation", "overrides", "model",
+             "source", "precision", "protocol", "model_revision")  # fmt: skip
     varying = [
         p for p in parts if len({json.dumps(c.identity[p], sort_keys=True) for c in found}) > 1
     ]
     shown = {
         "regularizer": _options_shown(found, "regularizer", lambda v: v["name"],
                                       lambda v: v["options"]),
+        "perturbation": _options_shown(found, "perturbation", lambda v: v["name"],
+                                       lambda v: v["options"]),
         "intermediate": _options_shown(
             found, "intermediate", lambda v: f"{v['task']}/{v['language_set']['name']}",
             _intermediate_options,

@@ -17,6 +17,7 @@ from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds.base import KindImpl
 from xtreme_harness.engine.stages import translated as translations
 from xtreme_harness.engine.stages.common import inference_setup, predict_examples
+from xtreme_harness.engine.stages.perturbed import perturbed
 from xtreme_harness.engine.stages.pool import candidate_index
 from xtreme_harness.errors import DataError
 from xtreme_harness.interfaces.task import TaskKind
@@ -51,6 +52,7 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
     test_examples: dict[str, list[dict]] = {}
     outcomes: dict[str, tuple[list, list]] = {}
     notes = []
+    perturber = ctx.cell.perturber()
     for language in ctx.languages:
         began = time.perf_counter()
         examples = ctx.load(spec, "test", language)
@@ -59,10 +61,12 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
             kind.index = candidate_index(
                 ctx, out, model, kind, tokenizer, placement, language, candidates
             )
-        shown, translated = examples, None
+        shown, translated, disturbed = examples, None, None
+        if perturber is not None:  # the original text perturbed (then translated, if asked)
+            shown, disturbed = perturbed(perturber, kind, examples, spec.name, language)
         if config.setting == "translate-test" and language != spec.train_language:
             shown, translated = translations.translated(
-                ctx, kind, examples, language, spec.train_language
+                ctx, kind, shown, language, spec.train_language
             )
         predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown, language)
         name = f"test-{language}.{kind.prediction_suffix}"
@@ -75,6 +79,8 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
         }
         if translated is not None:
             entry["translation"] = translated
+        if disturbed is not None:
+            entry["perturbation"] = disturbed
         if gold is not None:
             scores[language] = metrics.compute(spec.metric, gold, predicted, language)
             outcomes[language] = (gold, predicted)
