@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from xtreme_harness.interfaces import DataError, Param, Regularizer, TrainingContext, rewrite_words
+from xtreme_harness.interfaces import DataError, Param, Regularizer, TrainingContext, rewrite_fields
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 TABLES = {
@@ -99,9 +99,6 @@ class SynonymAugmentation(Regularizer):
         choice = rng.randrange(len(synonyms) + 1)
         return word if choice == 0 else synonyms[choice - 1]
 
-    def perturb(self, text: str, rng: random.Random) -> str:
-        return " ".join(self.substitute(word, rng) for word in text.split(" "))
-
     def augment(
         self, examples: Sequence[Mapping[str, Any]], *, text_fields: Mapping[str, str], seed: int
     ) -> list[Mapping[str, Any]]:
@@ -109,22 +106,9 @@ class SynonymAugmentation(Regularizer):
         augmented: list[Mapping[str, Any]] = []
         for example in examples:
             for _ in range(self.options["num"]):
-                copy = dict(example)
-                for field, form in text_fields.items():
-                    value = example.get(field)
-                    if value is None:
-                        continue
-                    if form == "text":
-                        copy[field] = self.perturb(value, rng)
-                    elif form == "texts":
-                        copy[field] = [self.perturb(text, rng) for text in value]
-                    elif form == "context":
-                        copy[field], copy["answers"] = rewrite_words(
-                            value, example.get("answers"), lambda word: self.substitute(word, rng)
-                        )
-                    else:  # "words": one word per item, aligned with labels
-                        copy[field] = [self.substitute(word, rng) for word in value]
-                augmented.append(copy)
+                augmented.append(rewrite_fields(
+                    example, text_fields, lambda word: self.substitute(word, rng)
+                ))  # fmt: skip
         return augmented
 
     def loss(self, model: Any, batch: Mapping[str, Any], ctx: TrainingContext) -> Any:

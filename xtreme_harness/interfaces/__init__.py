@@ -76,7 +76,7 @@ from xtreme_harness.interfaces.task import (
     TaskKind,
     TaskSpec,
 )
-from xtreme_harness.interfaces.text import check_examples, rewrite_words
+from xtreme_harness.interfaces.text import check_examples, rewrite_fields, rewrite_words
 from xtreme_harness.interfaces.translator import Translator
 
 __all__ = [
@@ -132,6 +132,7 @@ __all__ = [
     "dispatch",
     "json_document",
     "json_lines",
+    "rewrite_fields",
     "rewrite_words",
     "siqa_jsonl",
     "squad_json",

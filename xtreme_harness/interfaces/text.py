@@ -1,5 +1,6 @@
-"""Text helpers for task and regularizer plugins: checking extractive-QA examples, rewriting the
-words of a context with its answers moved along."""
+"""Text helpers for task, regularizer and perturber plugins: checking extractive-QA examples,
+rewriting the words of a context with its answers moved along, and the words of every text field
+of an example."""
 
 from __future__ import annotations
 
@@ -97,3 +98,29 @@ def rewrite_words(
         texts.append(text[new_start:new_end])
         starts.append(new_start)
     return text, {"text": texts, "answer_start": starts}
+
+
+def rewrite_fields(
+    example: Mapping[str, Any], text_fields: Mapping[str, str], rewrite: Callable[[str], str]
+) -> dict[str, Any]:
+    """A copy of `example` with every word of its text fields passed through `rewrite`, as a
+    task kind declares them (``KindImpl.text_fields``): ``"text"`` a string of words split on
+    single spaces, ``"texts"`` a list of such strings, ``"words"`` a list of words that labels
+    are aligned with (one word in, one word out), ``"context"`` an extractive-QA context whose
+    answers move along (`rewrite_words`). Fields the example lacks or holds None stay so."""
+    copy = dict(example)
+    for field, form in text_fields.items():
+        value = example.get(field)
+        if value is None:
+            continue
+        if form == "text":
+            copy[field] = " ".join(rewrite(word) for word in value.split(" "))
+        elif form == "texts":
+            copy[field] = [" ".join(rewrite(word) for word in text.split(" ")) for text in value]
+        elif form == "context":
+            copy[field], answers = rewrite_words(value, example.get("answers"), rewrite)
+            if answers is not None:
+                copy["answers"] = answers
+        else:  # "words"
+            copy[field] = [rewrite(word) for word in value]
+    return copy

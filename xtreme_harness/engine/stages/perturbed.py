@@ -2,9 +2,10 @@
 
 One walk over the text fields of every task kind (`KindImpl.text_fields`), so that no perturber
 handles kinds itself: a text or a list of texts is rewritten word by word; a tagged sentence word
-by word, one word for one word, so that its tags stay aligned; an extractive-QA context through
-`rewrite_words`, which keeps every answer a span of it; a retrieval task only in its queries
-(``text``): the candidates it searches are not test inputs of one language.
+by word, one word for one word, so that its tags stay aligned; an extractive-QA context with
+every answer kept a span of it (`rewrite_fields` of the plugin API, which rs-da uses too); a
+retrieval task only in its queries (``text``): the candidates it searches are not test inputs of
+one language.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from xtreme_harness.engine.kinds.base import KindImpl
 from xtreme_harness.errors import DataError
 from xtreme_harness.interfaces.perturber import Perturber
-from xtreme_harness.interfaces.text import rewrite_words
+from xtreme_harness.interfaces.text import rewrite_fields
 
 
 class _Words:
@@ -42,9 +43,6 @@ class _Words:
         self.changed += found != word
         return found
 
-    def text(self, value: str) -> str:
-        return " ".join(self(word) for word in value.split(" "))
-
 
 def perturbed(
     perturber: Perturber, kind: KindImpl, examples: list[dict], task: str, language: str
@@ -55,24 +53,7 @@ def perturbed(
     seed = perturber.options.get("seed", 0)
     words = _Words(perturber, language, random.Random(f"{perturber.name}:{seed}:{task}:{language}"))
     fields = {"text": "text"} if kind.ranks_candidates else kind.text_fields
-    shown = []
-    for example in examples:
-        copy = dict(example)
-        for field, form in fields.items():
-            value = example.get(field)
-            if value is None:
-                continue
-            if form == "text":
-                copy[field] = words.text(value)
-            elif form == "texts":
-                copy[field] = [words.text(text) for text in value]
-            elif form == "context":
-                copy[field], answers = rewrite_words(value, example.get("answers"), words)
-                if answers is not None:
-                    copy["answers"] = answers
-            else:  # "words": one word per tag
-                copy[field] = [words(word) for word in value]
-        shown.append(copy)
+    shown = [rewrite_fields(example, fields, words) for example in examples]
     digest = hashlib.sha256(
         json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
     ).hexdigest()
