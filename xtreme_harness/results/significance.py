@@ -85,26 +85,14 @@ def over_examples(
     resamples: int = RESAMPLES,
 ) -> tuple[float, float, float]:
     """(difference, low, high) of the task score, candidate minus baseline, paired bootstrap over
-    the examples of each language; keys are (language, seed), both dicts with the same keys."""
-    import numpy as np
+    the examples of each language; keys are (language, seed), both dicts with the same keys. The
+    contrast of two configurations of `effects.example_draws` (a pooled metric pooled)."""
+    from xtreme_harness.results.effects import example_draws
 
-    rng = np.random.default_rng(seed)
-    languages = sorted({language for language, _ in baseline})
-    seeds = sorted({run_seed for _, run_seed in baseline})
-    observed = np.zeros(len(seeds))
-    draws = np.zeros((resamples, len(seeds)))
-    for language in languages:
-        size = len(baseline[(language, seeds[0])])
-        picks = rng.integers(0, size, size=(resamples, size))  # the same draw for every seed
-        for column, run_seed in enumerate(seeds):
-            base, cand = baseline[(language, run_seed)], candidate[(language, run_seed)]
-            observed[column] += score(metric, cand.sum(0)) - score(metric, base.sum(0))
-            draws[:, column] += score(metric, cand[picks].sum(1)) - score(
-                metric, base[picks].sum(1)
-            )
-    observed /= len(languages)
-    draws /= len(languages)
-    return _interval(observed.mean(), draws.mean(axis=1))
+    found = example_draws(metric, {"candidate": candidate, "baseline": baseline},
+                          {"candidate": 1.0, "baseline": -1.0}, seed=seed,
+                          resamples=resamples)  # fmt: skip
+    return _interval(found.value, found.draws)
 
 
 def over_seeds(
