@@ -21,6 +21,7 @@ from xtreme_harness.errors import UsageError
 from xtreme_harness.interfaces import Param, Perturber
 from xtreme_harness.plugin_host import PluginHost, get_host
 from xtreme_harness.results import report as reports
+from xtreme_harness.results import tables
 from xtreme_harness.results.files import find
 
 
@@ -144,6 +145,18 @@ def test_perturbed_evaluation_shares_training_and_inputs_across_models(tiny_mode
     built = reports.build(results, "perturbation", "none", subgroups=(), distances=False)
     (drop,) = built.comparisons
     assert drop.contrast == "typos - none" and drop.seeds == [1, 2, 3]
+    # the tables' robustness drop is the same number, paired configuration by configuration
+    examples, seeds = tables.robustness_tables(tables.configurations(results), "typos", 3)
+    (row,) = examples.rows
+    assert row[0].text.startswith("typos") and row[1].mean == pytest.approx(drop.examples.value)
+    assert seeds.rows[0][1].low == pytest.approx(drop.over_seeds.low)
+    shown = invoke("tables", out, "--perturbation", "typos")
+    assert shown.exit_code == 0 and "Robustness drop under typos" in shown.output
+    unknown = invoke("tables", out, "--perturbation", "synonyms")
+    assert unknown.exit_code != 0 and "typos" in unknown.output
+    alone = [r for r in results if r.document["config"]["perturbation"] is not None]
+    with pytest.raises(UsageError, match="no results of the same configuration on clean"):
+        tables.robustness_tables(tables.configurations(alone), "typos")
 
 
 def _check(**config):

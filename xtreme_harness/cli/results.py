@@ -46,10 +46,16 @@ SCHEMAS = ("result", "grid", "languages", "benchmark")
     help="Also show differences from this configuration (its label in the table), "
     "with 95% intervals from a paired bootstrap over examples and over seeds.",
 )
+@click.option(
+    "--perturbation",
+    metavar="NAME",
+    help="Also show the robustness drop under this perturbation: each configuration on perturbed "
+    "test data minus the same configuration on clean data, with 95% intervals.",
+)
 @click.option("--digits", type=click.IntRange(min=0, max=6), default=1, show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write to this file.")
 def tables(run_dirs: tuple[str, ...], format_name: str, format_options: tuple[str, ...], by: str,
-           task: str | None, baseline: str | None, digits: int,
+           task: str | None, baseline: str | None, perturbation: str | None, digits: int,
            out_file: str | None) -> None:  # fmt: skip
     """Leaderboard tables from the result files of runs and grids.
 
@@ -73,6 +79,8 @@ def tables(run_dirs: tuple[str, ...], format_name: str, format_options: tuple[st
         built = leaderboard.breakdown_tables(configs, by, digits, task)
     if baseline is not None:
         built += leaderboard.difference_tables(configs, baseline, digits)
+    if perturbation is not None:
+        built += leaderboard.robustness_tables(configs, perturbation, digits)
     text = renderer.render_many(built)
     if out_file:
         from xtreme_harness.atomic import write_text

@@ -422,13 +422,49 @@ def difference_tables(
     """Task-score differences of every configuration against `baseline`, with 95% intervals
     from a paired bootstrap over examples (first table) and over seeds (second table); `*`
     marks an interval that excludes zero."""
-    from xtreme_harness.results import significance
-
     by_label = {c.label: c for c in configs}
     if baseline not in by_label:
         raise UnknownNameError("baseline configuration", baseline, by_label)
     base = by_label[baseline]
-    tasks = tasks_in(configs)
+    pairs = [(config, base) for config in configs if config is not base]
+    return _paired_tables(pairs, tasks_in(configs), f"Difference from {baseline}", digits)
+
+
+def robustness_tables(
+    configs: Sequence[Configuration], perturbation: str, digits: int = 1
+) -> list[Table]:
+    """The robustness drop under `perturbation`: every configuration evaluated on perturbed test
+    data minus the same configuration on clean data (paired by seed and test example), with the
+    intervals of `difference_tables`."""
+    clean = {json.dumps({**c.identity, "perturbation": None}, sort_keys=True): c
+             for c in configs if c.identity["perturbation"] is None}  # fmt: skip
+    found = sorted({c.identity["perturbation"]["name"] for c in configs
+                    if c.identity["perturbation"] is not None})  # fmt: skip
+    if perturbation not in found:
+        have = ", ".join(found) or "no perturbed results"
+        raise UnknownNameError("perturbation of these results", perturbation, found,
+                               f"they have {have}")  # fmt: skip
+    pairs = []
+    for config in configs:
+        value = config.identity["perturbation"]
+        if value is None or value["name"] != perturbation:
+            continue
+        twin = clean.get(json.dumps({**config.identity, "perturbation": None}, sort_keys=True))
+        if twin is None:
+            raise UsageError(f"{config.label}: no results of the same configuration on clean "
+                             "test data to compare with (evaluate it with --perturbation "
+                             "none)")  # fmt: skip
+        pairs.append((config, twin))
+    title = f"Robustness drop under {perturbation}: perturbed minus clean"
+    return _paired_tables(pairs, tasks_in(configs), title, digits)
+
+
+def _paired_tables(pairs: Sequence[tuple[Configuration, Configuration]], tasks: Sequence[str],
+                   title: str, digits: int) -> list[Table]:  # fmt: skip
+    """Rows: each (configuration, its baseline) pair; cells: the task-score difference with its
+    95% interval over examples (first table) and over seeds (second)."""
+    from xtreme_harness.results import significance
+
     cache: dict[str, dict[str, Any] | None] = {}
 
     def units_of(result: Result) -> dict[str, Any] | None:
@@ -440,54 +476,52 @@ def difference_tables(
     for method in ("examples", "seeds"):
         notes = Footnotes()
         rows = []
-        for config in configs:
-            if config is base:
-                continue
+        for config, base in pairs:
             row = [row_label(config, notes)]
             for task in tasks:
                 seeds = [s for s in _seeds(config) if (task, s) in config.runs
                          and (task, s) in base.runs]  # fmt: skip
-                pairs = [(base.runs[(task, s)], config.runs[(task, s)]) for s in seeds]
-                if not pairs or any(b.document["score"] is None or c.document["score"] is None
-                                    for b, c in pairs):  # fmt: skip
+                matched = [(base.runs[(task, s)], config.runs[(task, s)]) for s in seeds]
+                if not matched or any(b.document["score"] is None or c.document["score"] is None
+                                    for b, c in matched):  # fmt: skip
                     row.append(Cell(footnote=notes("no paired task scores (same task and seed "
                                                    "in both configurations)")))  # fmt: skip
                     continue
                 if method == "seeds":
-                    differences = [c.document["score"] - b.document["score"] for b, c in pairs]
-                    if len(pairs) < 3:
+                    differences = [c.document["score"] - b.document["score"] for b, c in matched]
+                    if len(matched) < 3:
                         row.append(
                             Cell(
                                 mean=statistics.fmean(differences),
-                                n=len(pairs),
+                                n=len(matched),
                                 footnote=notes("no interval: fewer than 3 seeds"),
                             )
                         )
                         continue
                     diff, low, high = significance.over_seeds(differences)
                 else:
-                    if any(units_of(r) is None for pair in pairs for r in pair):
+                    if any(units_of(r) is None for pair in matched for r in pair):
                         row.append(Cell(footnote=notes(
                             "no per-example units recorded (a result written before they were)"
                             ": run its evaluation again"
                         )))  # fmt: skip
                         continue
-                    metric = pairs[0][0].document["task"]["metric"]
+                    metric = matched[0][0].document["task"]["metric"]
                     baseline_units = {(lang, s): units_of(b)[lang]
-                                      for s, (b, _) in zip(seeds, pairs, strict=True)
+                                      for s, (b, _) in zip(seeds, matched, strict=True)
                                       for lang in units_of(b)}  # fmt: skip
                     candidate_units = {(lang, s): units_of(c)[lang]
-                                       for s, (_, c) in zip(seeds, pairs, strict=True)
+                                       for s, (_, c) in zip(seeds, matched, strict=True)
                                        for lang in units_of(c)}  # fmt: skip
                     diff, low, high = significance.over_examples(
                         metric, baseline_units, candidate_units
                     )
                 marker = "*" if low > 0 or high < 0 else ""
-                row.append(Cell(mean=diff, n=len(pairs), low=low, high=high, marker=marker))
+                row.append(Cell(mean=diff, n=len(matched), low=low, high=high, marker=marker))
             rows.append(tuple(row))
         what = "examples (paired bootstrap)" if method == "examples" else "seeds (bootstrap)"
         tables.append(Table(
-            f"Difference from {baseline}, 95% interval over {what}; * excludes 0",
+            f"{title}, 95% interval over {what}; * excludes 0",
             ("configuration", *tasks), tuple(rows), tuple(notes.texts), digits,
         ))  # fmt: skip
     return tables
