@@ -198,3 +198,19 @@ def test_xharness_register_perturbers():
     kind = SimpleNamespace(ranks_candidates=False, text_fields={"text_a": "text"})
     shown, record = perturbed(perturber, kind, [{"text_a": "a b", "label": 1}], "t", "en")
     assert shown == [{"text_a": "A B", "label": 1}] and record["changed"] == 2
+
+
+def test_code_switch_with_the_sample_lexicons_switches_sample_words():
+    from helpers import REPO
+
+    folder = REPO / "plugins" / "xtreme_r" / "sample" / "lexicons"
+    kind, examples = _sample("xnli", "en")
+    switch = CodeSwitch(folder=str(folder), languages="de,sw", rate=1.0)
+    shown, record = perturbed(switch, kind, examples, "xnli", "en")
+    targets = set()
+    for name in ("en-de.txt", "en-sw.txt"):
+        targets |= {line.split()[1] for line in (folder / name).read_text("utf-8").splitlines()}
+    pairs = zip(_words(examples, kind.text_fields), _words(shown, kind.text_fields), strict=True)
+    changed = [new for old, new in pairs if old != new]
+    assert len(changed) == record["changed"] > 50
+    assert all(new.lower().strip(".,") in targets for new in changed)

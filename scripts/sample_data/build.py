@@ -26,6 +26,7 @@ from .intermediate import (
     sib200_files,
 )
 from .intermediate_checks import check_cue_fields, check_intermediate, hant_pairs
+from .lexicons import check_lexicons, lexicon_files
 from .multiple_choice import siqa_examples, siqa_file, xcopa_examples, xcopa_file
 from .pairs import (
     PAIR_TASKS,
@@ -52,7 +53,7 @@ SIZES: dict[str, dict[str, int]] = {
     "udpos": {"train": 80, "dev": 20, "test": 15},  # sentences
     "panx": {"train": 80, "dev": 20, "test": 15},  # sentences
 }
-TASK_DIRS = ("xnli", "pawsx", "xcopa", "siqa", "udpos", "panx", "translations")
+TASK_DIRS = ("xnli", "pawsx", "xcopa", "siqa", "udpos", "panx", "translations", "lexicons")
 
 
 # Each task's reader of one of its files, which checks it: (path, content, language, errors).
@@ -77,6 +78,7 @@ def build(
     task_langs: dict[str, list[str]],
     qa_langs: dict[str, list[str]],
     ret_langs: dict[str, list[str]],
+    raw: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Every file of ``plugins/xtreme_r/sample`` (path -> content), the README last."""
     files: dict[str, str] = {}
@@ -115,6 +117,8 @@ def build(
     files.update(build_qa(langs, qa_langs))  # own generators: the files above do not depend on it
     files.update(tatoeba_files(langs, ret_langs["tatoeba"]))  # own generators too
     files.update(mewslix_files(langs, ret_langs["mewslix"]))
+    if raw is not None:
+        files.update(lexicon_files(raw, task_langs["xnli"]))
     files["README.md"] = readme(files, task_langs, qa_langs, ret_langs)
     return files
 
@@ -153,6 +157,7 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
             *QA_DIRS,
             *RETRIEVAL_DIRS,
             "translations",
+            "lexicons",
         ):  # own checks
             continue
         task, content, lang = rel.split("/", 1)[0], files[rel], file_language(rel)
@@ -190,8 +195,9 @@ def generate(out: Path, intermediate_out: Path) -> tuple[list[Output], list[str]
     errors += hant_pairs(raw)[1]
     errors += check_qa_lexicon(raw, {code for codes in qa_langs.values() for code in codes})
     if not errors:
-        files = build(langs, task_langs, qa_langs, ret_langs)
+        files = build(langs, task_langs, qa_langs, ret_langs, raw)
         errors = check_files(files, task_langs) + check_qa_files(files, qa_langs, langs)
+        errors += check_lexicons(files, task_langs["xnli"])
         errors += check_tatoeba(files, ret_langs["tatoeba"])
         errors += check_mewslix(files, ret_langs["mewslix"])
         intermediate = build_intermediate(langs, raw, configs)

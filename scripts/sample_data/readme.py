@@ -106,6 +106,14 @@ Differences from the official download:
 - XCOPA's `idx` counts from 1 within each file; there is no `changed` key.
 - SIQA has only `trn` and `dev` files.
 
+## Bilingual lexicons: `lexicons/`
+
+`lexicons/en-<lang>.txt` and `lexicons/<lang>-en.txt` for every XNLI language: bilingual
+lexicons in the MUSE format (facebookresearch/MUSE ground-truth dictionaries: one `source target`
+pair per line, lower case), made of the nouns, verbs and adjectives the sample sentences use, in
+their base form (words with a space left out). For `--translator dictionary
+--translator-option folder=<this folder>/lexicons` and the `code-switch` perturber.
+
 ## XTREME's released translations: `translations/`
 
 The layout of XTREME's translations (gs://xtreme_translations; google-research/xtreme README,
