@@ -1,4 +1,5 @@
-"""Training-step time of each regularizer as a ratio to `none`, on the same model and batches.
+"""Training-step time of each regularizer as a ratio to `none`, on the same model and batches,
+and the evaluation time of the embedding-pgd attack as a ratio to clean prediction.
 
 The cost model, in units of one forward pass of the model (what `plugins/robust/adversarial.py` and
 `plugins/robust/smoothing.py` compute):
@@ -21,6 +22,12 @@ The cost model, in units of one forward pass of the model (what `plugins/robust/
 - randomized smoothing (`rs-rp`) is one forward + backward on noisy embeddings: **1**
   (`clean+noisy`: two forwards and their full backwards, **2**);
 - RS-DA changes the data, not the step, so its cost is the augmentation time, printed apart.
+
+Evaluation under the `embedding-pgd` perturbation (docs/robustness.md) is timed against clean
+prediction on the same batches: clean prediction is one forward pass (inference mode) per batch;
+the attack adds K ascent steps of a forward and a backward to the perturbation (2 units each)
+before the final forward: **1 + 2K** (3 for K = 1, 7 for K = 3). Clean inference skips the saved
+activations that the attack's forwards keep, so the measured ratio may exceed the model somewhat.
 
 The measured ratios come out somewhat below the model: the fixed per-step costs (optimizer, data
 collation, the scheduler) are counted once in each step, and the embedding lookup and the
@@ -139,6 +146,33 @@ def main() -> None:
             f"          {formula:<9} = {modelled:4.2f}x   measured / model {ratio / modelled:4.2f} "
             f"({goal})"
         )
+
+    from xtreme_harness.engine.trainer import predict
+
+    def predict_seconds(attack: object) -> float:
+        started = time.perf_counter()
+        predict(model, kind, features, placement=placement, pad_id=0,
+                batch_size=args.batch_size, max_tokens=None, attack=attack)  # fmt: skip
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        return time.perf_counter() - started
+
+    attacks = {steps: host.get("perturbers", "embedding-pgd")(steps=steps, epsilon=0.5)
+               for steps in (1, 3)}  # fmt: skip
+    predict_seconds(None)  # warm up
+    timed: dict[object, list[float]] = {key: [] for key in (None, *attacks)}
+    for _ in range(args.rounds):
+        for key in timed:
+            timed[key].append(predict_seconds(None if key is None else attacks[key]))
+    clean = median(timed[None])
+    print(f"  evaluation of {len(features)} examples: clean prediction {clean * 1000:.0f} ms")
+    for steps in attacks:
+        ratio = median(timed[steps]) / clean
+        modelled = 1 + 2 * steps
+        goal = goal_text(ratio / modelled, GOAL_FACTOR, at_most=True)
+        name = f"embedding-pgd steps={steps}"
+        print(f"  {name:<40} {ratio:5.2f}x clean prediction   1 + 2K = {modelled:4.2f}x   "
+              f"measured / model {ratio / modelled:4.2f} ({goal})")  # fmt: skip
 
     augmenter = host.get("regularizers", "rs-da")(num=10)
     rng = random.Random(0)

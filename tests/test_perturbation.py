@@ -214,3 +214,38 @@ def test_code_switch_with_the_sample_lexicons_switches_sample_words():
     changed = [new for old, new in pairs if old != new]
     assert len(changed) == record["changed"] > 50
     assert all(new.lower().strip(".,") in targets for new in changed)
+
+
+def test_embedding_pgd_at_radius_zero_is_clean_and_a_larger_radius_never_helps(
+    tiny_model, tmp_path
+):
+    """XNLI after a few epochs, evaluated clean and under the attack at radii 0, 0.05 and 0.5:
+    radius 0 predicts exactly as clean, and accuracy does not rise with the radius."""
+    spec = tmp_path / "grid.yaml"
+    spec.write_text(
+        f"model: {tiny_model}\nsource: sample\ntasks: [xnli]\nseeds: [1]\nepochs: 3\n"
+        "learning_rate: 1.0e-3\nbatch_size: 8\ngrad_accum: 1\neval_languages: en,de\n"
+        f"out: {tmp_path / 'g'}\nperturbations:\n  - none\n"
+        + "".join(f"  - {{name: embedding-pgd, options: {{epsilon: {e}}}}}\n"
+                  for e in (0.0, 0.05, 0.5)),
+        encoding="utf-8",
+    )  # fmt: skip
+    made = invoke("grid", spec)
+    assert made.exit_code == 0, made.output
+    scores = {}
+    for result in find(str(tmp_path / "g")):
+        value = result.document["config"]["perturbation"]
+        radius = None if value is None else value["options"]["epsilon"]
+        scores[radius] = {lang: s["accuracy"] for lang, s in result.document["scores"].items()}
+        if value is not None:
+            entry = result.document["evaluation"]["de"]["perturbation"]
+            assert entry == {"perturber": "embedding-pgd", "model_aware": True}
+    assert scores[0.0] == scores[None]
+    for language in ("en", "de"):
+        assert scores[0.0][language] >= scores[0.05][language] >= scores[0.5][language]
+
+
+def test_embedding_pgd_needs_labels_at_evaluation():
+    with pytest.raises(UsageError, match="embedding-pgd on xquad: the attack needs a label"):
+        _check(task="xquad", perturbation="embedding-pgd")
+    _check(task="panx", perturbation="embedding-pgd", perturbation_options={"epsilon": 0.1})

@@ -17,7 +17,7 @@ def xharness_register_regularizers(register):
 
 @hookimpl
 def xharness_register_perturbers(register):
-    from xharness_plugins.robust.perturbers import CodeSwitch, Synonyms, Typos
+    from xharness_plugins.robust.perturbers import CodeSwitch, EmbeddingPGD, Synonyms, Typos
 
-    for perturber in (Typos, Synonyms, CodeSwitch):
+    for perturber in (Typos, Synonyms, CodeSwitch, EmbeddingPGD):
         register(perturber)

@@ -136,3 +136,41 @@ class CodeSwitch(Perturber):
                     digest.update(name.encode() + hashlib.sha256(handle.read()).digest())
             found["lexicons"] = digest.hexdigest()
         return found
+
+
+class EmbeddingPGD(Perturber):
+    """The evaluation counterpart of adversarial training: the same projected gradient ascent
+    on the input embeddings (`Adversarial.perturbation`), against the gold labels."""
+
+    name = "embedding-pgd"
+    description = "Accuracy under a PGD attack on the input embeddings (radius, steps)."
+    model_aware = True
+    params = (
+        Param("epsilon", float, 1.0, "Radius of the perturbation ball, per example.", minimum=0,
+              source="no published evaluation radius for cross-lingual encoders: xharness's",
+              verified=False),
+        Param("steps", int, 3, "Ascent steps.", minimum=1, verified=False,
+              source="the adversarial regularizer's default"),
+        Param("alpha", float, 0.3, "Ascent step size.", above=0, verified=False,
+              source="the adversarial regularizer's default"),
+        Param("norm", str, "l2", "Norm of the ball: l2 or linf.", choices=("l2", "linf")),
+        SEED,
+    )  # fmt: skip
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        from xharness_plugins.robust.adversarial import Adversarial
+
+        epsilon = self.options["epsilon"]
+        self._attack = Adversarial(
+            variant="pgd", steps=self.options["steps"], epsilon=max(epsilon, 1e-12),
+            alpha=self.options["alpha"], norm=self.options["norm"],
+            init="random" if epsilon > 0 else "zero",
+        )  # fmt: skip
+
+    def perturbation(self, model: Any, batch: Any, ctx: Any) -> Any:
+        import torch
+
+        if self.options["epsilon"] == 0:  # no attack: the clean embeddings
+            return torch.zeros_like(ctx.embed(model, batch))
+        return self._attack.perturbation(model, batch, ctx)

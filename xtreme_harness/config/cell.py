@@ -346,7 +346,13 @@ class Cell:
                 raise UsageError("--generalized with --perturbation: the generalised evaluation "
                                  "pairs clean test examples; run it without a "
                                  "perturbation")  # fmt: skip
-            self.perturber()  # a wrong parameter is named now, not in the evaluation step
+            perturber = self.perturber()  # a wrong parameter is named now, not in a step
+            if perturber.model_aware and spec.kind not in ATTACKABLE:
+                raise UsageError(
+                    f"--perturbation {perturber.name} on {spec.name}: the attack needs a label "
+                    "per example or per word to ascend on; a "
+                    f"{spec.kind.value} task has none at evaluation"
+                )
         if self.config.shots is not None and setting != "few-shot":
             raise UsageError(f"--shots is for the few-shot setting; this cell is {setting}")
         if setting in ("zero-shot", "few-shot") and self.config.translator is not None:
@@ -441,6 +447,8 @@ def unique(departures: list[Departure]) -> list[Departure]:
 
 
 TRANSLATABLE = (TaskKind.CLASSIFICATION, TaskKind.MULTIPLE_CHOICE)
+ATTACKABLE = (TaskKind.CLASSIFICATION, TaskKind.MULTIPLE_CHOICE, TaskKind.TOKEN_TAGGING)
+"""Task kinds whose evaluation batches carry labels for a model-aware perturber to attack."""
 """Task kinds whose test examples can be translated whole: a label per example, not per word or
 span."""
 

@@ -333,9 +333,14 @@ def predict(
     max_tokens: int | None = 16384,
     progress: bool = False,
     label: str = "predict",
+    attack: Any = None,
+    seed: int = 0,
 ) -> list[Any]:
     """The logits of every feature, in feature order, as CPU float tensors; batches are sorted
-    by length and hold at most `batch_size` inputs and `max_tokens` tokens (padding included)."""
+    by length and hold at most `batch_size` inputs and `max_tokens` tokens (padding included).
+    With `attack` (a model-aware perturber), each batch is predicted from its input embeddings
+    plus the attack's perturbation, computed with the gold labels (gradients, not inference
+    mode; `seed` seeds the attack's own draws)."""
     import torch
     from tqdm.auto import tqdm
 
@@ -343,21 +348,34 @@ def predict(
     model.eval()
     outputs: list[Any] = [None] * len(features)
     batches = sorted_batches([f.length for f in features], batch_size, max_tokens)
+    ctx = None
+    if attack is not None:
+        generator = torch.Generator().manual_seed(seed)
+        ctx = EngineContext(kind.spec.kind, placement, generator)
 
     def collate(indices: Sequence[int]) -> Mapping[str, Any]:
         batch = kind.collate([features[i] for i in indices], pad_id)
-        for key in kind.label_keys:
-            batch.pop(key, None)
+        if attack is None:
+            for key in kind.label_keys:
+                batch.pop(key, None)
         return batch
 
-    with torch.inference_mode():
+    def logits_of(batch: Mapping[str, Any]) -> Any:
+        if ctx is None:
+            with placement.autocast():
+                return kind.outputs(model(**batch))
+        with torch.enable_grad():
+            delta = attack.perturbation(model, batch, ctx)
+        with torch.inference_mode():
+            embeddings = ctx.embed(model, batch)
+            return kind.outputs(ctx.forward(model, batch, inputs_embeds=embeddings + delta))
+
+    with torch.inference_mode(attack is None):
         for indices, batch in tqdm(
             device_batches(batches, collate, placement.device), total=len(batches), desc=label,
             unit="batch", disable=_hidden(progress), leave=False,
         ):  # fmt: skip
-            with placement.autocast():
-                logits = kind.outputs(model(**batch))
-            logits = logits.float().cpu()
+            logits = logits_of(batch).float().cpu()
             for position, index in enumerate(indices):
                 outputs[index] = logits[position]
     return outputs

@@ -1,4 +1,9 @@
-"""The Perturber interface: test-time text perturbations, to measure what robust training buys.
+"""The Perturber interface: test-time perturbations, to measure what robust training buys.
+
+Two kinds. A *text* perturber rewrites words (below). A *model-aware* one (`model_aware = True`)
+attacks the model instead: for each evaluation batch it returns a perturbation of the input
+embeddings (`perturbation(model, batch, ctx)`, with the gold labels in the batch and the
+`TrainingContext` of regularizers), and the batch is predicted from the perturbed embeddings.
 
 A perturber rewrites one word at a time (`rewrite`): the core walks every text field of every
 test example of a task kind and asks it, word by word, so that each kind keeps what its labels
@@ -12,7 +17,9 @@ language, never by the model: every model of a grid is evaluated on the same per
 from __future__ import annotations
 
 import random
-from abc import ABC, abstractmethod
+from abc import ABC
+from collections.abc import Mapping
+from typing import Any
 
 from xtreme_harness.interfaces.component import Component
 
@@ -23,6 +30,9 @@ class Perturber(Component, ABC):
     reads both (1.0 and 0 when a perturber has none)."""
 
     component_type = "perturber"
+    model_aware: bool = False
+    """True for an attack on the model (`perturbation`), False for a text perturber
+    (`rewrite`)."""
 
     def check(self, language: str) -> None:
         """Raise `UsageError` for a language the perturber cannot perturb (a synonym table for
@@ -32,6 +42,12 @@ class Perturber(Component, ABC):
         """Whether `rewrite` can change `word` (a word without a synonym cannot be)."""
         return True
 
-    @abstractmethod
     def rewrite(self, word: str, language: str, rng: random.Random) -> str:
-        """`word` perturbed: one word, without spaces, in the language's script."""
+        """`word` perturbed: one word, without spaces, in the language's script (text
+        perturbers)."""
+        raise NotImplementedError(f"perturber {self.name} rewrites no words")
+
+    def perturbation(self, model: Any, batch: Mapping[str, Any], ctx: Any) -> Any:
+        """A perturbation of the batch's input embeddings, detached (model-aware perturbers);
+        `ctx` is a `TrainingContext` (forward, embed, generator)."""
+        raise NotImplementedError(f"perturber {self.name} attacks no model")

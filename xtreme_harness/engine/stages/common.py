@@ -73,15 +73,17 @@ def predict_examples(
     placement: Placement,
     examples: list[dict],
     label: str,
+    attack: Any = None,
 ) -> list[Any]:
-    """One prediction per example, with the evaluation recipe's length."""
+    """One prediction per example, with the evaluation recipe's length (under `attack`, a
+    model-aware perturber, if given)."""
     if kind.ranks_candidates:
         kind.device = placement.device
     features = ctx.tokenized.encode(kind, examples, tokenizer, ctx.evaluation_recipe.max_length)
     logits = predict(
         model, kind, features, placement=placement, pad_id=tokenizer.pad_token_id,
         batch_size=ctx.config.eval_batch_size, max_tokens=ctx.config.eval_tokens,
-        progress=ctx.config.progress,
-        label=f"evaluate {label}",
+        progress=ctx.config.progress, label=f"evaluate {label}", attack=attack,
+        seed=0 if attack is None else attack.options.get("seed", 0),
     )  # fmt: skip
     return kind.decode(examples, features, logits)

@@ -62,13 +62,17 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
                 ctx, out, model, kind, tokenizer, placement, language, candidates
             )
         shown, translated, disturbed = examples, None, None
-        if perturber is not None:  # the original text perturbed (then translated, if asked)
+        if perturber is not None and not perturber.model_aware:  # then translated, if asked
             shown, disturbed = perturbed(perturber, kind, examples, spec.name, language)
         if config.setting == "translate-test" and language != spec.train_language:
             shown, translated = translations.translated(
                 ctx, kind, shown, language, spec.train_language
             )
-        predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown, language)
+        attack = perturber if perturber is not None and perturber.model_aware else None
+        predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown, language,
+                                     attack=attack)  # fmt: skip
+        if attack is not None:
+            disturbed = {"perturber": attack.name, "model_aware": True}
         name = f"test-{language}.{kind.prediction_suffix}"
         kind.write_predictions(os.path.join(folder, name), predicted, examples)
         gold = kind.gold(examples)
