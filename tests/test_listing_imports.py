@@ -34,6 +34,8 @@ print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
         ["tasks"],
         ["language-sets"],
         ["regularizers", "--json"],
+        ["translators", "--json"],
+        ["perturbers"],
         ["plugins", "--json"],
         ["plugins"],
         ["--help"],

@@ -363,3 +363,20 @@ def test_each_comparison_says_how_many_seeds_its_observed_difference_needs(grid_
         assert comparison.seeds_needed == 5
     assert reports._seeds_needed([1.0, 1.0, 1.0]) is None
     assert reports._seeds_needed([0.001, -0.001, 0.0001]) == reports.SEEDS_CAP  # d = 0.03
+
+
+def test_an_unknown_benchmark_and_a_missing_distance_package_are_said(grid_dir, monkeypatch):
+    bad = invoke("report", grid_dir, "--baseline", "high-resource", "--benchmark", "xtrem")
+    assert bad.exit_code == 2 and "unknown benchmark 'xtrem'" in bad.output
+    assert "Traceback" not in bad.output
+
+    import importlib.metadata
+
+    def absent(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", absent)
+    built = reports.build(find(str(grid_dir)), "language_set", "high-resource", subgroups=())
+    assert built.distances == [] and built.typology is None
+    assert any("pip install lang2vec==1.1.2" in note for note in built.notes)
+    assert built.comparisons  # the rest of the report is still made

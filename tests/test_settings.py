@@ -266,3 +266,11 @@ def test_a_missing_translation_file_names_the_setting_and_the_path(tiny_model, t
         bad.output
     )
     assert str(empty / "XNLI" / "translate-test" / "test-de-en-translated.tsv") in bad.output
+
+
+def test_a_cell_builds_its_translator_once():
+    """translate-train-all asks for the translator once per language: a model loaded once."""
+    config = RunConfig(model="m", task="xnli", source="sample", out="o",
+                       setting="translate-train-all", translator="dictionary")  # fmt: skip
+    cell = cells.resolve(config, get_host())
+    assert cell.translator() is cell.translator()

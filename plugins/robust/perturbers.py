@@ -20,8 +20,7 @@ import random
 from typing import Any
 
 from xharness_plugins.robust.augmentation import TABLES, load_synonyms
-from xharness_plugins.translators.dictionary import lexicon
-from xtreme_harness.interfaces import Param, Perturber, UsageError
+from xtreme_harness.interfaces import Param, Perturber, UsageError, muse_lexicon
 
 RATE = Param("rate", float, 0.1, "Share of the eligible words rewritten.", minimum=0, maximum=1,
              verified=False, source="no published default: 0.1 is xharness's")  # fmt: skip
@@ -100,15 +99,22 @@ class CodeSwitch(Perturber):
         Param("languages", str, "", "Languages to switch into, comma-separated."),
     )  # fmt: skip
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._by_language: dict[str, list[dict[str, str]]] = {}
+
     def _lexicons(self, language: str) -> list[dict[str, str]]:
-        folder, found = self.options["folder"], []
-        if not folder:
-            raise UsageError("perturber code-switch: give the lexicons' folder (folder=PATH)")
-        for other in (code.strip() for code in self.options["languages"].split(",")):
-            path = os.path.join(folder, f"{language}-{other}.txt")
-            if other and other != language and os.path.isfile(path):
-                found.append(lexicon(path))
-        return found
+        """The lexicons out of `language` into the chosen ones (found once per language)."""
+        if language not in self._by_language:
+            folder, found = self.options["folder"], []
+            if not folder:
+                raise UsageError("perturber code-switch: give the lexicons' folder (folder=PATH)")
+            for other in (code.strip() for code in self.options["languages"].split(",")):
+                path = os.path.join(folder, f"{language}-{other}.txt")
+                if other and other != language and os.path.isfile(path):
+                    found.append(muse_lexicon(path))
+            self._by_language[language] = found
+        return self._by_language[language]
 
     def check(self, language: str) -> None:
         if not self._lexicons(language):

@@ -8,28 +8,11 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-from xtreme_harness.interfaces import DataError, Param, Translator, UsageError
+from xtreme_harness.interfaces import Param, Translator, UsageError, muse_lexicon
 
 _WORD = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
-
-
-@cache
-def lexicon(path: str) -> dict[str, str]:
-    """A MUSE lexicon: source word -> its first translation (read once per path)."""
-    pairs: dict[str, str] = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            parts = line.split()
-            if not parts:
-                continue
-            if len(parts) != 2:
-                raise DataError(path, f"expected 'source target', found {line.strip()!r}",
-                                line=number)  # fmt: skip
-            pairs.setdefault(parts[0], parts[1])
-    return pairs
 
 
 class Dictionary(Translator):
@@ -72,7 +55,7 @@ class Dictionary(Translator):
         return found
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        table = lexicon(self._path(source, target))
+        table = muse_lexicon(self._path(source, target))
         lower = self.options["lowercase"]
         out = []
         for text in texts:

@@ -131,6 +131,8 @@ class Cell:
     shape: Any
     config: Any
     host: Any
+    _components: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The translator and perturber, built once (`translator`, `perturber`)."""
 
     @property
     def fine_tune_on(self) -> str | None:
@@ -305,18 +307,23 @@ class Cell:
         return None if stage is None else leak(self.host.get("tasks", stage.task), self.spec)
 
     def translator(self) -> Any:
-        """The translator component of a translate setting (None for zero-shot)."""
+        """The translator component of a translate setting (None for the others), built once
+        per cell: a sequence-to-sequence model is loaded once, not once per language."""
         if self.config.translator is None:
             return None
-        translator = self.host.get("translators", self.config.translator)
-        return translator(**dict(self.config.translator_options))
+        if "translator" not in self._components:
+            translator = self.host.get("translators", self.config.translator)
+            self._components["translator"] = translator(**dict(self.config.translator_options))
+        return self._components["translator"]
 
     def perturber(self) -> Any:
-        """The perturber of the test data (None: clean)."""
+        """The perturber of the test data (None: clean), built once per cell."""
         if self.config.perturbation is None:
             return None
-        perturber = self.host.get("perturbers", self.config.perturbation)
-        return perturber(**dict(self.config.perturbation_options))
+        if "perturber" not in self._components:
+            perturber = self.host.get("perturbers", self.config.perturbation)
+            self._components["perturber"] = perturber(**dict(self.config.perturbation_options))
+        return self._components["perturber"]
 
     def perturbation_record(self) -> dict[str, Any] | None:
         """The perturbation part of the result file and of the evaluation step's key."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from xtreme_harness.errors import DataError
@@ -279,3 +280,20 @@ def _squad_question(path: str, qa: Any, context: str) -> dict[str, Any]:
         "context": context,
         "answers": {"text": texts, "answer_start": [a.get("answer_start") for a in answers]},
     }
+
+
+@cache
+def muse_lexicon(path: str) -> dict[str, str]:
+    """A bilingual lexicon in the MUSE format (Conneau et al. 2018, the ground-truth dictionaries
+    of facebookresearch/MUSE): one ``source target`` pair per line -> source word -> its first
+    translation (a word listed several times keeps its first). Read once per path."""
+    pairs: dict[str, str] = {}
+    for number, line in _lines(path):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise DataError(path, f"expected 'source target', found {line.strip()!r}",
+                            line=number)  # fmt: skip
+        pairs.setdefault(parts[0], parts[1])
+    return pairs
