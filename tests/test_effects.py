@@ -38,8 +38,8 @@ def test_a_planted_interaction_is_recovered_and_covered_about_95_percent_of_the_
     covered, values = 0, []
     replications = 150
     for replication in range(replications):
-        estimate = effects.over_examples("accuracy", _units(rng), weights, seed=replication,
-                                         resamples=300)  # fmt: skip
+        estimate = effects.example_draws("accuracy", _units(rng), weights, seed=replication,
+                                         resamples=300).estimate()  # fmt: skip
         values.append(estimate.value)
         covered += estimate.low <= PLANTED <= estimate.high
     assert abs(np.mean(values) - PLANTED) < 0.5  # unbiased: 6 points planted
@@ -51,8 +51,8 @@ def test_no_interaction_is_found_where_none_is_planted():
     units = _units(rng)
     units[("lrd", "rs")] = units[("lrd", "none")]
     units[("hr", "rs")] = units[("hr", "none")]
-    estimate = effects.over_examples("accuracy", units, effects.interaction("lrd", "hr", "rs",
-                                                                          "none"))  # fmt: skip
+    weights = effects.interaction("lrd", "hr", "rs", "none")
+    estimate = effects.example_draws("accuracy", units, weights).estimate()
     assert estimate.value == 0.0 and estimate.low == 0.0 and estimate.high == 0.0
     assert estimate.p == 1.0 and not estimate.excludes_zero
 
@@ -114,11 +114,11 @@ def test_a_subset_of_languages_is_the_contrast_of_those_languages_only():
     weights = effects.main_effect(("lrd", "none"), ("hr", "none"))
     kept = {name: {key: table for key, table in found.items() if key[0] == "sw"}
             for name, found in units.items()}  # fmt: skip
-    subset = effects.over_examples("accuracy", units, weights, languages=["sw"], seed=4)
-    alone = effects.over_examples("accuracy", kept, weights, seed=4)
+    subset = effects.example_draws("accuracy", units, weights, languages=["sw"], seed=4)
+    alone = effects.example_draws("accuracy", kept, weights, seed=4)
     assert subset.value == pytest.approx(alone.value)
     with pytest.raises(KeyError, match="no examples of"):
-        effects.over_examples("accuracy", units, weights, languages=["xx"])
+        effects.example_draws("accuracy", units, weights, languages=["xx"])
 
 
 def test_a_pooled_metric_sums_the_units_of_every_language_first():

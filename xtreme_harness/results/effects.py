@@ -12,10 +12,10 @@ it compares, paired by seed and by test example:
 Its value is the weighted sum of the configurations' task scores (each the mean over seeds of the
 mean over languages, as the leaderboard has it). Intervals and p-values come from a bootstrap:
 
-- over examples (`over_examples`): every resample draws the test examples of each language with
-  replacement, the same draw for every configuration and every seed (the configurations were
-  evaluated on the same examples), and recomputes the contrast from the per-example units the
-  evaluate step wrote (`xtreme_harness.results.significance.units`);
+- over examples (`example_draws`, then `Draws.estimate`): every resample draws the test
+  examples of each language with replacement, the same draw for every configuration and every
+  seed (the configurations were evaluated on the same examples), and recomputes the contrast
+  from the per-example units the evaluate step wrote (`xtreme_harness.results.significance.units`);
 - over seeds (`over_seeds`): the per-seed contrasts, resampled with replacement.
 
 The interval is the percentile interval (2.5th and 97.5th percentiles of the resampled contrasts;
@@ -139,20 +139,6 @@ def example_draws(
         observed /= len(chosen)
         draws /= len(chosen)
     return Draws(float(observed.mean()), draws.mean(axis=1))
-
-
-def over_examples(
-    metric: str,
-    units: Mapping[Any, Units],
-    weights: Mapping[Any, float],
-    *,
-    languages: Sequence[str] | None = None,
-    seed: int = 0,
-    resamples: int = RESAMPLES,
-) -> Estimate:
-    """`example_draws` as an interval and p-value."""
-    return example_draws(metric, units, weights, languages=languages, seed=seed,
-                         resamples=resamples).estimate()  # fmt: skip
 
 
 def mean_of(parts: Sequence[Draws]) -> Draws:
