@@ -17,7 +17,13 @@ def xharness_register_regularizers(register):
 
 @hookimpl
 def xharness_register_perturbers(register):
-    from xharness_plugins.robust.perturbers import CodeSwitch, EmbeddingPGD, Synonyms, Typos
+    from xharness_plugins.robust.perturbers import (
+        Certified,
+        CodeSwitch,
+        EmbeddingPGD,
+        Synonyms,
+        Typos,
+    )
 
-    for perturber in (Typos, Synonyms, CodeSwitch, EmbeddingPGD):
+    for perturber in (Typos, Synonyms, CodeSwitch, EmbeddingPGD, Certified):
         register(perturber)

@@ -180,3 +180,41 @@ class EmbeddingPGD(Perturber):
         if self.options["epsilon"] == 0:  # no attack: the clean embeddings
             return torch.zeros_like(ctx.embed(model, batch))
         return self._attack.perturbation(model, batch, ctx)
+
+
+class Certified(Perturber):
+    """Certified prediction of a model trained with randomized smoothing: the engine votes
+    over noisy copies with the noise of the cell's regularizer (`Regularizer.noise`) and
+    certifies each prediction (`xtreme_harness.results.certification`)."""
+
+    name = "certified"
+    description = ("Majority vote over noisy copies and certified accuracy at radii "
+                   "(randomized smoothing, Cohen et al. 2019).")  # fmt: skip
+    model_aware = True
+    certifies = True
+    params = (
+        Param("n0", int, 100, "Noisy copies that choose the certified class.", minimum=1,
+              source="Cohen et al. 2019, locuslab/smoothing code/certify.py:21 (--N0 100)"),
+        Param("n", int, 1000, "Noisy copies that estimate its probability (and vote).",
+              minimum=1, verified=False,
+              source="Cohen et al. certify with 100,000 (code/certify.py:22) and predict with "
+              "1,000 (README.md:170); 1,000 is xharness's, for the cost of text encoders"),
+        Param("alpha", float, 0.001, "Probability that a certificate is wrong.", above=0,
+              maximum=0.5, source="Cohen et al. 2019, locuslab/smoothing code/certify.py:23"),
+        Param("radii", str, "", "Radii to report certified accuracy at, comma-separated "
+              "(L2, input-embedding space); empty: 0 and the radii that bounds 0.75, 0.9 and "
+              "0.99 certify."),
+        SEED,
+    )  # fmt: skip
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        for part in str(self.options["radii"]).split(","):
+            try:
+                if part.strip() and float(part) < 0:
+                    raise ValueError
+            except ValueError:
+                raise UsageError(
+                    f"perturber certified: radii={self.options['radii']!r}: "
+                    "expected radii of at least 0, comma-separated"
+                ) from None

@@ -37,6 +37,15 @@ class RandomPerturbation(Regularizer):
             return perturbation.gaussian(embeddings, scale, mask, ctx.generator)
         return perturbation.uniform_in_l2_ball(embeddings, scale, mask, ctx.generator)
 
+    def certified_radius(self, p_lower: float) -> float | None:
+        """Gaussian noise certifies sigma * Phi^-1(p_lower) in L2 (Cohen et al. 2019, Theorem 1;
+        locuslab/smoothing code/core.py:50); uniform noise in an L2 ball is not certified here."""
+        if self.options["distribution"] != "gaussian":
+            return None
+        from scipy.stats import norm
+
+        return float(self.options["scale"] * norm.ppf(p_lower))
+
     def loss(self, model: Any, batch: Mapping[str, Any], ctx: TrainingContext) -> Any:
         embeddings = ctx.embed(model, batch)
         noisy = ctx.forward(

@@ -344,6 +344,22 @@ class Cell:
             record["shots"] = self.config.shots
         return record
 
+    def _check_certifiable(self, perturber: Any) -> None:
+        """Certified prediction needs one class per example and a model trained with noise
+        that certifies a radius."""
+        if self.spec.kind not in TRANSLATABLE:
+            raise UsageError(f"--perturbation {perturber.name} on {self.spec.name}: certified "
+                             "prediction votes for one class per example; a "
+                             f"{self.spec.kind.value} task has none")  # fmt: skip
+        regularizer = self.regularizer()
+        if regularizer.certified_radius(0.75) is None:
+            raise UsageError(
+                f"--perturbation {perturber.name}: certified prediction votes with the noise the "
+                f"model was trained with, and regularizer {regularizer.name} "
+                f"({_options_text(regularizer.options)}) has none that certifies a radius; train "
+                "with randomized smoothing by Gaussian noise (--regularizer rs-rp)"
+            )
+
     def check_setting(self) -> None:
         """A `UsageError` naming a combination of setting, task and options that makes no
         sense, before any step runs."""
@@ -354,7 +370,9 @@ class Cell:
                                  "pairs clean test examples; run it without a "
                                  "perturbation")  # fmt: skip
             perturber = self.perturber()  # a wrong parameter is named now, not in a step
-            if perturber.model_aware and spec.kind not in ATTACKABLE:
+            if perturber.certifies:
+                self._check_certifiable(perturber)
+            elif perturber.model_aware and spec.kind not in ATTACKABLE:
                 raise UsageError(
                     f"--perturbation {perturber.name} on {spec.name}: the attack needs a label "
                     "per example or per word to ascend on; a "
@@ -472,3 +490,7 @@ def resolve(config: Any, host: Any, spec: TaskSpec | None = None) -> Cell:
         config=config,
         host=host,
     )
+
+
+def _options_text(options: Mapping[str, Any]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in options.items()) or "no options"

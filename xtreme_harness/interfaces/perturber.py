@@ -1,9 +1,15 @@
 """The Perturber interface: test-time perturbations, to measure what robust training buys.
 
-Two kinds. A *text* perturber rewrites words (below). A *model-aware* one (`model_aware = True`)
+Three kinds. A *text* perturber rewrites words (below). A *model-aware* one (`model_aware = True`)
 attacks the model instead: for each evaluation batch it returns a perturbation of the input
 embeddings (`perturbation(model, batch, ctx)`, with the gold labels in the batch and the
 `TrainingContext` of regularizers), and the batch is predicted from the perturbed embeddings.
+A *certifying* one (`certifies = True`) changes how the model predicts rather than its inputs:
+majority vote over noisy copies of the input embeddings, with the noise of the cell's regularizer
+(`Regularizer.noise`), and the certified radius of each prediction
+(`Regularizer.certified_radius`; randomized smoothing, Cohen et al. 2019). The engine does the
+voting once for every certifying perturber; the perturber declares the samples (``n0``, ``n``),
+the confidence (``alpha``) and the radii reported (``radii``).
 
 A perturber rewrites one word at a time (`rewrite`): the core walks every text field of every
 test example of a task kind and asks it, word by word, so that each kind keeps what its labels
@@ -33,6 +39,9 @@ class Perturber(Component, ABC):
     model_aware: bool = False
     """True for an attack on the model (`perturbation`), False for a text perturber
     (`rewrite`)."""
+    certifies: bool = False
+    """True for certified prediction under randomized smoothing (the engine votes; see the
+    module's docstring). A certifying perturber is model-aware too."""
 
     def check(self, language: str) -> None:
         """Raise `UsageError` for a language the perturber cannot perturb (a synonym table for

@@ -72,3 +72,16 @@ class Regularizer(Component, ABC):
         """The loss of `batch`. The engine back-propagates the returned tensor unless it is
         detached (`requires_grad` false), which signals that the regularizer already called
         `ctx.backward` itself."""
+
+    def noise(self, embeddings: Any, batch: Mapping[str, Any], ctx: TrainingContext) -> Any:
+        """One draw of the regularizer's random noise for `embeddings` (randomized smoothing);
+        certified prediction predicts by majority vote over copies of the input embeddings plus
+        such draws. Regularizers without noise need not implement it."""
+        raise NotImplementedError(f"regularizer {self.name} adds no noise")
+
+    def certified_radius(self, p_lower: float) -> float | None:
+        """The L2 radius, in the input-embedding space, within which the smoothed classifier's
+        prediction cannot change when its top class has probability at least `p_lower` (at
+        least 1/2) under `noise`: what certified prediction reports. None (the default) when the
+        regularizer's noise certifies nothing."""
+        return None

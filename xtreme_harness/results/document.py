@@ -72,7 +72,11 @@ def build(
     evaluation = {
         language: {
             **entry,
-            **{key: evaluated + entry[key] for key in ("predictions", "units") if key in entry},
+            **{
+                key: evaluated + entry[key]
+                for key in ("predictions", "units", "certificates")
+                if key in entry
+            },
         }
         for language, entry in evaluate["evaluation"].items()
     }

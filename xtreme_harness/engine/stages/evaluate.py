@@ -16,6 +16,7 @@ from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds.base import KindImpl
 from xtreme_harness.engine.stages import translated as translations
+from xtreme_harness.engine.stages.certified import certified
 from xtreme_harness.engine.stages.common import inference_setup, predict_examples
 from xtreme_harness.engine.stages.perturbed import perturbed
 from xtreme_harness.engine.stages.pool import candidate_index
@@ -69,10 +70,18 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
                 ctx, kind, shown, language, spec.train_language
             )
         attack = perturber if perturber is not None and perturber.model_aware else None
-        predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown, language,
-                                     attack=attack)  # fmt: skip
-        if attack is not None:
-            disturbed = {"perturber": attack.name, "model_aware": True}
+        extra: dict[str, float] = {}
+        if attack is not None and attack.certifies:
+            certificates = f"certificates-{language}.json"
+            predicted, extra, disturbed = certified(
+                ctx, model, kind, tokenizer, placement, shown, attack,
+                os.path.join(folder, certificates),
+            )  # fmt: skip
+        else:
+            predicted = predict_examples(ctx, model, kind, tokenizer, placement, shown,
+                                         language, attack=attack)  # fmt: skip
+            if attack is not None:
+                disturbed = {"perturber": attack.name, "model_aware": True}
         name = f"test-{language}.{kind.prediction_suffix}"
         kind.write_predictions(os.path.join(folder, name), predicted, examples)
         gold = kind.gold(examples)
@@ -85,8 +94,10 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
             entry["translation"] = translated
         if disturbed is not None:
             entry["perturbation"] = disturbed
+        if attack is not None and attack.certifies:
+            entry["certificates"] = f"predictions/{spec.name}/{certificates}"
         if gold is not None:
-            scores[language] = metrics.compute(spec.metric, gold, predicted, language)
+            scores[language] = {**metrics.compute(spec.metric, gold, predicted, language), **extra}
             outcomes[language] = (gold, predicted)
             units = f"units-{language}.json"
             write_units(os.path.join(folder, units), spec.metric, gold, predicted, language)
