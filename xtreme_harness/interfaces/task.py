@@ -245,6 +245,10 @@ class TaskSpec:
     pairs_split: str | None = None
     """A test split with every (context language, question language) pair, read with the
     language code ``<context>-<question>`` (MLQA's generalised setting); None if there is none."""
+    query_field: str | None = None
+    """Ranking with a classifier (XGLUE's web page ranking): the example field whose runs of
+    equal consecutive values are one query. The classifier predicts a grade per document and the
+    gold labels become (query, grade) pairs, for a per-query metric (``ndcg``); None otherwise."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -268,6 +272,8 @@ class TaskSpec:
             *POOLS,
         ):
             problems.append(f"a retrieval task, and only one, declares its pool, one of {POOLS}")
+        if self.query_field is not None and self.kind is not TaskKind.CLASSIFICATION:
+            problems.append("only a classification task ranks documents by query (query_field)")
         if "intermediate" in self.roles and not self.phases:
             problems.append("an intermediate task needs a training phase")
         if self.recipe is None and (

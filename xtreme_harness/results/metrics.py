@@ -9,7 +9,12 @@ token accuracy. The quirk is kept on purpose: it is what leaderboards report. Ex
 scored with the SQuAD v1.1 exact match and F1 (XQuAD, TyDiQA-GoldP), or with MLQA's
 language-specific normalisation of the answer's language (MLQA); the task score is (EM + F1) / 2.
 Retrieval is scored by accuracy of the best candidate (Tatoeba), MRR@20 (Mewsli-X) or mAP@20 pooled
-over the queries of all languages (LAReQA), both under the official key ``map@20``."""
+over the queries of all languages (LAReQA), both under the official key ``map@20``.
+
+XGLUE scores its POS task by seqeval's chunk *precision* (``seqeval-precision``: the same chunks,
+another value; ``precision_score`` at line 217 of XGLUE's ``evaluation/xglue_evaluate.py``,
+although its README says accuracy) and its web page ranking by nDCG over the documents of each
+query (``ndcg``: `xtreme_harness.results.scoring.ndcg`)."""
 
 from __future__ import annotations
 
@@ -118,9 +123,35 @@ def _ranking(metric: str) -> Callable[..., dict[str, float]]:
     return score
 
 
+def ranking_gain_units(gold: Sequence[tuple[Any, Any]], predicted: Sequence[Any]) -> list[float]:
+    """nDCG of each query (`xtreme_harness.results.scoring.ndcg`): `gold` holds (query,
+    relevance) per document, `predicted` a score per document (a predicted grade)."""
+    _same_length(gold, predicted, "documents")
+    from xtreme_harness.results.scoring.ndcg import per_query
+
+    try:
+        scores = [float(p) for p in predicted]
+        relevance = [float(g[1]) for g in gold]
+    except (TypeError, ValueError) as error:
+        raise MetricError(f"nDCG needs numeric grades and scores: {error}") from None
+    return per_query([g[0] for g in gold], relevance, scores)
+
+
+def ndcg(
+    gold: Sequence[tuple[Any, Any]], predicted: Sequence[Any], language: str | None = None
+) -> dict[str, float]:
+    """The mean nDCG over queries (XGLUE's WPR scorer), in percent."""
+    units = ranking_gain_units(gold, predicted)
+    if not units:
+        raise MetricError("cannot compute nDCG without a query of two documents or more")
+    return {"ndcg": 100.0 * sum(units) / len(units)}
+
+
 METRICS: dict[str, Callable[..., dict[str, float]]] = {
     "accuracy": accuracy,
     "seqeval": seqeval_f1,
+    "seqeval-precision": seqeval_f1,
+    "ndcg": ndcg,
     "squad": _qa("squad"),
     "mlqa": _qa("mlqa"),
     "mrr@20": _ranking("mrr@20"),
@@ -148,6 +179,8 @@ def pooled(
 SCORE_KEYS: dict[str, tuple[str, ...]] = {
     "accuracy": ("accuracy",),
     "seqeval": ("f1",),
+    "seqeval-precision": ("precision",),
+    "ndcg": ("ndcg",),
     "squad": ("exact_match", "f1"),
     "mlqa": ("exact_match", "f1"),
     "mrr@20": ("map@20",),

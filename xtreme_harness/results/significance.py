@@ -5,9 +5,10 @@
   score difference (mean over seeds of the mean over languages); the interval is the 2.5th and
   97.5th percentiles. Metrics are recomputed from per-example units: correct/incorrect for
   accuracy; true-positive, predicted and gold chunk counts per sentence for seqeval F1 (micro F1
-  is a function of their sums); exact match and F1 per question for QA (the task score is the
-  mean of their means); reciprocal rank or average precision per query for retrieval (LAReQA's
-  task score is resampled as the mean of its languages' values, not pooled).
+  is a function of their sums, and so is precision); nDCG per query (WPR); exact match and F1 per
+  question for QA (the task score is the mean of their means); reciprocal rank or average
+  precision per query for retrieval (LAReQA's task score is resampled as the mean of its
+  languages' values, not pooled).
 - Over seeds: the per-seed task score differences (paired by seed) resampled with replacement.
 
 A difference is marked significant when its interval excludes zero.
@@ -50,7 +51,11 @@ def units(
         from xtreme_harness.results.metrics import ranking_units
 
         return np.array([[unit, 1.0] for unit in ranking_units(metric, gold, predicted)])
-    if metric == "seqeval":
+    if metric == "ndcg":  # one row per query
+        from xtreme_harness.results.metrics import ranking_gain_units
+
+        return np.array([[unit, 1.0] for unit in ranking_gain_units(gold, predicted)])
+    if metric in ("seqeval", "seqeval-precision"):
         from xtreme_harness.results.scoring.seqeval_fast import get_entities
 
         rows = []
@@ -67,11 +72,13 @@ def score(metric: str, sums: Any) -> Any:
     """The metric (x 100) from summed units; `sums` has units in its last axis."""
     import numpy as np
 
-    if metric in ("accuracy", "mrr@20", "map@20"):
+    if metric in ("accuracy", "mrr@20", "map@20", "ndcg"):
         return 100.0 * sums[..., 0] / sums[..., 1]
     if metric in ("squad", "mlqa"):  # (EM + F1) / 2
         return 100.0 * (sums[..., 0] + sums[..., 1]) / 2 / sums[..., 2]
     tp, predicted, gold = sums[..., 0], sums[..., 1], sums[..., 2]
+    if metric == "seqeval-precision":
+        return np.where(predicted > 0, 100.0 * tp / np.where(predicted > 0, predicted, 1), 0.0)
     total = predicted + gold
     return np.where(total > 0, 200.0 * tp / np.where(total > 0, total, 1), 0.0)
 

@@ -2,6 +2,11 @@
 
 Canonical example: ``{"id": str, "text_a": str, "text_b": str | None, "label": str | None}``,
 with `label` one of the task's `labels`. Predictions are label names, one per line.
+
+A task that declares a `query_field` ranks documents with the classifier: its labels are grades
+("0" ... "4"), the predicted grade of each document is its score, and the gold labels are
+(query, grade) pairs for a per-query metric (nDCG), as XGLUE's web page ranking is trained and
+scored (Unicoder's `WprProcessor` classifies the five grades; `xglue_evaluate.py` ranks by them).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from xtreme_harness.engine.kinds.base import (
     label_head,
     padded_inputs,
 )
+from xtreme_harness.errors import DataError
 
 
 class Classification(KindImpl):
@@ -70,6 +76,8 @@ class Classification(KindImpl):
     def gold(self, examples: Sequence[dict[str, Any]]) -> list[Any] | None:
         if not check_labelled(examples, "label", self.spec.name):
             return None
+        if self.spec.query_field is not None:  # ranking: the query of each document too
+            return [(e[self.spec.query_field], e["label"]) for e in examples]
         return [e["label"] for e in examples]
 
     def write_predictions(
@@ -77,6 +85,18 @@ class Classification(KindImpl):
     ) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(f"{label}\n" for label in predictions)
+
+    def write_gold(self, path: str, examples: Sequence[dict[str, Any]]) -> None:
+        """The labels, one per line; for ranking, ``query<TAB>grade`` lines (the first and the
+        last column that XGLUE's scorer reads)."""
+        if self.spec.query_field is None:
+            return super().write_gold(path, examples)
+        pairs = self.gold(examples)
+        if pairs is None:
+            raise DataError(path, f"the {self.spec.name} examples carry no gold labels")
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            for query, grade in pairs:
+                handle.write(f"{' '.join(str(query).split())}\t{grade}\n")
 
     def read_predictions(self, path: str, examples: Sequence[dict[str, Any]]) -> list[Any]:
         with open(path, encoding="utf-8") as handle:
