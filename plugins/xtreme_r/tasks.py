@@ -22,6 +22,7 @@ from xharness_plugins.xtreme_r.retrieval_data import (
 )
 from xtreme_harness.interfaces import (
     SHARED_POOL,
+    UPOS_TAGS,
     Category,
     FolderSource,
     HubSource,
@@ -45,10 +46,7 @@ DOWNLOAD = (
     "download/ folder as --data-dir."
 )
 
-UPOS = (
-    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
-    "PUNCT", "SCONJ", "SYM", "VERB", "X",
-)  # fmt: skip
+UPOS = UPOS_TAGS
 NER = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 NLI = ("contradiction", "entailment", "neutral")
 

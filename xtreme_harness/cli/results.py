@@ -10,6 +10,7 @@ import shutil
 import click
 
 from xtreme_harness.errors import DataError, UsageError
+from xtreme_harness.registry.benchmarks import benchmark_names
 
 SCHEMAS = ("result", "grid", "languages", "benchmark")
 
@@ -35,11 +36,19 @@ SCHEMAS = ("result", "grid", "languages", "benchmark")
     type=click.Choice(["task", "language", "family", "resource-class", "seen"]),
     default="task",
     show_default=True,
-    help="Columns: tasks (with category averages and the XTREME-R score), or, per "
+    help="Columns: tasks (with category averages and the benchmark's score), or, per "
     "task, languages, language families, resource classes, or the languages' relation "
     "to the intermediate set.",
 )
 @click.option("--task", help="Only this task (for --by language|family|resource-class|seen).")
+@click.option(
+    "--benchmark",
+    type=click.Choice(benchmark_names()),
+    default="xtreme-r",
+    show_default=True,
+    help="The benchmark whose tasks (on its languages, with its metrics), categories and score "
+    "the task table shows.",
+)
 @click.option(
     "--baseline",
     metavar="CONFIGURATION",
@@ -55,14 +64,15 @@ SCHEMAS = ("result", "grid", "languages", "benchmark")
 @click.option("--digits", type=click.IntRange(min=0, max=6), default=1, show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write to this file.")
 def tables(run_dirs: tuple[str, ...], format_name: str, format_options: tuple[str, ...], by: str,
-           task: str | None, baseline: str | None, perturbation: str | None, digits: int,
-           out_file: str | None) -> None:  # fmt: skip
+           task: str | None, benchmark: str, baseline: str | None, perturbation: str | None,
+           digits: int, out_file: str | None) -> None:  # fmt: skip
     """Leaderboard tables from the result files of runs and grids.
 
     Rows are configurations (everything but seed and target task); numbers are means over
     seeds with standard deviations. Task scores need every language of the task, category
-    averages every task of the category, the XTREME-R score all ten tasks: a missing part is a
-    blank with a footnote, never an average over what happens to exist.
+    averages every task of the category, the benchmark's score (--benchmark: XTREME-R by
+    default, or XGLUE, ...) all its tasks: a missing part is a blank with a footnote, never an
+    average over what happens to exist.
     """
     from xtreme_harness.plugin_host import get_host
     from xtreme_harness.results import tables as leaderboard
@@ -74,7 +84,7 @@ def tables(run_dirs: tuple[str, ...], format_name: str, format_options: tuple[st
     renderer = host.get("formats", format_name)(**parse_pairs(format_options, "--format-option"))
     configs = leaderboard.configurations(find(*run_dirs))
     if by == "task":
-        built = [leaderboard.task_table(configs, digits)]
+        built = [leaderboard.task_table(configs, digits, benchmark)]
     else:
         built = leaderboard.breakdown_tables(configs, by, digits, task)
     if baseline is not None:

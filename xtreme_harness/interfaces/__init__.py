@@ -38,6 +38,7 @@ from xtreme_harness.interfaces.language_set import (
 from xtreme_harness.interfaces.perturber import Perturber
 from xtreme_harness.interfaces.readers import (
     Reader,
+    conll_columns,
     conll_tags,
     copa_jsonl,
     json_document,
@@ -45,6 +46,7 @@ from xtreme_harness.interfaces.readers import (
     muse_lexicon,
     siqa_jsonl,
     squad_json,
+    text_lines,
     tsv_pairs,
 )
 from xtreme_harness.interfaces.regularizer import Regularizer, TrainingContext
@@ -70,6 +72,7 @@ from xtreme_harness.interfaces.task import (
     SELECTIONS,
     SHARED_POOL,
     SPLITS,
+    UPOS_TAGS,
     Category,
     DataSource,
     Phase,
@@ -88,6 +91,7 @@ __all__ = [
     "SELECTIONS",
     "SHARED_POOL",
     "SPLITS",
+    "UPOS_TAGS",
     "Allocation",
     "Candidates",
     "Category",
@@ -128,6 +132,7 @@ __all__ = [
     "blocked_by",
     "characters_of",
     "check_examples",
+    "conll_columns",
     "conll_tags",
     "copa_jsonl",
     "dispatch",
@@ -138,5 +143,6 @@ __all__ = [
     "rewrite_words",
     "siqa_jsonl",
     "squad_json",
+    "text_lines",
     "tsv_pairs",
 ]

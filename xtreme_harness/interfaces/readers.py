@@ -21,7 +21,9 @@ Reader = Callable[[str], list[dict[str, Any]]]
 line and field where known."""
 
 
-def _lines(path: str) -> Iterator[tuple[int, str]]:
+def text_lines(path: str) -> Iterator[tuple[int, str]]:
+    """(line number, line without its line break) of a UTF-8 text file; a `DataError` naming
+    the file and byte where it is not UTF-8."""
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             for number, line in enumerate(handle, start=1):
@@ -56,7 +58,7 @@ def tsv_pairs(labels: Sequence[str], aliases: Mapping[str, str] | None = None) -
     def read(path: str) -> list[dict[str, Any]]:
         examples = []
         labelled: bool | None = None
-        for number, line in _lines(path):
+        for number, line in text_lines(path):
             if not line.strip():
                 continue
             fields = line.split("\t")
@@ -112,7 +114,7 @@ def conll_tags(labels: Sequence[str]) -> Reader:
                 tokens.clear()
                 tags.clear()
 
-        for number, line in _lines(path):
+        for number, line in text_lines(path):
             if not line.strip():
                 close()
                 continue
@@ -138,9 +140,46 @@ def conll_tags(labels: Sequence[str]) -> Reader:
     return read
 
 
+def conll_columns(labels: Sequence[str], aliases: Mapping[str, str] | None = None) -> Reader:
+    """``token<SPACE>...<SPACE>tag`` per line: the token first, the tag last, whitespace between
+    (CoNLL-2002/2003 as XGLUE ships them, MasakhaNER); a blank line or a ``-DOCSTART-`` line
+    ends a sentence -> tagging examples. `aliases` maps a tag of the file to one of `labels`
+    (e.g. a type the task leaves out to ``O``)."""
+    aliases = dict(aliases or {})
+
+    def read(path: str) -> list[dict[str, Any]]:
+        examples: list[dict[str, Any]] = []
+        tokens: list[str] = []
+        tags: list[str] = []
+
+        def close() -> None:
+            if tokens:
+                examples.append(
+                    {"id": str(len(examples)), "tokens": list(tokens), "tags": list(tags)}
+                )
+                tokens.clear()
+                tags.clear()
+
+        for number, line in text_lines(path):
+            fields = line.split()
+            if not fields or fields[0] == "-DOCSTART-":
+                close()
+                continue
+            if len(fields) < 2:
+                raise DataError(
+                    path, f"expected 'token tag' (whitespace between), found {line!r}", line=number
+                )
+            tokens.append(fields[0])
+            tags.append(_label(path, number, fields[-1], labels, aliases, field="tag"))
+        close()
+        return examples
+
+    return read
+
+
 def json_lines(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for every non-blank line of a JSON-lines file."""
-    for number, line in _lines(path):
+    for number, line in text_lines(path):
         if not line.strip():
             continue
         try:
@@ -288,7 +327,7 @@ def muse_lexicon(path: str) -> dict[str, str]:
     of facebookresearch/MUSE): one ``source target`` pair per line -> source word -> its first
     translation (a word listed several times keeps its first). Read once per path."""
     pairs: dict[str, str] = {}
-    for number, line in _lines(path):
+    for number, line in text_lines(path):
         parts = line.split()
         if not parts:
             continue

@@ -32,6 +32,12 @@ POOLS = ("shared", "per-language")
 CANDIDATES_SPLIT = "candidates"
 """The split holding a retrieval task's candidates, ``{"id", "text"}`` each: read with the test
 language (pool ``per-language``) or with `SHARED_POOL` (pool ``shared``)."""
+UPOS_TAGS = (
+    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
+    "PUNCT", "SCONJ", "SYM", "VERB", "X",
+)  # fmt: skip
+"""The 17 universal part-of-speech tags of Universal Dependencies v2 (the labels of every
+UD-based tagging task)."""
 SELECTIONS = ("en-dev", "target-dev", "last", "average")
 """Model-selection rules (see `Recipe.selection`)."""
 SHARED_POOL = "all"

@@ -232,26 +232,49 @@ def _cell(values: Sequence[float | None], notes: Footnotes, missing: str) -> Cel
     return Cell(mean=statistics.fmean(numbers), std=std, n=len(numbers))
 
 
-def _benchmark() -> Any:
+def _benchmark(name: str = "xtreme-r") -> Any:
     from xtreme_harness.registry.benchmarks import load_benchmark
 
-    return load_benchmark("xtreme-r")
+    return load_benchmark(name)
 
 
-def tasks_in(configs: Sequence[Configuration]) -> list[str]:
+def tasks_in(configs: Sequence[Configuration], benchmark: str = "xtreme-r") -> list[str]:
     present = {task for c in configs for task, _ in c.runs}
-    order = list(_benchmark().tasks)
+    order = list(_benchmark(benchmark).tasks)
     return [t for t in order if t in present] + sorted(present - set(order))
+
+
+def benchmark_value(result: Result, task: Any) -> float | None:
+    """A result's task score as benchmark task `task` defines it: the mean over the benchmark's
+    languages of the mean of its score metrics (XGLUE scores PAWS-X on 4 of its 7 languages and
+    MLQA by F1 alone); the result's own score where the definitions agree (a pooled score
+    included); None when a language the benchmark needs was not scored."""
+    document = result.document
+    own = document["task"]
+    if tuple(task.languages) == tuple(own["languages"]) and tuple(task.score) == tuple(
+        metrics.SCORE_KEYS[own["metric"]]
+    ):
+        return document["score"]
+    scores = document["scores"]
+    if any(lang not in scores or any(k not in scores[lang] for k in task.score)
+           for lang in task.languages):  # fmt: skip
+        return None
+    return statistics.fmean(
+        statistics.fmean(scores[lang][key] for key in task.score) for lang in task.languages
+    )
 
 
 def _seeds(config: Configuration) -> list[int]:
     return sorted({seed for _, seed in config.runs})
 
 
-def task_table(configs: Sequence[Configuration], digits: int = 1) -> Table:
-    """Rows: configurations; columns: tasks, category averages, the XTREME-R score."""
-    benchmark = _benchmark()
-    tasks = tasks_in(configs)
+def task_table(
+    configs: Sequence[Configuration], digits: int = 1, benchmark_name: str = "xtreme-r"
+) -> Table:
+    """Rows: configurations; columns: tasks, category averages and the score of the benchmark
+    (its tasks scored as it defines them, `benchmark_value`; other tasks as themselves)."""
+    benchmark = _benchmark(benchmark_name)
+    tasks = tasks_in(configs, benchmark_name)
     categories: dict[str, list[str]] = defaultdict(list)
     for name, task in benchmark.tasks.items():
         categories[task.category].append(name)
@@ -266,7 +289,12 @@ def task_table(configs: Sequence[Configuration], digits: int = 1) -> Table:
             values = []
             for seed in seeds:
                 result = config.runs.get((task, seed))
-                values.append(None if result is None else result.document["score"])
+                if result is None:
+                    values.append(None)
+                elif task in benchmark.tasks:
+                    values.append(benchmark_value(result, benchmark.tasks[task]))
+                else:
+                    values.append(result.document["score"])
             per_seed[task] = values
             if all((task, seed) not in config.runs for seed in seeds):
                 row.append(Cell(footnote=notes("not run")))
@@ -289,13 +317,14 @@ def task_table(configs: Sequence[Configuration], digits: int = 1) -> Table:
             for i in range(len(seeds))
         ]  # fmt: skip
         absent = [t for t in benchmark.tasks if t not in tasks]
-        row.append(_cell(overall, notes, "the XTREME-R score needs all 10 tasks"
+        row.append(_cell(overall, notes, f"the {benchmark.title} score needs all "
+                         f"{len(benchmark.tasks)} tasks"
                          + (f"; missing {', '.join(absent)}" if absent else "")))  # fmt: skip
         rows.append(tuple(row))
     outside = _categories_of_others(configs, benchmark)
     columns = ("configuration", *tasks,
                *(_category_column(c, categories[c], outside.get(c, [])) for c in shown_categories),
-               "XTREME-R")  # fmt: skip
+               benchmark.title)  # fmt: skip
     return Table("Scores by task (mean ± std over seeds)", columns, tuple(rows),
                  tuple(notes.texts), digits)  # fmt: skip
 

@@ -241,6 +241,35 @@ def _score_tags(task: str, lang: str, pred: PathLike, gold: PathLike) -> Languag
     return LanguageScore({"f1": f1 * 100, "precision": precision * 100, "recall": recall * 100})
 
 
+def _score_ndcg(task: str, lang: str, pred: PathLike, gold: PathLike) -> LanguageScore:
+    """Web page ranking (XGLUE's ``simple_ndcg``): a score per line of the prediction file; the
+    gold file's lines hold the query in the first tab-separated column and the grade in the
+    last (XGLUE's release files, or ``query<TAB>grade``)."""
+    from xtreme_harness.results.scoring.ndcg import per_query
+
+    scores, rows = read_label(pred), read_label(gold)
+    if len(scores) != len(rows):
+        raise _count_error(task, lang, pred, gold, len(scores), len(rows), "lines")
+    queries, grades, values = [], [], []
+    for number, (score, row) in enumerate(zip(scores, rows, strict=True), start=1):
+        fields = row.split("\t")
+        try:
+            grades.append(float(fields[-1]))
+        except ValueError:
+            raise DataError(str(gold), f"expected a numeric grade in the last tab-separated "
+                            f"column, found {fields[-1]!r}", line=number) from None  # fmt: skip
+        try:
+            values.append(float(score))
+        except ValueError:
+            raise DataError(str(pred), f"expected a numeric score, found {score!r}",
+                            line=number) from None  # fmt: skip
+        queries.append(fields[0])
+    found = per_query(queries, grades, values)
+    if not found:
+        raise DataError(str(gold), "has no query of two documents or more to score")
+    return LanguageScore({"ndcg": 100.0 * sum(found) / len(found)})
+
+
 def _score_bucc(task: str, lang: str, pred: PathLike, gold: PathLike) -> LanguageScore:
     from xtreme_harness.results.scoring.retrieval import bucc_f1
 
@@ -413,6 +442,15 @@ SCORERS: dict[str, Scorer] = {
             _score_mrr,
             "the reciprocal rank of the gold id among the first 20 predicted ids, averaged "
             "over the gold ids (utils_mewslix.evaluate; reported as map@20)",
+        ),
+        Scorer(
+            "ndcg",
+            ("ndcg",),
+            "lines",
+            _score_ndcg,
+            "nDCG per query, averaged over the queries (XGLUE's simple_ndcg: scikit-learn's "
+            "ndcg_score, ties averaged); a score per prediction line, gold lines "
+            "query<TAB>...<TAB>grade, a query is a run of equal consecutive queries",
         ),
         Scorer(
             "pooled-map@20",
