@@ -380,3 +380,22 @@ def test_an_unknown_benchmark_and_a_missing_distance_package_are_said(grid_dir, 
     assert built.distances == [] and built.typology is None
     assert any("pip install lang2vec==1.1.2" in note for note in built.notes)
     assert built.comparisons  # the rest of the report is still made
+
+
+def test_a_benchmark_that_scores_a_task_on_fewer_languages_compares_it_on_those(grid_dir):
+    """xnli's results relabelled as PAWS-X, German planted 4 points higher under
+    low-resource-diverse: XGLUE scores PAWS-X on de, en, es, fr, so its contrast is 4 / 4; a
+    benchmark without PAWS-X keeps the task's own score, 4 / 15."""
+    planted = []
+    for result in _relabelled(find(str(grid_dir)), "pawsx"):
+        document = result.document
+        if document["config"]["intermediate"]["language_set"]["name"] == "low-resource-diverse":
+            document["scores"]["de"]["accuracy"] += 4.0
+            document["score"] += 4.0 / len(document["scores"])
+        planted.append(result)
+    for benchmark, expected in (("xglue", 1.0), ("xtreme-r", 4.0 / 15)):
+        built = reports.build(planted, "language_set", "high-resource", subgroups=(),
+                              benchmark=benchmark)  # fmt: skip
+        for comparison in built.comparisons:
+            if comparison.task == "pawsx":
+                assert comparison.over_seeds.value == pytest.approx(expected)

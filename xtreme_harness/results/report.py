@@ -15,7 +15,7 @@ import copy
 import json
 import statistics
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -178,11 +178,34 @@ def _label(ident: dict[str, Any], skip: Sequence[str], varying: Sequence[str]) -
     return ", ".join(parts) or "-"
 
 
-class _Reader:
-    """Per-example units of results, read once."""
+def _scopes(benchmark: Any, results: Sequence[Result], notes: list[str]) -> dict[str, list]:
+    """Task -> the languages the benchmark scores it on, where they are some of the task's own
+    (XGLUE's PAWS-X: 4 of 7); a note where the benchmark scores a task by other metrics than
+    the task's own, which the comparison keeps (XGLUE's MLQA: F1 alone)."""
+    from xtreme_harness.results.metrics import SCORE_KEYS
 
-    def __init__(self) -> None:
+    found: dict[str, list] = {}
+    for result in results:
+        task = result.document["task"]
+        entry = benchmark.tasks.get(task["name"])
+        if entry is None or task["name"] in found:
+            continue
+        if set(entry.languages) < set(task["languages"]):  # some of the task's languages
+            found[task["name"]] = list(entry.languages)
+        if tuple(entry.score) != tuple(SCORE_KEYS[task["metric"]]):
+            note(notes, f"{task['name']}: compared by its own score "
+                 f"({', '.join(SCORE_KEYS[task['metric']])}); {benchmark.title} scores it by "
+                 f"{', '.join(entry.score)} (xharness tables --benchmark shows that)")  # fmt: skip
+    return found
+
+
+class _Reader:
+    """Per-example units of results, read once; `scopes`: the languages a task is compared on
+    where the benchmark does not score it on all of its own."""
+
+    def __init__(self, scopes: Mapping[str, Sequence[str]] | None = None) -> None:
         self._units: dict[str, Any] = {}
+        self.scopes = dict(scopes or {})
 
     def units(self, result: Result) -> Any:
         if result.path not in self._units:
@@ -365,7 +388,8 @@ def _compare_tasks(plan: _Plan, reader: _Reader, aggregates: Sequence[tuple[str,
     positive = next(name for name, weight in plan.weights.items() if weight > 0)
     for task, cells in plan.tasks.items():
         what = f"{task}, {plan.context}: {plan.contrast}"
-        whole = _contrast(reader, cells, plan.weights, what, report.missing, task=task)
+        whole = _contrast(reader, cells, plan.weights, what, report.missing, task=task,
+                          languages=reader.scopes.get(task))  # fmt: skip
         if whole is None:
             continue
         found[task] = whole
@@ -479,7 +503,7 @@ def build(
                     weights = effects.interaction(level, baseline, condition, reference)
                     plans.append(_Plan("interaction", contrast, context, weights, tasks,
                                        *where.get(key, (None, None))))  # fmt: skip
-    reader = _Reader()
+    reader = _Reader(_scopes(definition, results, report.notes))
     aggregates = _aggregates(definition, {r.task for r in results}, report.missing)
     for plan in plans:
         _compare(plan, reader, aggregates, subgroups, report)
