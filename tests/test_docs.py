@@ -258,7 +258,7 @@ def _americasnli(tmp_path, monkeypatch):
     for name, lines in NLI_LINES.items():
         (sample / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     host = PluginHost(entry_points=True, plugins=[("americasnli", module)])
-    spec = host.get("tasks", "americasnli")
+    spec = host.get("tasks", "americasnli-demo")
     assert spec.sources["sample"].read("train", "en")[0] == {
         "id": "0", "text_a": "A man eats bread.", "text_b": "A person eats.", "label": "entailment"
     }  # fmt: skip
@@ -274,7 +274,7 @@ def test_the_task_example_runs_end_to_end_with_its_protocol(tiny_model, tmp_path
 
     host, spec = _americasnli(tmp_path / "plugin", monkeypatch)
     assert spec.recipe.learning_rate == 2e-5 and spec.languages == ("qu", "gn", "ay")
-    config = RunConfig(model=tiny_model, task="americasnli", source="sample",
+    config = RunConfig(model=tiny_model, task="americasnli-demo", source="sample",
                        out=str(tmp_path / "run"), device="cpu", protocol="americasnli-2022",
                        overrides=Overrides(max_steps=2), progress=False)  # fmt: skip
     result = run(config, host)

@@ -454,7 +454,7 @@ def test_the_tiny_model_text_comes_from_the_builtin_plugins_only(monkeypatch):
     from xtreme_harness.engine import tiny_model
 
     tasks = tiny_model.builtin_tasks()
-    assert {r.plugin for r in tasks} <= {"xtreme_r", "intermediate"}
+    assert {r.plugin for r in tasks} <= {"xtreme_r", "intermediate", "low_resource", "xglue"}
     assert [r.name for r in tasks] == sorted(r.name for r in tasks)
     first = tiny_model.sample_texts()
     monkeypatch.setenv("XHARNESS_DISABLE_PLUGINS", "xtreme_r")  # ignored: always the same text

@@ -7,7 +7,7 @@ Inputs:
   <data-dir>/wals-2020.4-languages.csv    WALS 2020.4 CLDF LanguageTable (CC BY 4.0)
   <data-dir>/joshi2020-lang2tax.txt       Joshi et al. (2020) resource classes
   <data-dir>/intermediate-task-languages.md  MASSIVE locales, SIB-200 configs (completeness)
-  registry/benchmarks/{xtreme-r,xtreme}.json  task -> languages
+  registry/benchmarks/{xtreme-r,xtreme,low-resource}.json  task -> languages
 
 Usage:
   python scripts/registry/build_languages.py [--data-dir DIR] [--out FILE] [--check]
@@ -37,15 +37,33 @@ DEFAULT_DATA_DIR = REPO.parent / "shared" / "reference" / "data"
 DEFAULT_OUT = REPO / "registry" / "languages.json"
 SCHEMA = REPO / "registry" / "schemas" / "languages.schema.json"
 BENCHMARK_DIR = REPO / "registry" / "benchmarks"
-BENCHMARKS = ("xtreme-r", "xtreme")
+BENCHMARKS = ("xtreme-r", "xtreme", "xglue", "low-resource")
 GENERATED_BY = "scripts/registry/build_languages.py"
 TASK_LANGUAGES_FILE = "intermediate-task-languages.md"
 
 CURATED_COLUMNS = (
     "code", "iso639_1", "iso639_3", "macro_iso639_3", "name", "script", "glottocode",
     "wals_code", "family_conventional", "is_creole", "joshi_name", "joshi_class", "joshi_note",
-    "massive", "sib200", "notes",
+    "massive", "sib200", "americasnli", "masakhaner", "notes",
 )  # fmt: skip
+
+# The language codes of the two low-resource target datasets' releases (file and folder names),
+# each of which one curated row must list in its column of the same name.
+RELEASE_CODES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "americasnli": (
+        "abteen/americasnli@bebd02c evaluate_xnli.py L76-77 and "
+        "configs/dataset/finetuning/anli_default.yaml L10 (data/anli_final/{dev,test}/<code>.tsv)",
+        ("aym", "bzd", "cni", "gn", "hch", "nah", "oto", "quy", "shp", "tar"),
+    ),
+    "masakhaner": (
+        "masakhane-io/masakhane-ner@ba5843c, the folders of MasakhaNER2.0/data (also "
+        "MasakhaNER2.0/transfer_corpus/langs.txt)",
+        (
+            *("bam", "bbj", "ewe", "fon", "hau", "ibo", "kin", "lug", "luo", "mos"),
+            *("nya", "pcm", "sna", "swa", "tsn", "twi", "wol", "xho", "yor", "zul"),
+        ),
+    ),
+}
 
 SOURCES: dict[str, dict[str, str]] = {
     "glottolog": {
@@ -165,6 +183,7 @@ GLOTTOCODE_RE = re.compile(r"^[a-z0-9]{4}[0-9]{4}$")
 SCRIPT_RE = re.compile(r"^[A-Z][a-z]{3}$")
 MASSIVE_RE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 SIB200_RE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
+RELEASE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 class BuildError(Exception):
@@ -176,7 +195,7 @@ class CuratedRow:
     line: int
     code: str
     iso639_1: str | None
-    iso639_3: str
+    iso639_3: str | None
     macro_iso639_3: str | None
     name: str
     script: str
@@ -189,6 +208,8 @@ class CuratedRow:
     joshi_note: str | None
     massive: tuple[str, ...]
     sib200: tuple[str, ...]
+    americasnli: tuple[str, ...] = ()
+    masakhaner: tuple[str, ...] = ()
 
     def where(self, field: str) -> str:
         return f"{CURATED.name} line {self.line} (code {self.code!r}), field {field!r}"
@@ -233,26 +254,33 @@ def parse_curated_row(line: int, raw: dict[str, str]) -> CuratedRow:
     _check_pattern(code, CODE_RE, f"{where}, field 'code'", "2 or 3 lower-case letters")
     where = f"{where} (code {code!r}), field"
     iso1 = _optional(raw["iso639_1"])
-    iso3 = raw["iso639_3"].strip()
+    iso3 = _optional(raw["iso639_3"])
     macro = _optional(raw["macro_iso639_3"])
     _check_pattern(iso1, ISO1_RE, f"{where} 'iso639_1'", "an ISO 639-1 code (2 letters)")
     _check_pattern(iso3, ISO3_RE, f"{where} 'iso639_3'", "an ISO 639-3 code (3 letters)")
     _check_pattern(macro, ISO3_RE, f"{where} 'macro_iso639_3'", "empty or an ISO 639-3 code")
     if len(code) == 2 and code != iso1:
         raise BuildError(f"{where} 'iso639_1': expected {code!r} (a 2-letter code is ISO 639-1)")
-    if len(code) == 3 and (code != iso3 or iso1 is not None):
+    glottocode = _optional(raw["glottocode"])
+    if iso3 is None and (len(code) != 3 or iso1 is not None or macro or glottocode is None):
+        raise BuildError(
+            f"{where} 'iso639_3': may be empty only for a group without an individual ISO 639-3 "
+            "code (an ISO 639-5 collective code such as nah): then the code is that 3-letter "
+            "code, iso639_1 and macro_iso639_3 are empty and the glottocode column names the "
+            "Glottolog group"
+        )
+    if len(code) == 3 and iso3 is not None and (code != iso3 or iso1 is not None):
         raise BuildError(
             f"{where} 'code': a 3-letter code must equal iso639_3 ({iso3!r}) and iso639_1 must be "
             "empty; use the ISO 639-1 code where the language has one"
         )
-    if macro == iso3:
+    if macro is not None and macro == iso3:
         raise BuildError(f"{where} 'macro_iso639_3': must differ from iso639_3")
     name = raw["name"].strip()
     if not name:
         raise BuildError(f"{where} 'name': expected a language name")
     script = raw["script"].strip()
     _check_pattern(script, SCRIPT_RE, f"{where} 'script'", "an ISO 15924 code such as Latn")
-    glottocode = _optional(raw["glottocode"])
     _check_pattern(glottocode, GLOTTOCODE_RE, f"{where} 'glottocode'", "empty or a Glottocode")
     is_creole = raw["is_creole"].strip()
     if is_creole not in ("", "true"):
@@ -266,6 +294,11 @@ def parse_curated_row(line: int, raw: dict[str, str]) -> CuratedRow:
         _check_pattern(locale, MASSIVE_RE, f"{where} 'massive'", "a MASSIVE locale like zh-CN")
     for config in sib200:
         _check_pattern(config, SIB200_RE, f"{where} 'sib200'", "a SIB-200 config like zho_Hans")
+    releases = {dataset: tuple(raw[dataset].split()) for dataset in RELEASE_CODES}
+    for dataset, codes in releases.items():
+        for value in codes:
+            what = "a release code like quy"
+            _check_pattern(value, RELEASE_CODE_RE, f"{where} {dataset!r}", what)
     return CuratedRow(
         line=line,
         code=code,
@@ -283,6 +316,7 @@ def parse_curated_row(line: int, raw: dict[str, str]) -> CuratedRow:
         joshi_note=_optional(raw["joshi_note"]),
         massive=massive,
         sib200=sib200,
+        **releases,
     )
 
 
@@ -314,7 +348,8 @@ def check_unique_codes(rows: list[CuratedRow]) -> None:
             other = by_iso3[row.iso639_3]
             raise BuildError(f"{row.where('iso639_3')}: duplicate of line {other.line}")
         by_code[row.code] = row
-        by_iso3[row.iso639_3] = row
+        if row.iso639_3 is not None:
+            by_iso3[row.iso639_3] = row
     for row in rows:
         other = by_iso3.get(row.code)
         if other is not None and other is not row:
@@ -358,6 +393,18 @@ def check_dataset_mapping(
     rows: list[CuratedRow], codes: Iterable[str], field: str, dataset: str
 ) -> None:
     """Every listed dataset code belongs to exactly one row, and rows list no unknown code."""
+    check_codes(rows, codes, field, f"{dataset} code of {TASK_LANGUAGES_FILE}")
+
+
+def check_release_codes(rows: list[CuratedRow]) -> None:
+    """Each release code of `RELEASE_CODES` is listed by exactly one row, in its dataset's
+    column, and no row lists another."""
+    for dataset, (source, codes) in RELEASE_CODES.items():
+        check_codes(rows, codes, dataset, f"{dataset} release code of {source}")
+
+
+def check_codes(rows: list[CuratedRow], codes: Iterable[str], field: str, what: str) -> None:
+    """Every code of `codes` is in exactly one row's `field` column, and no other code is."""
     listed = set(codes)
     owner: dict[str, CuratedRow] = {}
     for row in rows:
@@ -367,15 +414,12 @@ def check_dataset_mapping(
                     f"{row.where(field)}: {code} is already listed on line {owner[code].line}"
                 )
             if code not in listed:
-                raise BuildError(
-                    f"{row.where(field)}: {code} is not a {dataset} code of {TASK_LANGUAGES_FILE}"
-                )
+                raise BuildError(f"{row.where(field)}: {code} is not a {what}")
             owner[code] = row
     missing = sorted(listed - owner.keys())
     if missing:
         raise BuildError(
-            f"{CURATED.name}: {dataset} codes of {TASK_LANGUAGES_FILE} in no row's {field!r} "
-            f"column: {' '.join(missing)}"
+            f"{CURATED.name}: no row's {field!r} column lists {' '.join(missing)} (each a {what})"
         )
 
 
@@ -603,7 +647,12 @@ def build_record(
     genus = doculect["Genus"] if doculect else None
     is_creole = row.is_creole or genus == WALS_CREOLE_GENUS
     resource_class, resource_class_source = joshi.resolve(row)
-    datasets = {"massive": list(row.massive), "sib200": list(row.sib200)}
+    datasets = {
+        "massive": list(row.massive),
+        "sib200": list(row.sib200),
+        "americasnli": list(row.americasnli),
+        "masakhaner": list(row.masakhaner),
+    }
     return {
         "code": row.code,
         "iso639_1": row.iso639_1,
@@ -699,6 +748,7 @@ def build(data_dir: Path) -> dict[str, Any]:
     task_languages = read_task_languages(data_dir / TASK_LANGUAGES_FILE)
     check_dataset_mapping(rows, task_languages.massive, "massive", "MASSIVE")
     check_dataset_mapping(rows, task_languages.sib200, "sib200", "SIB-200")
+    check_release_codes(rows)
     for row in rows:
         check_sib200_configs(row)
     benchmarks = read_benchmarks(BENCHMARK_DIR)

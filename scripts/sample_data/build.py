@@ -1,4 +1,4 @@
-"""Every file of the two output folders, in order, and every check of them, in order.
+"""Every file of the three output folders, in order, and every check of them, in order.
 
 Each file is drawn from its own random generator, seeded by its task, language and split (a
 task's parallel test files share one; the QA, Mewsli-X and intermediate families seed theirs in
@@ -27,6 +27,8 @@ from .intermediate import (
 )
 from .intermediate_checks import check_cue_fields, check_intermediate, hant_pairs
 from .lexicons import check_lexicons, lexicon_files
+from .low_resource import LOW_RESOURCE_DIRS, build_low_resource
+from .low_resource_checks import check_low_resource
 from .multiple_choice import siqa_examples, siqa_file, xcopa_examples, xcopa_file
 from .pairs import (
     PAIR_TASKS,
@@ -39,7 +41,7 @@ from .pairs import (
 )
 from .qa import QA_DIRS, build_qa, qa_languages
 from .qa_checks import check_qa_files, check_qa_lexicon
-from .readme import intermediate_readme, readme
+from .readme import intermediate_readme, low_resource_readme, readme
 from .retrieval import RETRIEVAL_DIRS, mewslix_files, retrieval_languages, tatoeba_files
 from .retrieval_checks import check_mewslix, check_tatoeba
 from .tagging import tagging_examples, tagging_file
@@ -178,8 +180,21 @@ def check_files(files: dict[str, str], task_langs: dict[str, list[str]]) -> list
 Output = tuple[Path, dict[str, str], tuple[str, ...]]  # folder, its files, the folders it owns
 
 
-def generate(out: Path, intermediate_out: Path) -> tuple[list[Output], list[str]]:
-    """Every file of the two output folders, with the folders each owns, and the problems found
+def build_low_resource_folder(
+    langs: dict[str, Lang], raw: dict[str, Any]
+) -> tuple[dict[str, str], list[str]]:
+    """Every file of ``plugins/low_resource/sample`` (the README last) and its problems."""
+    files, codes = build_low_resource(langs, raw, load_language_registry())
+    errors = check_low_resource(files, codes)
+    pseudo = {code for by_code in codes.values() for code in by_code if code not in langs}
+    files["README.md"] = low_resource_readme(files, codes, pseudo)
+    return files, errors
+
+
+def generate(
+    out: Path, intermediate_out: Path, low_resource_out: Path | None = None
+) -> tuple[list[Output], list[str]]:
+    """Every file of the three output folders, with the folders each owns, and the problems found
     (write nothing if there are any): those of the lexicon and registries, else of the files.
     A generator that gives up raises `SampleDataError`."""
     outputs: list[Output] = []
@@ -202,6 +217,10 @@ def generate(out: Path, intermediate_out: Path) -> tuple[list[Output], list[str]
         errors += check_mewslix(files, ret_langs["mewslix"])
         intermediate = build_intermediate(langs, raw, configs)
         errors += check_intermediate(intermediate, langs, raw, configs, load_language_registry())
+        low_resource, low_errors = build_low_resource_folder(langs, raw)
+        errors += low_errors
         outputs = [(out, files, TASK_DIRS + QA_DIRS + RETRIEVAL_DIRS)]
         outputs.append((intermediate_out, intermediate, INTERMEDIATE_DIRS))
+        if low_resource_out is not None:
+            outputs.append((low_resource_out, low_resource, LOW_RESOURCE_DIRS))
     return outputs, errors

@@ -18,6 +18,7 @@ REPO = HERE.parents[1]
 LEXICON = HERE / "lexicon.json"
 DEFAULT_OUT = REPO / "plugins" / "xtreme_r" / "sample"
 INTERMEDIATE_OUT = REPO / "plugins" / "intermediate" / "sample"
+LOW_RESOURCE_OUT = REPO / "plugins" / "low_resource" / "sample"
 REGISTRY = REPO / "registry" / "benchmarks"
 LANGUAGE_REGISTRY = REPO / "registry" / "languages.json"
 

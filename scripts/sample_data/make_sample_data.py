@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate the bundled sample data of the XTREME-R and intermediate tasks from a lexicon.
 
-    python scripts/sample_data/make_sample_data.py [--out DIR] [--intermediate-out DIR] [--check]
+    python scripts/sample_data/make_sample_data.py [--out DIR] [--intermediate-out DIR]
+        [--low-resource-out DIR] [--check]
     python -m scripts.sample_data.make_sample_data [...]    # the same, from the repository root
 
 Writes small synthetic files in the official XTREME download layout under
@@ -11,7 +12,9 @@ English train and dev files: sentence pairs (XNLI, PAWS-X), multiple choice (XCO
 tagging (UD-POS, PAN-X), extractive QA (SQuAD, XQuAD, MLQA, TyDiQA-GoldP) and retrieval (Tatoeba,
 LAReQA, Mewsli-X). Unlike the official download, test files keep their gold labels. Under
 ``plugins/intermediate/sample`` (or ``--intermediate-out``) it writes the intermediate-task
-datasets MASSIVE and SIB-200 in their original release formats.
+datasets MASSIVE and SIB-200 in their original release formats, and under
+``plugins/low_resource/sample`` (or ``--low-resource-out``) the test files of AmericasNLI and
+MasakhaNER 2.0 in their release layouts (pseudo-text for the languages the lexicon lacks).
 
 Every sentence is built from ``lexicon.json`` (beside this script). The labels are signalled by cue
 words in the same way in every language (``not`` marks a contradiction, ``perhaps`` a neutral
@@ -36,8 +39,9 @@ This file is the command line of the package in its folder, one module per datas
     qa.py, qa_checks.py        SQuAD, XQuAD, MLQA, TyDiQA-GoldP (and LAReQA's files)
     retrieval.py, retrieval_checks.py        Tatoeba, Mewsli-X (and LAReQA's checks)
     intermediate.py, intermediate_checks.py  MASSIVE, SIB-200
-    readme.py                  the READMEs of the two output folders
-    build.py                   every file of both folders, and every check, in order
+    low_resource.py, low_resource_checks.py  AmericasNLI, MasakhaNER 2.0 (test files)
+    readme.py                  the READMEs of the three output folders
+    build.py                   every file of the three folders, and every check, in order
 """
 
 from __future__ import annotations
@@ -48,11 +52,17 @@ from pathlib import Path
 
 if __package__:  # python -m scripts.sample_data.make_sample_data
     from .build import generate
-    from .common import DEFAULT_OUT, INTERMEDIATE_OUT, SampleDataError, sync
+    from .common import DEFAULT_OUT, INTERMEDIATE_OUT, LOW_RESOURCE_OUT, SampleDataError, sync
 else:  # python scripts/sample_data/make_sample_data.py: this folder is the package `sample_data`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sample_data.build import generate
-    from sample_data.common import DEFAULT_OUT, INTERMEDIATE_OUT, SampleDataError, sync
+    from sample_data.common import (
+        DEFAULT_OUT,
+        INTERMEDIATE_OUT,
+        LOW_RESOURCE_OUT,
+        SampleDataError,
+        sync,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,11 +77,17 @@ def main(argv: list[str] | None = None) -> int:
         help=f"output folder of MASSIVE and SIB-200 (default: {INTERMEDIATE_OUT})",
     )
     parser.add_argument(
+        "--low-resource-out",
+        type=Path,
+        default=LOW_RESOURCE_OUT,
+        help=f"output folder of AmericasNLI and MasakhaNER 2.0 (default: {LOW_RESOURCE_OUT})",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if any file would change"
     )
     args = parser.parse_args(argv)
     try:
-        outputs, errors = generate(args.out, args.intermediate_out)
+        outputs, errors = generate(args.out, args.intermediate_out, args.low_resource_out)
     except SampleDataError as exc:
         outputs, errors = [], [str(exc)]
     if errors:

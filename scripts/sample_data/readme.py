@@ -1,6 +1,6 @@
-"""The two generated READMEs (``plugins/xtreme_r/sample/README.md`` and
-``plugins/intermediate/sample/README.md``): what the files are, with the numbers of the files
-just built.
+"""The three generated READMEs (``plugins/xtreme_r/sample/README.md``,
+``plugins/intermediate/sample/README.md`` and ``plugins/low_resource/sample/README.md``): what the
+files are, with the numbers of the files just built.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .intermediate import (
     SIB_SIZES,
     SIB_SPLITS,
 )
+from .low_resource import ANLI_PER_LABEL, MN_SENTENCES
 from .qa import LAREQA_SENTENCES, QA_LONG, QA_LONG_CHARS, QA_LONG_WORDS
 from .retrieval import MEWSLIX_MENTIONS, MEWSLIX_PAIRS, TATOEBA_SIZE
 from .tagging import LONG_MAX, LONG_MIN
@@ -478,4 +479,88 @@ sets and balance, each language's text mostly in its own script (zh-TW free of S
 of Traditional forms), each example holding its label's cue word and no other label's, and no
 example repeated within a locale or config across train, dev and test. Edit the lexicon or the
 script, never these files.
+"""
+
+
+def low_resource_readme(files: dict[str, str], codes: dict[str, dict[str, str]],
+                        pseudo: set[str]) -> str:  # fmt: skip
+    """`codes`: dataset -> registry code -> release code; `pseudo`: the registry codes whose text
+    is made-up words."""
+
+    def listing(dataset: str) -> str:
+        return " ".join(
+            f"{code}=`{release}`" + ("" if code in pseudo else " (lexicon)")
+            for code, release in codes[dataset].items()
+        )
+
+    lexicon = sorted({c for by_code in codes.values() for c in by_code} - pseudo)
+    anli_row = (
+        "| Files | Layout of | per language |\n|---|---|---|\n"
+        "| `americasnli/test/<code>.tsv` | abteen/americasnli `data/anli_final/test/` | "
+        f"{3 * ANLI_PER_LABEL} examples, {ANLI_PER_LABEL} per label |"
+    )
+    mn_row = (
+        "| `masakhaner/<code>/test.txt` | masakhane-io/masakhane-ner `MasakhaNER2.0/data/` | "
+        f"{MN_SENTENCES} sentences |"
+    )
+    total = sum(1 for rel in files if rel != "README.md")
+    return f"""# Sample data for the low-resource target tasks (AmericasNLI, MasakhaNER 2.0)
+
+**Generated file: do not edit.** Written by `scripts/sample_data/make_sample_data.py`.
+
+## What the files are
+
+Test files in the two datasets' **release layouts**, one per language, so that reading them and
+evaluating the tasks `americasnli` and `masakhaner` can be tested and demonstrated offline.
+{total} data files in all. Training and model selection read the English XNLI and PAN-X sample
+files of `plugins/xtreme_r/sample/` (`xnli/{{train,dev}}-en.tsv`, `panx/{{train,dev}}-en.tsv`), as
+the tasks train on English MultiNLI and WikiANN. The release's dev files (and MasakhaNER's train
+files) are not written: the zero-shot tasks do not read them.
+
+{anli_row}
+{mn_row}
+
+Files are named by the release's codes; the registry code of each (`datasets.americasnli`,
+`datasets.masakhaner` in `registry/languages.json`) is given below.
+
+### AmericasNLI
+
+Tab-separated, with the header line `id<TAB>language<TAB>premise<TAB>hypothesis<TAB>label`; the
+label is `entailment`, `neutral` or `contradiction`; no field is quoted. The files are parallel,
+as the release's are: line i has the same id (from 25051, the release's first test id) and the
+same label in every language. Languages:
+
+{listing("americasnli")}
+
+### MasakhaNER 2.0
+
+`TOKEN TAG` per line (one space), an empty line after each sentence, IOB2 tags of persons,
+organisations, locations and dates (`B-DATE`, `I-DATE`). Every third sentence holds a date of
+digits (a year, or a day and a year), tagged DATE, which the task reads as `O`. Languages:
+
+{listing("masakhaner")}
+
+## The text is pseudo-text
+
+The lexicon (`scripts/sample_data/lexicon.json`) has words for {", ".join(lexicon)} only; their
+text is built from the lexicon as in the other sample folders. **For every other language the
+text is made-up words, not that language**: the English lexicon entry with each word replaced by a
+word of random syllables drawn from the language's code (the same English word always gives the
+same made-up word in one language, and different words different ones), in English word order.
+Nothing here is a translation into these languages, and none was invented. The labels and tags
+are right by construction: a contradiction negates the premise with the language's made-up word
+for "not", a neutral hypothesis starts with its word for "perhaps", and names keep their tags.
+
+**Scores on these files mean nothing about a model's quality or about cross-lingual transfer**;
+use them to check that things run and that numbers are computed correctly.
+
+## Regenerating
+
+    python scripts/sample_data/make_sample_data.py            # rewrite files whose content changed
+    python scripts/sample_data/make_sample_data.py --check    # exit 1 if anything would change
+
+The same command writes the other sample folders. Before writing, the script checks every file:
+one per language of each dataset, the release formats, exact label and tag sets, balanced labels,
+parallel AmericasNLI files, valid IOB2 with a DATE entity in every MasakhaNER file, Latin letters
+only, and no example repeated within a file.
 """

@@ -33,8 +33,9 @@ class Language:
     639-1 code, else its ISO 639-3 code."""
     iso639_1: str | None
     """The ISO 639-1 code used as `code`, or None."""
-    iso639_3: str
-    """ISO 639-3 code of the individual language (never a macrolanguage)."""
+    iso639_3: str | None
+    """ISO 639-3 code of the individual language (never a macrolanguage); None for a group
+    without one (``nah``, ``oto``: ISO 639-5 collective codes, recorded as Glottolog groups)."""
     macro_iso639_3: str | None
     """ISO 639-3 code of its macrolanguage, or None."""
     glottocode: str
