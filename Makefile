@@ -25,6 +25,9 @@ demo: setup
 	$(OFFLINE) $(BIN)/xharness grid grids/tasks.yaml
 	@echo "== every task's score, the category averages and the XTREME-R score"
 	$(OFFLINE) $(BIN)/xharness tables runs/demo-tasks
+	@echo "== the same results as XGLUE and the low-resource benchmark score them"
+	$(OFFLINE) $(BIN)/xharness tables runs/demo-tasks --benchmark xglue
+	$(OFFLINE) $(BIN)/xharness tables runs/demo-tasks --benchmark low-resource
 	@echo "== the research question in miniature (grids/demo.yaml)"
 	$(OFFLINE) $(BIN)/xharness grid grids/demo.yaml
 	@echo "== target languages seen in the intermediate stage, and unseen ones by family"

@@ -130,3 +130,16 @@ def test_a_grid_scored_as_xglue(tiny_model, tmp_path):
     assert document["pawsx"]["avg_metric"] == pytest.approx(four)
     assert document["mlqa"]["avg_metric"] == pytest.approx(f1)
     assert document["wpr"]["avg_metric"] == pytest.approx(wpr["score"])
+
+
+def test_the_sample_is_what_its_script_writes():
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.sample_data.xglue", "--check"],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -81,13 +81,15 @@ def departure_text(departure: dict[str, Any]) -> str:
 def row_label(config: Configuration, notes: Footnotes) -> Cell:
     """A configuration's label cell: marked as an upper bound when it selects on target-language
     data, with a footnote listing its departures from its protocol."""
-    selections = {
-        phase["recipe"].get("selection")
-        for result in config.runs.values()
+    oracle = sorted({
+        task
+        for (task, _), result in config.runs.items()
         for phase in result.document["config"]["phases"]
-    }
-    text = config.label + (" (upper bound: target-dev selection)" if UPPER_BOUND in selections
-                           else "")  # fmt: skip
+        if phase["recipe"].get("selection") == UPPER_BOUND
+    })  # fmt: skip
+    tasks = {task for task, _ in config.runs}
+    which = "" if set(oracle) == tasks else f" [{', '.join(oracle)}]"
+    text = config.label + (f" (upper bound: target-dev selection{which})" if oracle else "")
     tasks_by_text: dict[str, set[str]] = defaultdict(set)
     unrecorded = False
     for (task, _), result in config.runs.items():
