@@ -373,8 +373,12 @@ def _parents(folder: str) -> list[str]:
 @pytest.mark.parametrize("repository", sorted(LOCATIONS))
 def test_every_repository_a_task_reads_is_pinned_to_recorded_data(repository):
     located = LOCATIONS[repository]
-    pins = {id(loc.pin): loc.pin for _, loc in located}
-    assert len(pins) == 1 and None not in pins.values(), f"{repository}: one pin per repository"
+    assert all(loc.pin is not None for _, loc in located), f"{repository}: a location has no pin"
+    # tasks of several plugins may read one repository; they must read one revision, one way
+    pins = {
+        (p.commit, p.branch, p.data_files, p.layout): p for p in (loc.pin for _, loc in located)
+    }
+    assert len(pins) == 1, f"{repository}: read at {len(pins)} revisions or ways: {list(pins)}"
     (pin,) = pins.values()
     if pin.commit is None:
         pytest.xfail(f"{repository} is unpinned ({len(located)} locations read {pin.branch}): "
@@ -448,3 +452,42 @@ def test_the_check_tells_missing_files_from_unrecorded_ones():
     assert problems == ["absent folder: no recorded file matches xx/test-*.parquet",
                         "listed, no file: no recorded file matches zh/dev-*.parquet"]  # fmt: skip
     assert unverified == ["unlisted folder: sw/test-*.parquet"]
+
+
+def test_low_resource_targets_read_their_test_sets_and_english_training_data(hub):
+    """AmericasNLI: English from facebook/xnli (the xnli task's revision), each language's test
+    from nala-cub/americas_nli's Parquet conversion by release code; MasakhaNER 2.0: English
+    PAN-X from google/xtreme, the test sets from masakhane/masakhaner2, DATE read as O."""
+    from xharness_plugins.low_resource.tasks import AMERICASNLI, MASAKHANER
+
+    tables, asked = hub
+    nli = datasets.Features({
+        "premise": datasets.Value("string"), "hypothesis": datasets.Value("string"),
+        "label": datasets.ClassLabel(names=["entailment", "neutral", "contradiction"]),
+    })  # fmt: skip
+    test = AMERICASNLI.sources["hub"].resolve("test", "ay")
+    assert (test.dataset_id, test.config, test.data_files) == (
+        "nala-cub/americas_nli", "aym", "aym/test/*.parquet")  # fmt: skip
+    assert test.revision == PARQUET_BRANCH
+    tables[("parquet", test.url, "test")] = datasets.Dataset.from_dict(
+        {"premise": ["p"], "hypothesis": ["h"], "label": [2]}, features=nli
+    )
+    assert AMERICASNLI.sources["hub"].load("test", "ay").to_list() == [
+        {"id": "0", "text_a": "p", "text_b": "h", "label": "contradiction"}]  # fmt: skip
+    train = AMERICASNLI.sources["hub"].resolve("train", "en")
+    assert (train.dataset_id, train.config, train.revision) == (
+        "facebook/xnli", "en", PINS["facebook/xnli"].commit)  # fmt: skip
+    ner = datasets.ClassLabel(names=["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC",
+                                     "B-DATE", "I-DATE"])  # fmt: skip
+    found = MASAKHANER.sources["hub"].resolve("test", "sw")
+    assert (found.dataset_id, found.config) == ("masakhane/masakhaner2", "swa")
+    tables[("parquet", found.url, "test")] = datasets.Dataset.from_dict(
+        {"tokens": [["Ada", "alikuja", "Jumatatu"]], "ner_tags": [[1, 0, 7]]},
+        features=datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
+                                    "ner_tags": datasets.Sequence(ner)}),
+    )  # fmt: skip
+    (row,) = MASAKHANER.sources["hub"].load("test", "sw").to_list()
+    assert row["tags"] == ["B-PER", "O", "O"]
+    english = MASAKHANER.sources["hub"].resolve("train", "en")
+    assert (english.dataset_id, english.config) == ("google/xtreme", "PAN-X.en")
+    assert len(asked) == 2

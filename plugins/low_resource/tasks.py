@@ -13,11 +13,16 @@ where every value comes from.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from xharness_plugins.low_resource.readers import americasnli_tsv, masakhaner_conll
 from xtreme_harness.interfaces import (
+    PARQUET_BRANCH,
     Category,
+    DataError,
     FolderSource,
+    HubPin,
+    HubSource,
     Recipe,
     TaskKind,
     TaskSpec,
@@ -125,6 +130,72 @@ def _sources(
     }  # fmt: skip
 
 
+HUB_SPLITS = {"train": "train", "validation": "validation", "test": "test"}
+UNVERIFIED_HUB = (
+    "the hub was unreachable when this source was written: the stored pages show the Hub's "
+    "Parquet conversion ({config}/{split}/ folders on refs/convert/parquet) but no full commit "
+    "sha; it reads the head of that branch until pinned (scripts/record_hub_files.py)"
+)
+HUB_PINS = {
+    # the English training data: the same revisions as the xtreme_r plugin's xnli and panx
+    # (tests/test_hub_sources.py checks that every task reads a repository at one revision)
+    "facebook/xnli": HubPin(
+        "b8dd5d7af51114dbda02c0e3f6133f332186418e", layout="{config}/{split}-*.parquet"
+    ),
+    "google/xtreme": HubPin(None, reason="read as the xtreme_r plugin's panx reads it"),
+    "nala-cub/americas_nli": HubPin(
+        None, data_files="{config}/{split}/*.parquet", branch=PARQUET_BRANCH,
+        reason=UNVERIFIED_HUB,
+    ),
+    "masakhane/masakhaner2": HubPin(
+        None, data_files="{config}/{split}/*.parquet", branch=PARQUET_BRANCH,
+        reason=UNVERIFIED_HUB,
+    ),
+}  # fmt: skip
+
+
+def _hub_split(split: str) -> str:
+    if split not in HUB_SPLITS:
+        raise DataError("hub", f"no hub split for {split!r}")
+    return HUB_SPLITS[split]
+
+
+def _americasnli_locate(split: str, code: str) -> tuple[str, str | None, str]:
+    """English MultiNLI and XNLI dev from facebook/xnli; each language's test set from
+    nala-cub/americas_nli (one config per release code; no train split)."""
+    if split in ("train", "validation"):
+        return "facebook/xnli", "en", _hub_split(split)
+    return "nala-cub/americas_nli", release_codes("americasnli")[code], _hub_split(split)
+
+
+def _label_name(row: dict, features: Any, column: str) -> str:
+    value = row[column]
+    return value if isinstance(value, str) else features[column].names[value]
+
+
+def _nli_convert(row: dict, features: Any) -> dict:
+    """facebook/xnli and nala-cub/americas_nli rows alike: premise, hypothesis, a ClassLabel."""
+    label = NLI_ALIASES.get(
+        _label_name(row, features, "label"), _label_name(row, features, "label")
+    )
+    return {"text_a": row["premise"], "text_b": row["hypothesis"], "label": label}
+
+
+def _masakhaner_locate(split: str, code: str) -> tuple[str, str | None, str]:
+    """English WikiANN (PAN-X.en of google/xtreme) to train on; each language's test set from
+    masakhane/masakhaner2 (one config per release code)."""
+    if split in ("train", "validation"):
+        return "google/xtreme", "PAN-X.en", _hub_split(split)
+    return "masakhane/masakhaner2", release_codes("masakhaner")[code], _hub_split(split)
+
+
+def _tags_convert(row: dict, features: Any) -> dict:
+    """Tag ids to names through the ClassLabel, MasakhaNER's DATE read as O."""
+    names = features["ner_tags"].feature.names
+    tags = [DATE_AS_O.get(names[t], names[t]) for t in row["ner_tags"]]
+    return {"tokens": list(row["tokens"]), "tags": tags}
+
+
 AMERICASNLI = TaskSpec(
     name="americasnli",
     title="AmericasNLI",
@@ -134,13 +205,21 @@ AMERICASNLI = TaskSpec(
     metric="accuracy",
     train_data="MultiNLI training set (English; XNLI's train-en.tsv), selected on English XNLI dev",
     labels=NLI,
-    sources=_sources(
-        "americasnli",
-        {"train": "xnli/train-{lang}.tsv", "validation": "xnli/dev-{lang}.tsv"},
-        "americasnli/test/{lang}.tsv",
-        tsv_pairs(NLI, NLI_ALIASES),
-        americasnli_tsv(NLI, NLI_ALIASES),
-    ),
+    sources={
+        "hub": HubSource(
+            "nala-cub/americas_nli (config = release code; test); English: facebook/xnli en",
+            _americasnli_locate,
+            _nli_convert,
+            pins={r: HUB_PINS[r] for r in ("facebook/xnli", "nala-cub/americas_nli")},
+        ),
+        **_sources(
+            "americasnli",
+            {"train": "xnli/train-{lang}.tsv", "validation": "xnli/dev-{lang}.tsv"},
+            "americasnli/test/{lang}.tsv",
+            tsv_pairs(NLI, NLI_ALIASES),
+            americasnli_tsv(NLI, NLI_ALIASES),
+        ),
+    },
     recipe=NLI_RECIPE,
     benchmark=BENCHMARK,
     description="Natural language inference in 10 indigenous languages of the Americas (XNLI "
@@ -160,13 +239,21 @@ MASAKHANER = TaskSpec(
     metric="seqeval",
     train_data="WikiANN English training set (XTREME's PAN-X train-en.tsv); DATE read as O",
     labels=NER,
-    sources=_sources(
-        "masakhaner",
-        {"train": "panx/train-{lang}.tsv", "validation": "panx/dev-{lang}.tsv"},
-        "masakhaner/{lang}/test.txt",
-        conll_tags(NER),
-        masakhaner_conll(NER, DATE_AS_O),
-    ),
+    sources={
+        "hub": HubSource(
+            "masakhane/masakhaner2 (config = release code; test); English: google/xtreme PAN-X.en",
+            _masakhaner_locate,
+            _tags_convert,
+            pins={r: HUB_PINS[r] for r in ("google/xtreme", "masakhane/masakhaner2")},
+        ),
+        **_sources(
+            "masakhaner",
+            {"train": "panx/train-{lang}.tsv", "validation": "panx/dev-{lang}.tsv"},
+            "masakhaner/{lang}/test.txt",
+            conll_tags(NER),
+            masakhaner_conll(NER, DATE_AS_O),
+        ),
+    },
     recipe=NER_RECIPE,
     benchmark=BENCHMARK,
     description="Named-entity recognition of persons, organisations and locations (IOB2) in 20 "
