@@ -233,3 +233,28 @@ def test_sib200_target_with_sib200_intermediate_is_flagged(tiny_model, tmp_path)
     assert "the intermediate task is the target task 'sib200'" in " ".join(result["notes"])
     assert result["intermediate"]["targets"]["sw"]["seen"] is True
     assert result["intermediate"]["targets"]["qu"]["seen"] is False
+
+
+def test_seen_breakdown_and_report_work_on_a_low_resource_target(tiny_model, tmp_path):
+    """MasakhaNER after MASSIVE on two language sets: the targets split by their relation to the
+    intermediate languages, and the report compares the sets on the task and says the
+    low-resource score needs the other two tasks."""
+    out = tmp_path / "g"
+    made = CliRunner().invoke(cli, [
+        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "masakhaner",
+        "--intermediate", "massive", "--language-sets", "high-resource,low-resource-diverse",
+        "--languages", "3", "--budget", "30", "--intermediate-max-steps", "2",
+        "--max-steps", "2", "--seeds", "1", "--out", str(out),
+    ])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    seen = CliRunner().invoke(cli, ["tables", str(out), "--by", "seen", "--task", "masakhaner"])
+    assert seen.exit_code == 0, seen.output
+    assert "unseen" in seen.output
+    report = CliRunner().invoke(cli, [
+        "report", str(out), "--factor", "language_set", "--baseline", "high-resource",
+        "--benchmark", "low-resource", "--format", "json", "--subgroups", "seen",
+    ])  # fmt: skip
+    assert report.exit_code == 0, report.output
+    document = json.loads(report.output)
+    assert {c["task"] for c in document["comparisons"]} == {"masakhaner"}
+    assert any("needs" in m or "no americasnli" in m for m in document["missing"])
