@@ -84,6 +84,25 @@ def test_the_estimate_counts_the_translated_training_data(tiny_model, tmp_path):
     estimated = invoke("grid", *grid, "--estimate")
     assert estimated.exit_code == 0, estimated.output
     assert "translating is not" in estimated.output
+    assert _fine_tuning_updates(out, grid) == {1: 6, 3: 17}  # ceil(90 / 16), ceil(270 / 16)
+
+
+def test_the_estimate_counts_the_multi_source_training_data(tiny_model, tmp_path):
+    """multi-source adds every training example of the languages its set picks: predicted
+    updates equal the ones the step makes (28 English + 2 x 28 sentences: ceil(84 / 16))."""
+    out = tmp_path / "grid"
+    grid = ["--model", tiny_model, "--source", "sample", "--tasks", "sib200", "--settings",
+            "zero-shot,multi-source", "--multi-source", "explicit", "--multi-source-option",
+            "codes=sw,yo", "--eval-languages", "en,sw", "--epochs", "1", "--batch-size", "16",
+            "--grad-accum", "1", "--out", out]  # fmt: skip
+    estimated = invoke("grid", *grid, "--estimate")
+    assert estimated.exit_code == 0, estimated.output
+    assert _fine_tuning_updates(out, grid) == {1: 2, 3: 6}  # ceil(28 / 16), ceil(84 / 16)
+
+
+def _fine_tuning_updates(out, grid):
+    """Run the estimated grid; each fine-tuning step's predicted updates must be the ones it
+    makes. Returns {languages trained on: updates}."""
     steps = json.loads((out / "estimate.json").read_text("utf-8"))["steps"]
     assert invoke("grid", *grid).exit_code == 0
     updates = {}
@@ -93,4 +112,4 @@ def test_the_estimate_counts_the_translated_training_data(tiny_model, tmp_path):
             (phase,) = record["outputs"]["phases"]
             assert predicted["work"]["updates"] == phase["updates"]
             updates[len(phase["train_examples"])] = phase["updates"]
-    assert updates == {1: 6, 3: 17}  # ceil(90 / 16) and ceil(270 / 16)
+    return updates

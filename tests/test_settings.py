@@ -274,3 +274,55 @@ def test_a_cell_builds_its_translator_once():
                        setting="translate-train-all", translator="dictionary")  # fmt: skip
     cell = cells.resolve(config, get_host())
     assert cell.translator() is cell.translator()
+
+
+def test_multi_source_adds_the_chosen_languages_training_data(tiny_model, tmp_path):
+    """SIB-200 zero-shot and multi-source with two language sets: each multi-source cell trains
+    on English plus every training example of the languages its set picks (all of them without
+    a budget), zero-shot on English alone; the tables tell the settings apart."""
+    spec = tmp_path / "grid.yaml"
+    spec.write_text(
+        f"model: {tiny_model}\nsource: sample\ntasks: [sib200]\nseeds: [1, 2]\nmax_steps: 2\n"
+        "eval_languages: en,sw,yo,qu\nsettings: [zero-shot, multi-source]\nmulti_sources:\n"
+        "  - {name: explicit, options: {codes: 'sw,yo'}}\n"
+        "  - {name: high-resource, options: {languages: 2}}\n"
+        f"out: {tmp_path / 'g'}\n",
+        encoding="utf-8",
+    )
+    made = CliRunner().invoke(cli, ["grid", str(spec)])
+    assert made.exit_code == 0, made.output
+    results = find(str(tmp_path / "g"))
+    assert len(results) == 6  # zero-shot is not repeated per multi-source language set
+    sib = get_host().get("tasks", "sib200")
+    train = {lang: len(sib.sources["sample"].load("train", lang).to_list())
+             for lang in ("en", "sw", "yo")}  # fmt: skip
+    for result in results:
+        document = result.document
+        counts = document["training"]["phases"][0]["train_examples"]
+        setting = document["config"]["setting"]
+        if setting["name"] == "zero-shot":
+            assert counts == {"en": train["en"]} and document["training"]["multi_source"] is None
+            continue
+        record = document["training"]["multi_source"]
+        assert record["examples"] == counts
+        if setting["multi_source"]["language_set"]["name"] == "explicit":
+            assert counts == train
+        else:
+            assert counts["en"] == train["en"] and len(counts) == 3 and "en" in counts
+    labels = {c.label for c in tables.configurations(results)}
+    assert labels == {"zero-shot", "multi-source (explicit)", "multi-source (high-resource)"}
+
+
+def test_multi_source_is_refused_where_it_adds_nothing():
+    with pytest.raises(UsageError, match=r"multi-source on xnli: the task has no training data"
+                       r".*tydiqa"):  # fmt: skip
+        _check(setting="multi-source", multi_source="explicit",
+               multi_source_options={"codes": "sw"})  # fmt: skip
+    with pytest.raises(UsageError, match="needs --multi-source NAME"):
+        _check(task="sib200", setting="multi-source")
+    with pytest.raises(UsageError, match="are for the multi-source setting; this cell is zero"):
+        _check(task="sib200", multi_source="explicit", multi_source_options={"codes": "sw"})
+    with pytest.raises(UsageError, match="give --multi-source-budget"):
+        _check(task="sib200", setting="multi-source", multi_source="temperature")
+    _check(task="sib200", setting="multi-source", multi_source="temperature",
+           multi_source_budget=100)  # fmt: skip

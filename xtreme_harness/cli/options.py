@@ -12,7 +12,7 @@ from xtreme_harness.config.options import OPTIONS, Option, check_value
 PLURALS = {
     "model": "--models", "task": "--tasks", "seed": "--seeds", "source": "--sources",
     "regularizer": "--regularizers", "language_set": "--language-sets", "setting": "--settings",
-    "perturbation": "--perturbations",
+    "perturbation": "--perturbations", "multi_source": "--multi-sources",
 }  # fmt: skip
 REQUIRED_FOR_RUN = ("model", "task")
 

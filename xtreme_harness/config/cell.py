@@ -316,6 +316,15 @@ class Cell:
             self._components["translator"] = translator(**dict(self.config.translator_options))
         return self._components["translator"]
 
+    def multi_source_sampler(self) -> Any:
+        """The language set of the multi-source setting (None for the others), built once."""
+        if self.config.multi_source is None:
+            return None
+        if "multi_source" not in self._components:
+            sampler = self.host.get("language_sets", self.config.multi_source)
+            self._components["multi_source"] = sampler(**dict(self.config.multi_source_options))
+        return self._components["multi_source"]
+
     def perturber(self) -> Any:
         """The perturber of the test data (None: clean), built once per cell."""
         if self.config.perturbation is None:
@@ -342,7 +351,42 @@ class Cell:
         }  # fmt: skip
         if self.config.setting == "few-shot":
             record["shots"] = self.config.shots
+        sampler = self.multi_source_sampler()
+        if sampler is not None:
+            record["multi_source"] = {
+                "language_set": {"name": sampler.name, "options": sampler.fingerprint()},
+                "budget": self.config.multi_source_budget,
+            }
         return record
+
+    def _check_multi_source(self) -> None:
+        """multi-source needs a language set and a task with training data of its own beyond
+        English, in one phase."""
+        spec = self.spec
+        if self.config.translator is not None:
+            raise UsageError("--translator is for the translate settings; this cell is "
+                             "multi-source")  # fmt: skip
+        if self.config.multi_source is None:
+            raise UsageError(f"--setting multi-source on {spec.name} needs --multi-source NAME "
+                             "(a language set, see `xharness language-sets`)")  # fmt: skip
+        if (
+            self.trained_task() is not spec
+            or len(spec.phases) != 1
+            or len(spec.training_languages) < 2
+        ):
+            having = sorted(
+                name for name, entry in self.host.registrations("tasks").items()
+                if len(entry.obj.training_languages) > 1 and len(entry.obj.phases) == 1
+            )  # fmt: skip
+            raise UsageError(
+                f"--setting multi-source on {spec.name}: the task has no training data of its "
+                "own beyond English in one phase, so there is nothing to add; tasks that have: "
+                + ", ".join(having)
+            )
+        sampler = self.multi_source_sampler()  # a wrong parameter is named now, not in a step
+        if self.config.multi_source_budget is None and getattr(sampler, "requires_budget", False):
+            raise UsageError(f"language set {sampler.name} spreads a budget over its languages: "
+                             "give --multi-source-budget N")  # fmt: skip
 
     def _check_certifiable(self, perturber: Any) -> None:
         """Certified prediction needs one class per example and a model trained with noise
@@ -380,6 +424,14 @@ class Cell:
                 )
         if self.config.shots is not None and setting != "few-shot":
             raise UsageError(f"--shots is for the few-shot setting; this cell is {setting}")
+        if setting != "multi-source" and (
+            self.config.multi_source is not None or self.config.multi_source_budget is not None
+        ):
+            raise UsageError(f"--multi-source and --multi-source-budget are for the "
+                             f"multi-source setting; this cell is {setting}")  # fmt: skip
+        if setting == "multi-source":
+            self._check_multi_source()
+            return
         if setting in ("zero-shot", "few-shot") and self.config.translator is not None:
             raise UsageError(f"--translator is for the translate settings; this cell is {setting}")
         if setting == "zero-shot":

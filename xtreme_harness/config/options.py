@@ -16,7 +16,7 @@ from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
-SETTINGS = ("zero-shot", "translate-test", "translate-train-all", "few-shot")
+SETTINGS = ("zero-shot", "translate-test", "translate-train-all", "few-shot", "multi-source")
 """How the target task is trained and evaluated (docs/settings.md); more are being built."""
 PRECISIONS = ("auto", "fp32", "tf32", "bf16", "fp16")
 """See `xtreme_harness.engine.device` for what each means."""
@@ -98,13 +98,24 @@ OPTIONS: tuple[Option, ...] = (
            "How the target task is trained and evaluated: zero-shot (fine-tune on English, "
            "evaluate every language), translate-test (the same model on the test sets "
            "translated into English) or translate-train-all (fine-tune on English and its "
-           "translations into every evaluation language) or few-shot (zero-shot, then --shots "
-           "labelled examples of every target language); the translate settings need "
-           "--translator. See docs/settings.md.",
+           "translations into every evaluation language), few-shot (zero-shot, then --shots "
+           "labelled examples of every target language) or multi-source (English plus the "
+           "task's training data in the languages --multi-source picks); the translate "
+           "settings need --translator. See docs/settings.md.",
            default="zero-shot", choices=SETTINGS),
     Option("translator", "--translator", str,
            "The translator of the translate settings (see `xharness translators`).",
            component="translators"),
+    Option("multi_source", "--multi-source", str,
+           "multi-source: the language set (see `xharness language-sets`) that picks the "
+           "languages whose training data of the target task joins the English data.",
+           component="language_sets"),
+    Option("multi_source_options", "--multi-source-option", str,
+           "A parameter of the multi-source language set (languages=3, codes=sw,te, ...); "
+           "repeatable.", axis=False, multiple=True, metavar="KEY=VALUE"),
+    Option("multi_source_budget", "--multi-source-budget", int,
+           "multi-source: the target-language training examples the language set spreads "
+           "(default: all data of the chosen languages).", minimum=1),
     Option("shots", "--shots", int,
            "few-shot: labelled examples per target language (k), drawn from its training split, "
            "else its development split, fixed by the seed.", minimum=1),
@@ -278,6 +289,9 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
     )
     if perturbation == "none":
         perturbation, perturbation_options = None, {}
+    multi_source, multi_source_options = component(
+        values["multi_source"], values["multi_source_options"], "--multi-source-option"
+    )
     return RunConfig(
         model=values["model"],
         model_revision=values["model_revision"],
@@ -298,6 +312,9 @@ def config_from_options(options: Mapping[str, Any], *, out: str, **run: Any) -> 
         perturbation_options=perturbation_options,
         translator=translator,
         translator_options=translator_options,
+        multi_source=multi_source,
+        multi_source_options=multi_source_options,
+        multi_source_budget=values["multi_source_budget"],
         overrides=Overrides(
             learning_rate=values["learning_rate"],
             epochs=values["epochs"],

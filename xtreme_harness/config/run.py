@@ -69,6 +69,10 @@ class RunConfig:
     """few-shot: labelled examples per target language."""
     translator: str | None = None
     translator_options: Mapping[str, Any] = field(default_factory=dict)
+    multi_source: str | None = None
+    """multi-source: the language set that picks the training languages besides English."""
+    multi_source_options: Mapping[str, Any] = field(default_factory=dict)
+    multi_source_budget: int | None = None
     perturbation: str | None = None
     """The perturber the test data goes through before evaluation (None: clean)."""
     perturbation_options: Mapping[str, Any] = field(default_factory=dict)

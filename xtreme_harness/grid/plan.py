@@ -104,7 +104,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_batch_size": config.eval_batch_size,
         "eval_tokens": config.eval_tokens,
     }
-    if config.setting in ("translate-train-all", "few-shot"):  # the others share zero-shot's
+    if config.setting in ("translate-train-all", "few-shot", "multi-source"):  # others share
         finetune["setting"] = cell.setting_record()
     spec = host.get("tasks", config.task)
     embed = None
@@ -145,7 +145,8 @@ def cell_name(config: RunConfig) -> str:
     if config.perturbation is not None:
         parts.append(config.perturbation)
     if config.setting != "zero-shot":
-        parts.append(config.setting + (f"{config.shots}" if config.shots else ""))
+        parts.append(config.setting + (f"{config.shots}" if config.shots else "")
+                     + (f".{config.multi_source}" if config.multi_source else ""))  # fmt: skip
     parts.append(f"s{config.seed}")
     return "-".join(part.replace("/", "_") for part in parts)
 

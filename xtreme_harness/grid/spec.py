@@ -28,12 +28,14 @@ from xtreme_harness.errors import DataError, UsageError
 ALIASES = {
     "models": "model", "tasks": "task", "seeds": "seed", "sources": "source",
     "regularizers": "regularizer", "language_sets": "language_set", "settings": "setting",
-    "perturbations": "perturbation",
+    "perturbations": "perturbation", "multi_sources": "multi_source",
 }  # fmt: skip
 GRID_KEYS = ("name", "description", "out", "executor")
 TRANSLATE_ONLY = ("translator", "translator_options")
+MULTI_SOURCE_ONLY = ("multi_source", "multi_source_options", "multi_source_budget")
 """Options the cells of a grid drop unless their setting translates (the grid's translator
-serves its translate settings); few-shot cells alone keep ``shots``."""
+serves its translate settings); few-shot cells alone keep ``shots``, multi-source cells alone
+the multi-source language set (`MULTI_SOURCE_ONLY`)."""
 """Keys of a grid file that are not run options."""
 
 
@@ -412,6 +414,8 @@ def expand(spec: GridSpec, *, out: str) -> list[Any]:
             values = {k: v for k, v in values.items() if k not in TRANSLATE_ONLY}
         if setting != "few-shot":  # and its shots for few-shot
             values = {k: v for k, v in values.items() if k != "shots"}
+        if setting != "multi-source":  # and its source languages for multi-source
+            values = {k: v for k, v in values.items() if k not in MULTI_SOURCE_ONLY}
         config = config_from_options(values, out=out, progress=False, save_model=True)
         identity = repr(sorted(config_to_dict(config).items()))
         if identity not in seen:

@@ -135,6 +135,7 @@ def build(
             },
             "augmentation": {name: part.get("augmentation") for name, part in trained if part},
             "translation": finetune.get("translation"),
+            "multi_source": finetune.get("multi_source"),
         },
         "intermediate": None
         if intermediate is None

@@ -46,7 +46,9 @@ def setting_label(setting: dict[str, Any]) -> str:
     """``zero-shot``, ``few-shot (k=10)``, ``translate-test (xtreme-translations)``."""
     shots = f" (k={setting['shots']})" if setting.get("shots") else ""
     translator = setting["translator"]
-    return setting["name"] + shots + (f" ({translator['name']})" if translator else "")
+    sources = setting.get("multi_source")
+    where = f" ({sources['language_set']['name']})" if sources else ""
+    return setting["name"] + shots + where + (f" ({translator['name']})" if translator else "")
 
 
 def identity(document: dict[str, Any]) -> dict[str, Any]:

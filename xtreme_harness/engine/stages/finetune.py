@@ -25,6 +25,7 @@ from xtreme_harness.engine.models import (
 )
 from xtreme_harness.engine.stages import augmentation, shots, translated
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
+from xtreme_harness.engine.stages.multi_source import with_sources
 from xtreme_harness.engine.stages.pool import embed_small_pool
 from xtreme_harness.engine.trainer import Schedule, predict, train
 from xtreme_harness.errors import DataError, UsageError
@@ -47,6 +48,8 @@ class FinetuneOutput(TypedDict):
     augmentation: dict[str, Any] | None
     translation: dict[str, Any] | None
     """translate-train-all: per language, what translating the training examples into it did."""
+    multi_source: dict[str, Any] | None
+    """multi-source: the language set, its allocation and the examples per language."""
     protocol: dict[str, Any]
     notes: list[str]
     timings: dict[str, float]
@@ -84,6 +87,7 @@ def fine_tune(
     records, phase_configs, notes = [], [], list(loading.notes)
     augmented: dict[str, Any] = {}
     translations: dict[str, Any] = {}
+    multi_source: dict[str, Any] | None = None
     for position, (phase, recipe) in enumerate(settings.recipes):
         assert phase is not None
         check_length(model, recipe.max_length, config.model)
@@ -91,16 +95,22 @@ def fine_tune(
         language = trained.train_language
         examples = ctx.load(trained, phase.train_split, language)
         into: dict[str, Any] = {}
+        sources: dict[str, int] = {}
         if config.setting == "translate-train-all":
             original = len(examples)
             examples, into = translated.with_translations(ctx, kind, examples, language)
             translations.update(into)
+        elif config.setting == "multi-source":
+            examples, sources, multi_source, found = with_sources(ctx, trained, examples)
+            notes.extend(found)
         train_examples, stats = augmentation.augment(
             ctx.regularizer, examples, kind.text_fields, config.seed
         )
         counts = {language: len(train_examples)}
         if into:  # the English examples and their translations, before any augmentation
             counts = {language: original, **dict.fromkeys(into, original)}
+        if sources:  # the examples of each language, before any augmentation
+            counts = dict(sources)
         augmented[f"{phase.name}/{language}"] = stats
         last = position == len(settings.recipes) - 1
         scorer = selection_scorer(ctx, trained, phase, recipe, tokenizer, placement, last)
@@ -156,6 +166,7 @@ def fine_tune(
         "initialised": loading.initialised,
         "augmentation": augmentation.record(augmented),
         "translation": translations or None,
+        "multi_source": multi_source,
         "protocol": settings.record(),
         "notes": notes + ([placement.note] if placement.note else []),
         "timings": {
