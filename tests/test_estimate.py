@@ -113,3 +113,23 @@ def _fine_tuning_updates(out, grid):
             assert predicted["work"]["updates"] == phase["updates"]
             updates[len(phase["train_examples"])] = phase["updates"]
     return updates
+
+
+def test_the_estimate_counts_a_model_per_language_for_translate_train(tiny_model, tmp_path):
+    """translate-train fine-tunes a model per evaluation language on as many examples as
+    English has: three times ceil(90 / 16) updates in its one fine-tuning step."""
+    from helpers import REPO
+
+    out = tmp_path / "grid"
+    folder = REPO / "plugins" / "xtreme_r" / "sample" / "translations"
+    grid = ["--model", tiny_model, "--source", "sample", "--tasks", "xnli", "--settings",
+            "translate-train", "--translator", "xtreme-translations", "--translator-option",
+            f"folder={folder}", "--eval-languages", "en,de,fr", "--epochs", "1",
+            "--batch-size", "16", "--grad-accum", "1", "--out", out]  # fmt: skip
+    assert invoke("grid", *grid, "--estimate").exit_code == 0
+    steps = json.loads((out / "estimate.json").read_text("utf-8"))["steps"]
+    assert invoke("grid", *grid).exit_code == 0
+    (key,) = [key for key, step in steps.items() if step["stage"] == "finetune"]
+    record = json.loads((out / "steps" / key / "step.json").read_text("utf-8"))
+    made = [phase["updates"] for phase in record["outputs"]["phases"]]
+    assert made == [6, 6, 6] and steps[key]["work"]["updates"] == sum(made)

@@ -326,3 +326,43 @@ def test_multi_source_is_refused_where_it_adds_nothing():
         _check(task="sib200", setting="multi-source", multi_source="temperature")
     _check(task="sib200", setting="multi-source", multi_source="temperature",
            multi_source_budget=100)  # fmt: skip
+
+
+def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
+    tiny_model, tmp_path, monkeypatch
+):
+    """xnli zero-shot and translate-train on en, de, fr: translate-train trains three models, en
+    on the English data (the zero-shot model: same seed, data and recipe, so the same English
+    predictions), de and fr on the translations into them; each language is evaluated with its
+    own model, and the translations are recorded."""
+    monkeypatch.setenv("XHARNESS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "g"
+    made = invoke(
+        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
+        "--settings", "zero-shot,translate-train", "--translator", "xtreme-translations",
+        "--translator-option", f"folder={SAMPLE_TRANSLATIONS}", "--eval-languages", "en,de,fr",
+        "--epochs", "3", "--learning-rate", "1e-3", "--batch-size", "8", "--grad-accum", "1",
+        "--seeds", "1", "--out", out,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    results = find(str(out))
+    (zero,), (train,) = _of(results, "zero-shot"), _of(results, "translate-train")
+    phases = train.document["training"]["phases"]
+    assert [(p["name"], p["train_examples"]) for p in phases] == [
+        ("train/en", {"en": 90}), ("train/de", {"de": 90}), ("train/fr", {"fr": 90})]  # fmt: skip
+    assert sorted(train.document["training"]["translation"]) == ["de", "fr"]
+    assert sorted(p.name for p in (out / "steps").glob("fi-*/model-*")) == [
+        "model-de", "model-en", "model-fr"]  # fmt: skip
+
+    def predictions(result, language):
+        return (out / result.document["evaluation"][language]["predictions"]).read_text("utf-8")
+
+    assert predictions(train, "en") == predictions(zero, "en")
+    weights = {p.parent.name: p.read_bytes()
+               for p in (out / "steps").glob("fi-*/model-*/model.safetensors")}  # fmt: skip
+    assert weights["model-de"] != weights["model-en"] != weights["model-fr"]
+    assert set(train.document["scores"]) == {"en", "de", "fr"}
+    with pytest.raises(UsageError, match="translate-train has a model per language"):
+        _check(setting="translate-train", translator="dictionary", generalized=True)
+    with pytest.raises(UsageError, match="translate-train on panx: a token-tagging task"):
+        _check(task="panx", setting="translate-train", translator="dictionary")

@@ -446,7 +446,7 @@ class Cell:
                     "data of its own, so there are no target-language shots to continue on"
                 )
             return
-        if setting in ("translate-test", "translate-train-all"):
+        if setting in ("translate-test", "translate-train", "translate-train-all"):
             if spec.kind not in TRANSLATABLE:
                 raise UsageError(
                     f"--setting {setting} on {spec.name}: a {spec.kind.value} task cannot be "
@@ -462,11 +462,14 @@ class Cell:
             if setting == "translate-test" and self.config.generalized:
                 raise UsageError("--generalized pairs every two test languages; with "
                                  "translate-test every text is English: use zero-shot")  # fmt: skip
-            if setting == "translate-train-all" and (
+            if setting == "translate-train" and self.config.generalized:
+                raise UsageError("--generalized pairs every two test languages on one model; "
+                                 "translate-train has a model per language")  # fmt: skip
+            if setting != "translate-test" and (
                 len(spec.phases) != 1 or self.trained_task() is not spec
             ):
                 raise UsageError(
-                    f"--setting translate-train-all on {spec.name}: its fine-tuning is not one "
+                    f"--setting {setting} on {spec.name}: its fine-tuning is not one "
                     "phase on its own training data, which the setting translates"
                 )  # fmt: skip
             self.translator()  # a wrong parameter is named now, not in a step

@@ -16,7 +16,10 @@ from xtreme_harness.interfaces.component import out_of_bounds
 from xtreme_harness.interfaces.task import SELECTIONS
 
 SOURCES = ("hub", "xtreme", "sample")
-SETTINGS = ("zero-shot", "translate-test", "translate-train-all", "few-shot", "multi-source")
+SETTINGS = (
+    "zero-shot", "translate-test", "translate-train", "translate-train-all", "few-shot",
+    "multi-source",
+)  # fmt: skip
 """How the target task is trained and evaluated (docs/settings.md); more are being built."""
 PRECISIONS = ("auto", "fp32", "tf32", "bf16", "fp16")
 """See `xtreme_harness.engine.device` for what each means."""
@@ -97,7 +100,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("setting", "--setting", str,
            "How the target task is trained and evaluated: zero-shot (fine-tune on English, "
            "evaluate every language), translate-test (the same model on the test sets "
-           "translated into English) or translate-train-all (fine-tune on English and its "
+           "translated into English), translate-train (one model per evaluation language, "
+           "fine-tuned on the training data translated into it), translate-train-all (fine-tune "
+           "on English and its "
            "translations into every evaluation language), few-shot (zero-shot, then --shots "
            "labelled examples of every target language) or multi-source (English plus the "
            "task's training data in the languages --multi-source picks); the translate "

@@ -344,6 +344,10 @@ def _finetune(costs: StepCosts, estimate: StepEstimate) -> None:
                                                        trained.train_language)  # fmt: skip
         if config.setting == "translate-train-all":  # each translation about as long
             examples = examples * len(ctx.languages)
+        elif config.setting == "translate-train":  # one model per language, as many examples
+            for _ in ctx.languages[1:]:
+                costs.training(trained, phase, recipe, examples, ctx.regularizer,
+                               config.overrides.max_steps, estimate, 0.0)  # fmt: skip
         elif config.setting == "multi-source":  # the same examples the stage will add
             from xtreme_harness.engine.stages.multi_source import with_sources
 

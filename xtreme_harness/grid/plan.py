@@ -104,7 +104,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_batch_size": config.eval_batch_size,
         "eval_tokens": config.eval_tokens,
     }
-    if config.setting in ("translate-train-all", "few-shot", "multi-source"):  # others share
+    if config.setting in ("translate-train", "translate-train-all", "few-shot", "multi-source"):
         finetune["setting"] = cell.setting_record()
     spec = host.get("tasks", config.task)
     embed = None

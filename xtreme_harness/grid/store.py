@@ -47,11 +47,13 @@ class Store:
         except FileNotFoundError:
             return None
 
-    def output_path(self, key: str, name: str) -> str:
-        """The file or folder a finished step's record names as its output `name`. A step record
-        is data: a path in it that leads out of the step's folder is refused, naming the record
-        and the field."""
+    def output_path(self, key: str, name: str, item: str | None = None) -> str:
+        """The file or folder a finished step's record names as its output `name` (or as entry
+        `item` of that output, a mapping). A step record is data: a path in it that leads out of
+        the step's folder is refused, naming the record and the field."""
         relative = self.record(key)["outputs"][name]
+        if item is not None:
+            relative, name = relative[item], f"{name}.{item}"
         folder = os.path.realpath(self.step_dir(key))
         path = os.path.realpath(os.path.join(folder, relative))
         if os.path.isabs(relative) or os.path.commonpath([folder, path]) != folder:

@@ -88,7 +88,11 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
         _, outputs = stages.fine_tune(ctx, workspace, encoder, save_model=True)
         return dict(outputs)
     tuned, *embedded = step.needs
-    model = store.output_path(tuned, "model")
+    per_language = store.record(tuned)["outputs"].get("models")
+    model: Any = (
+        store.output_path(tuned, "model") if not per_language
+        else {lang: store.output_path(tuned, "models", lang) for lang in per_language}
+    )  # fmt: skip
     if step.stage == "embed":
         return dict(stages.embed_pool(ctx, workspace, model))
     candidates = store.output_path(embedded[0], "candidates") if embedded else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from xtreme_harness.atomic import write_text
@@ -39,12 +40,20 @@ class EvaluateOutput(TypedDict):
 
 
 def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) -> EvaluateOutput:
-    """Predict with `model` (a model or a folder) into `<out>/predictions/<task>/`. A retrieval
-    task ranks its pool: a shared pool is read from the `candidates` folder of an embedding
-    step, or embedded into `<out>/candidates` first."""
+    """Predict with `model` (a model or a folder; translate-train: a mapping of each evaluation
+    language to its model's folder) into `<out>/predictions/<task>/`. A retrieval task ranks its
+    pool: a shared pool is read from the `candidates` folder of an embedding step, or embedded
+    into `<out>/candidates` first."""
     config, spec = ctx.config, ctx.spec
     started = time.perf_counter()
     tokenizing = ctx.tokenized.seconds
+    models = dict(model) if isinstance(model, Mapping) else None
+    if models is not None:
+        missing = [language for language in ctx.languages if language not in models]
+        if missing:
+            raise DataError(out, f"no model for {', '.join(missing)} among the fine-tuned "
+                            f"ones ({', '.join(models)})")  # fmt: skip
+        model = models[ctx.languages[0]]
     placement, tokenizer, kind, model = inference_setup(ctx, model)
     folder = os.path.join(out, "predictions", spec.name)
     os.makedirs(folder, exist_ok=True)
@@ -56,6 +65,8 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
     perturber = ctx.cell.perturber()
     for language in ctx.languages:
         began = time.perf_counter()
+        if models is not None and language != ctx.languages[0]:  # its own model
+            placement, tokenizer, kind, model = inference_setup(ctx, models[language])
         examples = ctx.load(spec, "test", language)
         test_examples[language] = examples
         if kind.ranks_candidates and (spec.pool != "shared" or kind.index is None):

@@ -36,6 +36,8 @@ from xtreme_harness.results import metrics
 class FinetuneOutput(TypedDict):
     model: str | None
     """The model's folder, relative to the stage's folder (None: not saved)."""
+    models: dict[str, str] | None
+    """translate-train: each evaluation language's model folder (relative); None otherwise."""
     phases: list[dict[str, Any]]
     phase_configs: list[dict[str, Any]]
     fine_tune_on: str | None
@@ -68,12 +70,16 @@ class Scorer:
 
 
 def fine_tune(
-    ctx: Context, out: str, encoder: str, *, save_model: bool = True
+    ctx: Context, out: str, encoder: str, *, save_model: bool = True, into: str | None = None
 ) -> tuple[Any, FinetuneOutput]:
     """Fine-tune `encoder` (a model id or folder) and save the model under `<out>/model` if
     asked. Returns the model (or, when another task's training made it, the folder of its
-    encoder) and the stage's output."""
+    encoder) and the stage's output. translate-train fine-tunes one model per evaluation
+    language (`per_language`); `into` is the language one of them trains on the translations
+    into (its model is saved under `<out>/model-<into>`)."""
     config = ctx.config
+    if config.setting == "translate-train" and into is None:
+        return per_language(ctx, out, encoder)
     started = time.perf_counter()
     tokenizing = ctx.tokenized.seconds
     placement, tokenizer = start(ctx)
@@ -94,12 +100,16 @@ def fine_tune(
         kind = implementation(trained, recipe)
         language = trained.train_language
         examples = ctx.load(trained, phase.train_split, language)
-        into: dict[str, Any] = {}
+        into_all: dict[str, Any] = {}
         sources: dict[str, int] = {}
         if config.setting == "translate-train-all":
             original = len(examples)
-            examples, into = translated.with_translations(ctx, kind, examples, language)
-            translations.update(into)
+            examples, into_all = translated.with_translations(ctx, kind, examples, language)
+            translations.update(into_all)
+        elif into is not None and into != language:  # translate-train: this language only
+            original = len(examples)
+            examples, translations[into] = translated.translated(ctx, kind, examples, language,
+                                                                 into)  # fmt: skip
         elif config.setting == "multi-source":
             examples, sources, multi_source, found = with_sources(ctx, trained, examples)
             notes.extend(found)
@@ -107,8 +117,10 @@ def fine_tune(
             ctx.regularizer, examples, kind.text_fields, config.seed
         )
         counts = {language: len(train_examples)}
-        if into:  # the English examples and their translations, before any augmentation
-            counts = {language: original, **dict.fromkeys(into, original)}
+        if into_all:  # the English examples and their translations, before any augmentation
+            counts = {language: original, **dict.fromkeys(into_all, original)}
+        elif into is not None and into != language:
+            counts = {into: original}
         if sources:  # the examples of each language, before any augmentation
             counts = dict(sources)
         augmented[f"{phase.name}/{language}"] = stats
@@ -148,13 +160,15 @@ def fine_tune(
         notes.append(FEW_SHOT_NOTE)
     notes.extend(augmentation.unchanged_notes(augmented))
     result_model: Any = model
+    folder = "model" if into is None else f"model-{into}"
     if trained is not ctx.spec:  # another task's training: its encoder is the model
-        save_encoder(model, encoder, revision, tokenizer, os.path.join(out, "model"))
-        result_model, save_model = os.path.join(out, "model"), True
+        save_encoder(model, encoder, revision, tokenizer, os.path.join(out, folder))
+        result_model, save_model = os.path.join(out, folder), True
     elif save_model:
-        save(model, tokenizer, os.path.join(out, "model"))
+        save(model, tokenizer, os.path.join(out, folder))
     return result_model, {
-        "model": "model" if save_model else None,
+        "model": folder if save_model else None,
+        "models": None,
         "phases": records,
         "phase_configs": phase_configs,
         "fine_tune_on": None if trained is ctx.spec else trained.name,
@@ -174,6 +188,40 @@ def fine_tune(
             "fine_tune.tokenize": round(ctx.tokenized.seconds - tokenizing, 3),
         },
     }
+
+
+def per_language(ctx: Context, out: str, encoder: str) -> tuple[Any, FinetuneOutput]:
+    """translate-train: one model per evaluation language, each fine-tuned from `encoder` on the
+    training data translated into its language (the training language's on the original), saved
+    under `<out>/model-<lang>`. Returns the language -> model folder mapping and one output: the
+    phases of every model (named ``<phase>/<lang>``), the translations, summed timings."""
+    import gc
+
+    models: dict[str, str] = {}
+    merged: FinetuneOutput | None = None
+    for language in ctx.languages:
+        _, output = fine_tune(ctx, out, encoder, save_model=True, into=language)
+        gc.collect()
+        assert output["model"] is not None
+        models[language] = os.path.join(out, output["model"])
+        for record, phase in zip(output["phases"], output["phase_configs"], strict=True):
+            record["name"] = f"{record['name']}/{language}"
+            phase["name"] = f"{phase['name']}/{language}"
+        if merged is None:
+            merged = output
+            merged["translation"] = dict(output["translation"] or {})
+            continue
+        merged["phases"] += output["phases"]
+        merged["phase_configs"] += output["phase_configs"]
+        merged["translation"].update(output["translation"] or {})
+        merged["notes"] += [n for n in output["notes"] if n not in merged["notes"]]
+        for key, seconds in output["timings"].items():
+            merged["timings"][key] = round(merged["timings"].get(key, 0.0) + seconds, 3)
+    assert merged is not None
+    merged["model"] = None
+    merged["models"] = {language: f"model-{language}" for language in models}
+    merged["translation"] = merged["translation"] or None
+    return models, merged
 
 
 FEW_SHOT_NOTE = (
