@@ -238,3 +238,21 @@ def test_run_rejects_bad_intermediate_options(tiny_model, tmp_path, args, messag
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_sib200_files_are_read_as_pandas_writes_them(tmp_path):
+    """A text with a double quote is quoted and its quotes doubled (dadelani/sib-200's
+    create_sib_data.py writes with pandas' to_csv): read back, the text is the original; a
+    malformed line names the file and line."""
+    from xharness_plugins.intermediate.readers import sib200_tsv
+    from xharness_plugins.intermediate.tasks import SIB200_TOPICS
+
+    path = tmp_path / "train.tsv"
+    path.write_text('index_id\tcategory\ttext\n7\ttravel\t"""She\'s here,"" he said."\n'
+                    "8\thealth\tPlain text.\n", encoding="utf-8")  # fmt: skip
+    (first, second) = sib200_tsv(SIB200_TOPICS)(str(path))
+    assert first["text_a"] == '"She\'s here," he said.' and first["label"] == "travel"
+    assert second == {"id": "8", "text_a": "Plain text.", "text_b": None, "label": "health"}
+    path.write_text("index_id\tcategory\ttext\n7\ttravel\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train.tsv:2: expected 3 tab-separated fields"):
+        sib200_tsv(SIB200_TOPICS)(str(path))

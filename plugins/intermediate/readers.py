@@ -44,32 +44,42 @@ def massive_jsonl(partition: str, labels: Sequence[str]) -> Reader:
 
 def sib200_tsv(labels: Sequence[str]) -> Reader:
     """A SIB-200 split file (``index_id<TAB>category<TAB>text`` with that header) ->
-    classification examples."""
+    classification examples. The release was written by pandas (``to_csv(sep='\\t')``,
+    dadelani/sib-200 ``create_sib_data.py`` line 56) and is read back by it
+    (``code/util_textclass.py`` line 30): a text with a double quote is quoted, its quotes
+    doubled, so the file is read as CSV with tabs, not split on tabs."""
 
     def read(path: str) -> list[dict[str, Any]]:
+        import csv
+
         examples = []
-        with open(path, encoding="utf-8") as handle:
-            header = handle.readline().rstrip("\r\n").split("\t")
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle, delimiter="\t")
+            header = next(rows, [])
             if header != ["index_id", "category", "text"]:
                 raise DataError(
                     path, f"expected the header index_id, category, text; found {header}", line=1
                 )
-            for number, line in enumerate(handle, start=2):
-                line = line.rstrip("\r\n")
-                if not line.strip():
-                    continue
-                fields = line.split("\t")
-                if len(fields) != 3:
-                    raise DataError(
-                        path, f"expected 3 tab-separated fields, found {len(fields)}", line=number
+            try:
+                for fields in rows:
+                    number = rows.line_num
+                    if not any(field.strip() for field in fields):
+                        continue
+                    if len(fields) != 3:
+                        raise DataError(path, f"expected 3 tab-separated fields, found "
+                                        f"{len(fields)}", line=number)  # fmt: skip
+                    index_id, category, text = fields
+                    if category not in labels:
+                        raise DataError(
+                            path, f"{category!r} is not one of {', '.join(labels)}", line=number,
+                            field="category",
+                        )  # fmt: skip
+                    examples.append(
+                        {"id": index_id, "text_a": text, "text_b": None, "label": category}
                     )
-                index_id, category, text = fields
-                if category not in labels:
-                    raise DataError(
-                        path, f"{category!r} is not one of {', '.join(labels)}", line=number,
-                        field="category",
-                    )  # fmt: skip
-                examples.append({"id": index_id, "text_a": text, "text_b": None, "label": category})
+            except csv.Error as error:
+                raise DataError(path, f"not a tab-separated CSV file: {error}",
+                                line=rows.line_num) from None  # fmt: skip
         return examples
 
     return read
