@@ -366,3 +366,18 @@ def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
         _check(setting="translate-train", translator="dictionary", generalized=True)
     with pytest.raises(UsageError, match="translate-train on panx: a token-tagging task"):
         _check(task="panx", setting="translate-train", translator="dictionary")
+
+
+def test_multi_source_on_panx_reads_its_other_training_files(tiny_model, tmp_path):
+    """PAN-X has a training file per language (the sample: de, hi, sw, yo): the low-resource
+    set adds Swahili and Yoruba to the English data, and says which languages it could not
+    read."""
+    out = tmp_path / "run"
+    made = invoke("run", "--model", tiny_model, "--task", "panx", "--source", "sample",
+                  "--setting", "multi-source", "--multi-source", "low-resource-diverse",
+                  "--multi-source-option", "languages=2", "--eval-languages", "en,sw",
+                  "--max-steps", "2", "--out", out, "--quiet")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    document = json.loads((out / "result.json").read_text("utf-8"))
+    assert document["training"]["phases"][0]["train_examples"] == {"en": 80, "sw": 20, "yo": 20}
+    assert any("no training data in 43 languages" in note for note in document["notes"])

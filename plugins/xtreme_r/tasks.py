@@ -271,7 +271,11 @@ PANX = TaskSpec(
     kind=TaskKind.TOKEN_TAGGING,
     languages=_languages("xtreme-r", "panx"),
     metric="seqeval",
-    train_data="WikiANN English training set (Rahimi et al. 2019 splits)",
+    train_language="en",
+    train_languages=_languages("xtreme-r", "panx"),
+    train_data="WikiANN English training set (Rahimi et al. 2019 splits; a training set in every "
+    "language, utils_preprocess.py lines 123-127 of google-research/xtreme, for multi-source "
+    "training and intermediate training)",
     labels=NER,
     sources={
         "hub": HubSource(

@@ -47,6 +47,11 @@ from .retrieval_checks import check_mewslix, check_tatoeba
 from .tagging import tagging_examples, tagging_file
 
 # Sizes ("tens, not thousands").
+PANX_TRAIN_LANGUAGES = ("de", "hi", "sw", "yo")
+"""PAN-X training files beside the English one (XTREME's download has one per language,
+utils_preprocess.py lines 123-127 of google-research/xtreme): two high- and two low-resource
+languages, for the multi-source setting and for PAN-X as a multilingual intermediate task."""
+PANX_OTHER_TRAIN = 20
 SIZES: dict[str, dict[str, int]] = {
     "xnli": {"train": 30, "dev": 8, "test": 10},  # per label
     "pawsx": {"train": 30, "dev": 8, "test": 10},  # per label
@@ -116,6 +121,10 @@ def build(
                 files[f"{task}/{split}-{code}.tsv"] = tagging_file(
                     task, langs[code], split, own, SIZES[task][split]
                 )
+    for code in PANX_TRAIN_LANGUAGES:  # PAN-X has training data in every language
+        files[f"panx/train-{code}.tsv"] = tagging_file(
+            "panx", langs[code], "train", set(), PANX_OTHER_TRAIN
+        )
     files.update(build_qa(langs, qa_langs))  # own generators: the files above do not depend on it
     files.update(tatoeba_files(langs, ret_langs["tatoeba"]))  # own generators too
     files.update(mewslix_files(langs, ret_langs["mewslix"]))
