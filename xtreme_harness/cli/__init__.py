@@ -38,6 +38,7 @@ BUILTIN_COMMANDS = {
     "schema": "xtreme_harness.cli.results:schema",
     "plot": "xtreme_harness.cli.results:plot",
     "score": "xtreme_harness.cli.score:score",
+    "publish": "xtreme_harness.cli.publish:publish",
 }
 
 
