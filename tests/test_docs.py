@@ -34,12 +34,13 @@ HOOKS = sorted(
 )
 
 
-def test_there_are_ten_hooks():
+def test_there_are_eleven_hooks():
     assert HOOKS == [
         "xharness_register_commands",
         "xharness_register_executors",
         "xharness_register_formats",
         "xharness_register_language_sets",
+        "xharness_register_observers",
         "xharness_register_perturbers",
         "xharness_register_pretrained_models",
         "xharness_register_protocols",

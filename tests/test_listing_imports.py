@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("torch", "transformers", "datasets", "evaluate")
+HEAVY = ("torch", "transformers", "datasets", "evaluate", "mlflow", "wandb")
 
 PROBE = """
 import json, sys

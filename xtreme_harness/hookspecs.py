@@ -110,6 +110,17 @@ def xharness_register_perturbers(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def xharness_register_observers(register: Callable[[Any], None]) -> None:
+    """Register observers: experiment trackers and anything else told what a grid does (grid
+    started, steps started, finished or failed, result files written, grid finished), chosen
+    with ``--observer NAME`` or ``observers:`` in a grid file.
+
+    Call ``register(cls)`` once per observer, with a subclass of
+    `xtreme_harness.interfaces.Observer`.
+    """
+
+
+@hookspec
 def xharness_register_pretrained_models(register: Callable[[Any], None]) -> None:
     """Register which languages a pretrained encoder was trained on, for the research report's
     split of every effect by pretraining coverage.

@@ -193,6 +193,12 @@ REGISTRABLES: dict[str, Registrable] = {
             _component_check("xtreme_harness.interfaces.perturber", "Perturber"),
         ),
         Registrable(
+            "observers",
+            "observer",
+            "xharness_register_observers",
+            _component_check("xtreme_harness.interfaces.observer", "Observer"),
+        ),
+        Registrable(
             "pretrained_models",
             "pretrained model",
             "xharness_register_pretrained_models",

@@ -47,6 +47,14 @@ from xtreme_harness.errors import UsageError
     help="Worker processes of the local executor (one GPU each when available).",
 )
 @click.option("--ray-address", help="Address of a running Ray cluster (default: a local one).")
+@click.option(
+    "--observer",
+    "observer_names",
+    multiple=True,
+    metavar="NAME",
+    help="Tell this observer what the grid does (an experiment tracker: mlflow, wandb; "
+    "see `xharness plugins`); repeatable, added to the grid file's observers.",
+)
 @click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
 @click.option("--rerun", type=click.Choice(["failed"]),
               help="Run steps that failed in an earlier run again.")  # fmt: skip
@@ -60,6 +68,7 @@ def grid(
     executor: str | None,
     jobs: int | None,
     ray_address: str | None,
+    observer_names: tuple[str, ...],
     fail_fast: bool,
     rerun: str | None,
     **options: Any,
@@ -126,7 +135,8 @@ def grid(
     progress = Progress(len(plan.steps))
     report = run_grid(
         plan, store, executor_component, progress, host=host, fail_fast=fail_fast,
-        rerun_failed=rerun == "failed",
+        rerun_failed=rerun == "failed", observers=_observers(host, spec, observer_names),
+        name=spec.settings.get("name"),
     )  # fmt: skip
     _summary(plan, report)
     if report.failures:
@@ -159,6 +169,15 @@ def _check_strict(plan: Any, host: Any) -> None:
             f"--strict-protocol: {len(problems)} of {len(plan.cells)} cells depart from their "
             "protocol:\n  " + "\n  ".join(problems)
         )
+
+
+def _observers(host: Any, spec: Any, names: tuple[str, ...]) -> Any:
+    """The grid file's observers and those of --observer, each built once."""
+    from xtreme_harness.grid.observing import Observers
+
+    chosen = [*spec.settings.get("observers", []), *({"name": n, "options": {}} for n in names)]
+    return Observers([host.get("observers", item["name"])(**dict(item["options"]))
+                      for item in chosen])  # fmt: skip
 
 
 def _executor(host: Any, spec: Any, name: str | None, jobs: int | None, address: str | None) -> Any:

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xtreme_harness.atomic import read_json, write_json
+from xtreme_harness.config.run import config_to_dict
 from xtreme_harness.errors import DataError, XHarnessError, XHarnessWarning
+from xtreme_harness.grid.observing import Observers
 from xtreme_harness.grid.plan import Cell, Plan
 from xtreme_harness.grid.progress import Progress
 from xtreme_harness.grid.store import Store, result_lock
 from xtreme_harness.grid.worker import RETRY, execute_step
-from xtreme_harness.interfaces.executor import Executor, Outcome, Status, blocked_by
+from xtreme_harness.interfaces.executor import Event, Executor, Outcome, Status, blocked_by
 from xtreme_harness.registry.validation import validate
 
 
@@ -56,8 +58,12 @@ def run_grid(
     host: Any,
     fail_fast: bool = False,
     rerun_failed: bool = False,
+    observers: Observers | None = None,
+    name: str | None = None,
 ) -> GridReport:
-    """Run what is left of `plan` in `store` and assemble the results of finished cells."""
+    """Run what is left of `plan` in `store` and assemble the results of finished cells,
+    telling `observers` what happens (`xtreme_harness.grid.observing`)."""
+    observers = observers or Observers()
     store.clean()
     os.makedirs(store.path("steps"), exist_ok=True)
     report = GridReport()
@@ -76,6 +82,11 @@ def run_grid(
             error = f"{record['error']} (failed in an earlier run; {RETRY})"
             report.outcomes[step.key] = Outcome(step.key, Status.FAILED, error)
     progress.reused(report.reused)
+    if observers:
+        observers.tell("grid_started", {
+            "name": name, "out": store.root, "steps": len(plan.steps), "reused": report.reused,
+            "cells": {cell.id: config_to_dict(cell.config) for cell in plan.cells},
+        })  # fmt: skip
     if todo:
         store.check_writable()
     runnable = []
@@ -87,7 +98,13 @@ def run_grid(
             report.outcomes[step.key] = Outcome(step.key, Status.SKIPPED, f"needs {blocker}")
     invocation = uuid.uuid4().hex
     run_step = functools.partial(execute_step, store.root, invocation=invocation)
-    report.outcomes.update(executor.run(runnable, run_step, progress.report, fail_fast=fail_fast))
+
+    def told(event: Event) -> None:
+        progress.report(event)
+        if observers:
+            observers.step_event(event, lambda key: (store.record(key) or {}).get("outputs", {}))
+
+    report.outcomes.update(executor.run(runnable, run_step, told, fail_fast=fail_fast))
     for step in runnable:
         if report.outcomes[step.key].status is Status.DONE:
             if store.record(step.key).get("invocation") == invocation:
@@ -101,8 +118,28 @@ def run_grid(
                 report.results[cell.id] = assemble(cell, store, host)
             except XHarnessError as exc:
                 report.unassembled[cell.id] = str(exc)
+                continue
+            if observers:
+                path = report.results[cell.id]
+                observers.tell("result_written", cell.id, path, read_json(path))
     store.clean()
+    if observers:
+        observers.tell("grid_finished", {
+            "out": store.root, "results": dict(report.results),
+            "failed": [o.key for o in report.failures], "table_html": _table_html(report, host),
+        })  # fmt: skip
     return report
+
+
+def _table_html(report: GridReport, host: Any) -> str | None:
+    """The leaderboard of the grid's results as one HTML page (None without results)."""
+    if not report.results:
+        return None
+    from xtreme_harness.results import tables
+    from xtreme_harness.results.files import find
+
+    configs = tables.configurations(find(*report.results.values()))
+    return host.get("formats", "html")().render_many([tables.task_table(configs)])
 
 
 def assemble(cell: Cell, store: Store, host: Any) -> str:

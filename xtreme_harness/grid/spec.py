@@ -30,7 +30,7 @@ ALIASES = {
     "regularizers": "regularizer", "language_sets": "language_set", "settings": "setting",
     "perturbations": "perturbation", "multi_sources": "multi_source",
 }  # fmt: skip
-GRID_KEYS = ("name", "description", "out", "executor")
+GRID_KEYS = ("name", "description", "out", "executor", "observers")
 TRANSLATE_ONLY = ("translator", "translator_options")
 MULTI_SOURCE_ONLY = ("multi_source", "multi_source_options", "multi_source_budget")
 """Options the cells of a grid drop unless their setting translates (the grid's translator
@@ -115,11 +115,12 @@ def load(path: str) -> GridSpec:
     for key, value in document.items():
         name = ALIASES.get(key, key)
         if name in GRID_KEYS:
-            spec.settings[name] = (
-                _normalise(Option(name, "", str, "", component="x"), value)
-                if (name == "executor")
-                else value
-            )
+            if name == "observers":
+                items = value if isinstance(value, list) else [value]
+                value = [_normalise(Option(name, "", str, "", component="x"), v) for v in items]
+            elif name == "executor":
+                value = _normalise(Option(name, "", str, "", component="x"), value)
+            spec.settings[name] = value
             continue
         if name in spec.values:
             raise SpecError(spec.where(key), f"{key!r} repeats {name!r}")
@@ -200,6 +201,19 @@ def grid_schema() -> dict[str, Any]:
             "executor": {
                 "description": "Executor name, or {name, options} (--executor overrides it).",
                 **scalar(Option("executor", "--executor", str, "", component="executors")),
+            },
+            "observers": {
+                "description": "Observers told what the grid does (experiment trackers): names, "
+                "or {name, options}, a list (--observer adds to it).",
+                "anyOf": [
+                    scalar(Option("observers", "--observer", str, "", component="observers")),
+                    {
+                        "type": "array",
+                        "items": scalar(
+                            Option("observers", "--observer", str, "", component="observers")
+                        ),
+                    },
+                ],
             },
         }
     )
@@ -321,7 +335,7 @@ def check_names(spec: GridSpec, host: Any) -> None:
     the components' parameters fit them."""
     kinds = {"task": "tasks", "intermediate": "tasks", "regularizer": "regularizers",
              "language_set": "language_sets", "translator": "translators",
-             "perturbation": "perturbers"}  # fmt: skip
+             "perturbation": "perturbers", "multi_source": "language_sets"}  # fmt: skip
     for name, kind in kinds.items():
         if name not in spec.values:
             continue
@@ -333,6 +347,8 @@ def check_names(spec: GridSpec, host: Any) -> None:
             _check_named(spec, name, kind, item, path, host)
     if "executor" in spec.settings:
         _check_named(spec, "executor", "executors", spec.settings["executor"], ("executor",), host)
+    for index, item in enumerate(spec.settings.get("observers", [])):
+        _check_named(spec, "observer", "observers", item, ("observers", index), host)
 
 
 def _check_named(
@@ -343,7 +359,7 @@ def _check_named(
         return
     registered = host.registrations(kind)
     if label in registered:
-        if name in COMPONENT_OPTIONS or name == "executor":
+        if name in COMPONENT_OPTIONS or name in ("executor", "observer"):
             _check_component(spec, name, registered[label].obj, item, path)
         return
     from xtreme_harness.suggest import closest
@@ -356,7 +372,8 @@ def _check_named(
 
 COMPONENT_OPTIONS = {"regularizer": "regularizer_options", "language_set": "language_set_options",
                      "translator": "translator_options",
-                     "perturbation": "perturbation_options"}  # fmt: skip
+                     "perturbation": "perturbation_options",
+                     "multi_source": "multi_source_options"}  # fmt: skip
 """Component options of a grid and the option that adds ``KEY=VALUE`` parameters to them."""
 
 

@@ -4,7 +4,8 @@ A task plugin declares a `TaskSpec` (its `TaskKind`, languages, labels, metric, 
 `Phase`s) with data sources (`FolderSource` over a file layout with `readers`, `HubSource` over
 Hugging Face datasets pinned with `HubPin`); a language-set plugin subclasses `LanguageSet` and
 returns an `Allocation`; a regularizer subclasses `Regularizer`; an executor `Executor`; a table
-format `TableFormat`; a translator `Translator`; a perturber `Perturber`. Components declare
+format `TableFormat`; a translator `Translator`; a perturber `Perturber`; an observer
+`Observer`. Components declare
 their parameters with `Param`. Plugins raise the errors re-exported here. Besides this module, a
 plugin imports only `xtreme_harness.registry` (languages, benchmark definitions) and
 `xtreme_harness.hookimpl`. docs/plugins.md is the guide; docs/api.md the reference generated from
@@ -35,6 +36,7 @@ from xtreme_harness.interfaces.language_set import (
     LanguageSet,
     characters_of,
 )
+from xtreme_harness.interfaces.observer import Observer
 from xtreme_harness.interfaces.perturber import Perturber
 from xtreme_harness.interfaces.readers import (
     Reader,
@@ -108,6 +110,7 @@ __all__ = [
     "HubPin",
     "HubSource",
     "LanguageSet",
+    "Observer",
     "Outcome",
     "Param",
     "Perturber",
