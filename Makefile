@@ -6,7 +6,7 @@ TORCH_SPEC ?= torch==2.13.0
 OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 RAY_AUTH_MODE=disabled
 WHEEL_VENV ?= $(CURDIR)/build/wheel-venv
 
-.PHONY: setup demo test chaos lint format bench perf-smoke wheel-check clean
+.PHONY: setup demo test docs chaos lint format bench perf-smoke wheel-check clean
 
 $(BIN)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: setup
 	$(OFFLINE) $(BIN)/python -m pytest
 	$(MAKE) perf-smoke
 	$(MAKE) chaos
+
+# the documentation site, into build/site; mkdocs.yml sets strict (warnings are errors)
+docs: setup
+	$(OFFLINE) $(BIN)/mkdocs build --quiet
 
 # SIGKILLs at random moments, then the run folder's guarantees checked (docs/grid.md); CHAOS_ARGS
 # adds options, e.g. CHAOS_ARGS="--rounds 50 --long --seed 7"
