@@ -12,7 +12,7 @@ $(BIN)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet -e '.[dev,ray,mlflow,wandb]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ray,mlflow,wandb,slurm]'
 	touch $@
 
 setup: $(BIN)/.installed
