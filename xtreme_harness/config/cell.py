@@ -18,7 +18,7 @@ from typing import Any
 from xtreme_harness.config import resolution
 from xtreme_harness.config.resolution import Departure
 from xtreme_harness.errors import UsageError
-from xtreme_harness.interfaces.task import Phase, Recipe, TaskKind, TaskSpec
+from xtreme_harness.interfaces.task import Phase, Recipe, TaskSpec
 from xtreme_harness.registry import protocols
 from xtreme_harness.registry.protocols import ModelShape, Protocol, TaskEntry, Value
 
@@ -359,122 +359,12 @@ class Cell:
             }
         return record
 
-    def _check_multi_source(self) -> None:
-        """multi-source needs a language set and a task with training data of its own beyond
-        English, in one phase."""
-        spec = self.spec
-        if self.config.translator is not None:
-            raise UsageError("--translator is for the translate settings; this cell is "
-                             "multi-source")  # fmt: skip
-        if self.config.multi_source is None:
-            raise UsageError(f"--setting multi-source on {spec.name} needs --multi-source NAME "
-                             "(a language set, see `xharness language-sets`)")  # fmt: skip
-        if (
-            self.trained_task() is not spec
-            or len(spec.phases) != 1
-            or len(spec.training_languages) < 2
-        ):
-            having = sorted(
-                name for name, entry in self.host.registrations("tasks").items()
-                if len(entry.obj.training_languages) > 1 and len(entry.obj.phases) == 1
-            )  # fmt: skip
-            raise UsageError(
-                f"--setting multi-source on {spec.name}: the task has no training data of its "
-                "own beyond English in one phase, so there is nothing to add; tasks that have: "
-                + ", ".join(having)
-            )
-        sampler = self.multi_source_sampler()  # a wrong parameter is named now, not in a step
-        if self.config.multi_source_budget is None and getattr(sampler, "requires_budget", False):
-            raise UsageError(f"language set {sampler.name} spreads a budget over its languages: "
-                             "give --multi-source-budget N")  # fmt: skip
-
-    def _check_certifiable(self, perturber: Any) -> None:
-        """Certified prediction needs one class per example and a model trained with noise
-        that certifies a radius."""
-        if self.spec.kind not in TRANSLATABLE:
-            raise UsageError(f"--perturbation {perturber.name} on {self.spec.name}: certified "
-                             "prediction votes for one class per example; a "
-                             f"{self.spec.kind.value} task has none")  # fmt: skip
-        regularizer = self.regularizer()
-        if regularizer.certified_radius(0.75) is None:
-            raise UsageError(
-                f"--perturbation {perturber.name}: certified prediction votes with the noise the "
-                f"model was trained with, and regularizer {regularizer.name} "
-                f"({_options_text(regularizer.options)}) has none that certifies a radius; train "
-                "with randomized smoothing by Gaussian noise (--regularizer rs-rp)"
-            )
-
     def check_setting(self) -> None:
         """A `UsageError` naming a combination of setting, task and options that makes no
-        sense, before any step runs."""
-        setting, spec = self.config.setting, self.spec
-        if self.config.perturbation is not None:
-            if self.config.generalized:
-                raise UsageError("--generalized with --perturbation: the generalised evaluation "
-                                 "pairs clean test examples; run it without a "
-                                 "perturbation")  # fmt: skip
-            perturber = self.perturber()  # a wrong parameter is named now, not in a step
-            if perturber.certifies:
-                self._check_certifiable(perturber)
-            elif perturber.model_aware and spec.kind not in ATTACKABLE:
-                raise UsageError(
-                    f"--perturbation {perturber.name} on {spec.name}: the attack needs a label "
-                    "per example or per word to ascend on; a "
-                    f"{spec.kind.value} task has none at evaluation"
-                )
-        if self.config.shots is not None and setting != "few-shot":
-            raise UsageError(f"--shots is for the few-shot setting; this cell is {setting}")
-        if setting != "multi-source" and (
-            self.config.multi_source is not None or self.config.multi_source_budget is not None
-        ):
-            raise UsageError(f"--multi-source and --multi-source-budget are for the "
-                             f"multi-source setting; this cell is {setting}")  # fmt: skip
-        if setting == "multi-source":
-            self._check_multi_source()
-            return
-        if setting in ("zero-shot", "few-shot") and self.config.translator is not None:
-            raise UsageError(f"--translator is for the translate settings; this cell is {setting}")
-        if setting == "zero-shot":
-            return
-        if setting == "few-shot":
-            if self.config.shots is None:
-                raise UsageError(f"--setting few-shot on {spec.name} needs --shots K (labelled "
-                                 "examples per target language)")  # fmt: skip
-            if spec.kind is TaskKind.RETRIEVAL or self.trained_task() is not spec:
-                raise UsageError(
-                    f"--setting few-shot on {spec.name}: the task is not fine-tuned on labelled "
-                    "data of its own, so there are no target-language shots to continue on"
-                )
-            return
-        if setting in ("translate-test", "translate-train", "translate-train-all"):
-            if spec.kind not in TRANSLATABLE:
-                raise UsageError(
-                    f"--setting {setting} on {spec.name}: a {spec.kind.value} task cannot be "
-                    "trained or evaluated on translated text here (its labels belong to the "
-                    "original words or spans); the translate settings need a classification or "
-                    "multiple-choice task"
-                )
-            if self.config.translator is None:
-                raise UsageError(
-                    f"--setting {setting} on {spec.name} needs --translator (see `xharness "
-                    "translators`; xtreme-translations reads XTREME's released ones)"
-                )
-            if setting == "translate-test" and self.config.generalized:
-                raise UsageError("--generalized pairs every two test languages; with "
-                                 "translate-test every text is English: use zero-shot")  # fmt: skip
-            if setting == "translate-train" and self.config.generalized:
-                raise UsageError("--generalized pairs every two test languages on one model; "
-                                 "translate-train has a model per language")  # fmt: skip
-            if setting != "translate-test" and (
-                len(spec.phases) != 1 or self.trained_task() is not spec
-            ):
-                raise UsageError(
-                    f"--setting {setting} on {spec.name}: its fine-tuning is not one "
-                    "phase on its own training data, which the setting translates"
-                )  # fmt: skip
-            self.translator()  # a wrong parameter is named now, not in a step
-            return
-        raise UsageError(f"setting {setting!r}: not one xharness runs")
+        sense, before any step runs (`xtreme_harness.config.combinations`)."""
+        from xtreme_harness.config import combinations
+
+        combinations.check(self)
 
     def notes(self) -> list[str]:
         """What the result says about the cell's settings: a leak, an intermediate task not
@@ -526,8 +416,6 @@ def unique(departures: list[Departure]) -> list[Departure]:
     return list(dict.fromkeys(departures))
 
 
-TRANSLATABLE = (TaskKind.CLASSIFICATION, TaskKind.MULTIPLE_CHOICE)
-ATTACKABLE = (TaskKind.CLASSIFICATION, TaskKind.MULTIPLE_CHOICE, TaskKind.TOKEN_TAGGING)
 """Task kinds whose evaluation batches carry labels for a model-aware perturber to attack."""
 """Task kinds whose test examples can be translated whole: a label per example, not per word or
 span."""
@@ -545,7 +433,3 @@ def resolve(config: Any, host: Any, spec: TaskSpec | None = None) -> Cell:
         config=config,
         host=host,
     )
-
-
-def _options_text(options: Mapping[str, Any]) -> str:
-    return ", ".join(f"{key}={value}" for key, value in options.items()) or "no options"
