@@ -143,3 +143,19 @@ def test_the_sample_is_what_its_script_writes():
         cwd=REPO, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_xglue_protocol_fixes_every_task_as_the_declared_recipes_do():
+    """registry/protocols/xglue.json covers the nine tasks; for XGLUE's own tasks its values are
+    the recipes the plugin declares (the same Unicoder lines), so a cell on the protocol departs
+    from nothing but what it changes."""
+    from xtreme_harness.registry import protocols
+
+    protocol = protocols.get("xglue", get_host())
+    assert set(protocol.tasks) == set(load_benchmark("xglue").tasks)
+    for name in XGLUE_ONLY:
+        recipe = get_host().get("tasks", name).recipe
+        settings = protocol.tasks[name].settings
+        for key in ("learning_rate", "epochs", "max_length", "batch_size", "selection"):
+            assert settings[key].value == getattr(recipe, key), (name, key)
+            assert settings[key].verified and "Unicoder" in settings[key].source
