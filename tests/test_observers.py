@@ -96,6 +96,10 @@ def test_xharness_register_observers(tiny_model, tmp_path, use_host):
     assert all("scores" in e[3] for e in finished if e[2] == "evaluate")
     assert sorted(e[1] for e in EVENTS if e[0] == "result_written") == sorted(results)
     assert EVENTS[-1] == ("grid_finished", sorted(results), [], True)
+    EVENTS.clear()  # a re-run reuses every step and result: nothing is told again
+    again = invoke("grid", _grid(tmp_path, tiny_model, "observers: [recorder]\n"))
+    assert again.exit_code == 0, again.output
+    assert [e[0] for e in EVENTS] == ["grid_started", "grid_finished"]
 
 
 def test_an_unknown_observer_is_named_with_its_line(tmp_path, tiny_model):

@@ -114,12 +114,13 @@ def run_grid(
     progress.close()
     for cell in plan.cells:
         if all(report.outcomes[key].status is Status.DONE for key in cell.steps.values()):
+            fresh = not _current(store.result_path(cell.id), cell, quiet=True)
             try:
                 report.results[cell.id] = assemble(cell, store, host)
             except XHarnessError as exc:
                 report.unassembled[cell.id] = str(exc)
                 continue
-            if observers:
+            if observers and fresh:  # a result an earlier run wrote was told then
                 path = report.results[cell.id]
                 observers.tell("result_written", cell.id, path, read_json(path))
     store.clean()

@@ -3,10 +3,10 @@
 
 A grid tells each of its observers, in order: `grid_started`; for every step it runs,
 `step_started` then `step_finished` (with the step's outputs, its metrics among them) or
-`step_failed`; for every cell whose result file is written, `result_written` (with the result
+`step_failed`; for every cell whose result file it writes, `result_written` (with the result
 document); and `grid_finished`. Every method does nothing by default, so an observer implements
-only what it records. Steps a run reuses are not started again and are not told; the results of
-their cells are.
+only what it records. What an earlier run of the grid did (steps it finished, results it wrote)
+is not told again, so a tracker records each cell once however often the grid is resumed.
 
 An observer must never fail the grid: the grid catches whatever it raises, warns once for that
 observer and tells it nothing more (docs/observers.md).
@@ -41,7 +41,8 @@ class Observer(Component):
         """A step failed (or was skipped because a step it needs failed), with the reason."""
 
     def result_written(self, cell: str, path: str, document: Mapping[str, Any]) -> None:
-        """A cell's result file was written (or found current): its id, path and document."""
+        """A cell's result file was written by this run of the grid: its id, path and
+        document."""
 
     def grid_finished(self, summary: Mapping[str, Any]) -> None:
         """The grid ends: ``results`` (cell id -> result file), ``failed`` (step keys), the
