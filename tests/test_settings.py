@@ -381,3 +381,58 @@ def test_multi_source_on_panx_reads_its_other_training_files(tiny_model, tmp_pat
     document = json.loads((out / "result.json").read_text("utf-8"))
     assert document["training"]["phases"][0]["train_examples"] == {"en": 80, "sw": 20, "yo": 20}
     assert any("no training data in 43 languages" in note for note in document["notes"])
+
+
+def test_released_qa_translations_are_read_as_xtremes_training_reads_them(tmp_path):
+    """A question is kept when the words its answer's offsets cover contain the answer (moved to
+    where it is exactly), dropped otherwise (third_party/processors/squad.py lines 95-100)."""
+    path = tmp_path / "squad.translate.train.en-de.json"
+    context = "Anna kauft das Buch in Berlin."
+    qas = [
+        {"id": "exact", "question": "q", "answers": [{"text": "Berlin", "answer_start": 23}]},
+        {"id": "inside", "question": "q", "answers": [{"text": "Berlin", "answer_start": 25}]},
+        {"id": "elsewhere", "question": "q", "answers": [{"text": "Berlin", "answer_start": 0}]},
+        {"id": "minus", "question": "q", "answers": [{"text": "Buch", "answer_start": -1}]},
+        {"id": "beyond", "question": "q", "answers": [{"text": "Buch", "answer_start": 99}]},
+    ]
+    path.write_text(json.dumps({"data": [{"paragraphs": [{"context": context, "qas": qas}]}]}),
+                    encoding="utf-8")  # fmt: skip
+    kept, dropped = translated.projected_examples(str(path))
+    assert [e["id"] for e in kept] == ["exact", "inside"] and dropped == 3
+    assert all(e["answers"]["answer_start"] == [23] for e in kept)
+    sample = SAMPLE_TRANSLATIONS / "SQuAD" / "translate-train" / "squad.translate.train.en-de.json"
+    kept, dropped = translated.projected_examples(str(sample))
+    assert (len(kept), dropped) == (38, 2)
+    for example in kept:
+        (text,), (start,) = example["answers"]["text"], example["answers"]["answer_start"]
+        assert example["context"][start : start + len(text)] == text
+
+
+def test_extractive_qa_trains_on_released_translations(tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("XHARNESS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "g"
+    made = invoke(
+        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xquad",
+        "--settings", "translate-train,translate-train-all", "--translator",
+        "xtreme-translations", "--translator-option", f"folder={SAMPLE_TRANSLATIONS}",
+        "--eval-languages", "en,de,es", "--max-steps", "2", "--seeds", "1", "--out", out,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    (train,), (every,) = (_of(find(str(out)), s) for s in ("translate-train",
+                                                          "translate-train-all"))  # fmt: skip
+    assert [(p["name"], p["train_examples"]) for p in train.document["training"]["phases"]] == [
+        ("train/en", {"en": 300}), ("train/de", {"de": 38}), ("train/es", {"es": 38})]  # fmt: skip
+    assert every.document["training"]["phases"][0]["train_examples"] == {
+        "en": 300, "de": 38, "es": 38}  # fmt: skip
+    record = train.document["training"]["translation"]["de"]
+    assert (record["questions"], record["kept"], record["dropped"]) == (40, 38, 2)
+    with pytest.raises(UsageError, match="translate-test on xquad: a extractive-qa task"):
+        _check(task="xquad", setting="translate-test", translator="xtreme-translations",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
+    with pytest.raises(UsageError, match=r"no released SQuAD train set in [a-z]+: .* is missing"):
+        _check(task="xquad", setting="translate-train", translator="xtreme-translations",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
+    with pytest.raises(UsageError, match="translator dictionary has no released translation"):
+        _check(task="xquad", setting="translate-train", translator="dictionary",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
+               eval_languages=("de",))  # fmt: skip

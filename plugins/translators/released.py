@@ -9,10 +9,16 @@ The files are read from a copy of the bucket (``folder``), in its layout:
 - ``<TASK>/translate-test/test-<lang>-en-translated.tsv``: a test set in English (the file name of
   xtreme's own readers, third_party/processors/xnli.py; the folder name is not confirmed).
 
-Each line has five tab-separated fields and no header: the original pair, the translated pair,
-the label. xtreme's readers (third_party/processors/xnli.py, pawsx.py) read a three-field form
-of the same files (the translated pair and the label), which carries no original text to look a
-sentence up by: such a file is refused with that explanation.
+- ``SQuAD/translate-<split>/squad.translate.<split>.en-<lang>.json``: SQuAD v1.1's training (and
+  development) set in ``<lang>``, SQuAD JSON with the answers projected into the translation
+  (`released_file`; the layout TensorFlow Datasets' xquad builder downloads,
+  tensorflow/datasets@f411fae tensorflow_datasets/question_answering/xquad.py,
+  ``_XTREME_SQUAD_URL_FORMAT``).
+
+Each line of a sentence-pair file has five tab-separated fields and no header: the original
+pair, the translated pair, the label. xtreme's readers (third_party/processors/xnli.py, pawsx.py)
+read a three-field form of the same files (the translated pair and the label), which carries no
+original text to look a sentence up by: such a file is refused with that explanation.
 """
 
 from __future__ import annotations
@@ -55,8 +61,8 @@ def _table(path: str) -> dict[str, str]:
 class XtremeTranslations(Translator):
     name = "xtreme-translations"
     description = (
-        "XTREME's released translations of XNLI and PAWS-X (a copy of gs://xtreme_translations): "
-        "training sets out of English, test sets into English."
+        "XTREME's released translations of XNLI, PAWS-X and SQuAD (a copy of "
+        "gs://xtreme_translations): training sets out of English, test sets into English."
     )
     params = (
         Param("folder", str, None, "The copy of the bucket (holding XNLI/, PAWSX/...)."),
@@ -98,6 +104,22 @@ class XtremeTranslations(Translator):
                                   .encode())  # fmt: skip
             found["files"] = digest.hexdigest()
         return found
+
+    def released_file(self, dataset: str, split: str, source: str, target: str) -> str | None:
+        """SQuAD's released translations out of English (tensorflow/datasets' xquad builder:
+        ``SQuAD/translate-{split}/squad.translate.{split}.en-{lang}.json``)."""
+        folder = self.options["folder"]
+        if not folder:
+            raise UsageError("translator xtreme-translations: give the copy of the bucket "
+                             "(folder=PATH)")  # fmt: skip
+        if dataset != "SQuAD" or source != "en" or split not in ("train", "dev"):
+            return None
+        path = os.path.join(folder, "SQuAD", f"translate-{split}",
+                            f"squad.translate.{split}.en-{target}.json")  # fmt: skip
+        if not os.path.isfile(path):
+            raise UsageError(f"translator xtreme-translations: no released SQuAD {split} set in "
+                             f"{target}: {path} is missing")  # fmt: skip
+        return path
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         files = self._files(source, target)

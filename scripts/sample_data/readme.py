@@ -137,6 +137,14 @@ folder that no source confirms. The sample's translations are exact: the same ex
 in both languages. `--translator xtreme-translations --translator-option
 folder=<this folder>/translations` reads them.
 
+For SQuAD, `translations/SQuAD/translate-train/squad.translate.train.en-<lang>.json` (de, es,
+hi): SQuAD JSON with the answers projected into the translation, the layout TensorFlow Datasets'
+xquad builder downloads. They stand for the release: one training set drawn from the words every
+language shares, rendered in each language (the sample's `train-v1.1.json` uses English names
+the other languages lack). As in a real projection, two questions per file point their answer at
+offset -1 (XTREME's training drops them) and one a character past its start, inside the answer's
+words (kept).
+
 ## Extractive QA: SQuAD, XQuAD, MLQA, TyDiQA-GoldP
 
 SQuAD v1.1 JSON files (`{{"version", "data": [{{"title", "paragraphs": [{{"context", "qas":

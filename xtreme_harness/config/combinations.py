@@ -102,12 +102,15 @@ def check(cell: Cell) -> None:
             )
         return
     if setting in ("translate-test", "translate-train", "translate-train-all"):
-        if spec.kind not in TRANSLATABLE:
+        released = (setting != "translate-test" and spec.kind is TaskKind.EXTRACTIVE_QA
+                    and bool(spec.released_translations))  # fmt: skip
+        if spec.kind not in TRANSLATABLE and not released:
             raise UsageError(
                 f"--setting {setting} on {spec.name}: a {spec.kind.value} task cannot be "
                 "trained or evaluated on translated text here (its labels belong to the "
                 "original words or spans); the translate settings need a classification or "
-                "multiple-choice task"
+                "multiple-choice task, or, to train, an extractive-QA task with released "
+                "translations (xquad, mlqa: SQuAD's)"
             )
         if cell.config.translator is None:
             raise UsageError(
@@ -127,9 +130,30 @@ def check(cell: Cell) -> None:
                 f"--setting {setting} on {spec.name}: its fine-tuning is not one "
                 "phase on its own training data, which the setting translates"
             )  # fmt: skip
-        cell.translator()  # a wrong parameter is named now, not in a step
+        translator = cell.translator()  # a wrong parameter is named now, not in a step
+        if released and spec.kind not in TRANSLATABLE:
+            _released_files(cell, translator)
         return
     raise UsageError(f"setting {setting!r}: not one xharness runs")
+
+
+def _released_files(cell: Cell, translator: Any) -> None:
+    """Extractive QA trains on released translations of its training file: the translator must
+    have one for every evaluation language (a missing file is named now, not in a step)."""
+    spec = cell.spec
+    split = spec.phases[0].train_split
+    dataset = spec.released_translations.get(split)
+    targets = [lang for lang in cell.config.eval_languages or spec.languages
+               if lang != spec.train_language]  # fmt: skip
+    for target in targets:
+        if dataset is None or translator.released_file(dataset, split, spec.train_language,
+                                                       target) is None:  # fmt: skip
+            raise UsageError(
+                f"--setting {cell.config.setting} on {spec.name}: translator {translator.name} has "
+                f"no released translation of {dataset or spec.name} {split} into {target}; "
+                "extractive QA trains on released translations with projected answers "
+                "(xtreme-translations has SQuAD's)"
+            )
 
 
 def _options_text(options: Mapping[str, Any]) -> str:

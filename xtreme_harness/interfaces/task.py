@@ -251,6 +251,10 @@ class TaskSpec:
     pairs_split: str | None = None
     """A test split with every (context language, question language) pair, read with the
     language code ``<context>-<question>`` (MLQA's generalised setting); None if there is none."""
+    released_translations: Mapping[str, str] = field(default_factory=dict)
+    """Split -> the name of its data in translators' releases of whole files (``{"train":
+    "SQuAD"}`` for a task trained on SQuAD): how extractive QA is trained on translations, its
+    answers projected by whoever translated (`Translator.released_file`)."""
     query_field: str | None = None
     """Ranking with a classifier (XGLUE's web page ranking): the example field whose runs of
     equal consecutive values are one query. The classifier predicts a grade per document and the

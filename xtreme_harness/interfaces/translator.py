@@ -25,3 +25,11 @@ class Translator(Component, ABC):
         """`texts` in language `source` translated into `target` (language codes as the
         language registry writes them), one output per input, in order. Called with batches of
         distinct texts; raise `UsageError` for a direction the translator cannot do."""
+
+    def released_file(self, dataset: str, split: str, source: str, target: str) -> str | None:
+        """The path of a released translation of a whole data file (extractive QA, whose
+        answers must stay spans: translating texts one by one cannot keep them), or None (the
+        default: the translator has none). `dataset` is the release's name of the data a task
+        declares in `TaskSpec.released_translations` (``SQuAD``), `split` its split (``train``);
+        the file is SQuAD v1.1 JSON with the answers projected into the translation."""
+        return None

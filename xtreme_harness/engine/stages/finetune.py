@@ -5,6 +5,7 @@ selection rule chooses."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from xtreme_harness.engine.stages.multi_source import with_sources
 from xtreme_harness.engine.stages.pool import embed_small_pool
 from xtreme_harness.engine.trainer import Schedule, predict, train
 from xtreme_harness.errors import DataError, UsageError
-from xtreme_harness.interfaces.task import Phase, Recipe, TaskSpec
+from xtreme_harness.interfaces.task import Phase, Recipe, TaskKind, TaskSpec
 from xtreme_harness.results import metrics
 
 
@@ -102,14 +103,21 @@ def fine_tune(
         examples = ctx.load(trained, phase.train_split, language)
         into_all: dict[str, Any] = {}
         sources: dict[str, int] = {}
+        release = trained.released_translations.get(phase.train_split)
+        qa = trained.kind is TaskKind.EXTRACTIVE_QA  # trains on released, projected files
+        original = len(examples)
         if config.setting == "translate-train-all":
-            original = len(examples)
-            examples, into_all = translated.with_translations(ctx, kind, examples, language)
+            into_one = (
+                functools.partial(translated.released, ctx, release, phase.train_split, language)
+                if qa else functools.partial(translated.translated, ctx, kind, examples, language)
+            )  # fmt: skip
+            examples, into_all = translated.with_translations(ctx, examples, language, into_one)
             translations.update(into_all)
         elif into is not None and into != language:  # translate-train: this language only
-            original = len(examples)
-            examples, translations[into] = translated.translated(ctx, kind, examples, language,
-                                                                 into)  # fmt: skip
+            examples, translations[into] = (
+                translated.released(ctx, release, phase.train_split, language, into) if qa
+                else translated.translated(ctx, kind, examples, language, into)
+            )  # fmt: skip
         elif config.setting == "multi-source":
             examples, sources, multi_source, found = with_sources(ctx, trained, examples)
             notes.extend(found)
@@ -118,9 +126,10 @@ def fine_tune(
         )
         counts = {language: len(train_examples)}
         if into_all:  # the English examples and their translations, before any augmentation
-            counts = {language: original, **dict.fromkeys(into_all, original)}
+            counts = {language: original, **{target: record.get("kept", original)
+                                             for target, record in into_all.items()}}  # fmt: skip
         elif into is not None and into != language:
-            counts = {into: original}
+            counts = {into: translations[into].get("kept", original)}
         if sources:  # the examples of each language, before any augmentation
             counts = dict(sources)
         augmented[f"{phase.name}/{language}"] = stats

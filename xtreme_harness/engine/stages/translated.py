@@ -5,6 +5,7 @@ they are, so predictions and scores are on the original test examples."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from xtreme_harness.engine import translation
@@ -51,14 +52,108 @@ def translated(
 
 
 def with_translations(
-    ctx: Context, kind: KindImpl, examples: list[dict], language: str
+    ctx: Context,
+    examples: list[dict],
+    language: str,
+    into: Callable[[str], tuple[list[dict], dict[str, Any]]],
 ) -> tuple[list[dict], dict[str, dict[str, Any]]]:
     """translate-train-all: the training examples of `language` followed by their translations
-    into every other evaluation language, and what each translation did."""
+    into every other evaluation language (`into(target)`: `translated` of the examples, or the
+    `released` file), and what each translation did."""
     found, records = list(examples), {}
     for target in ctx.languages:
         if target == language:
             continue
-        shown, records[target] = translated(ctx, kind, examples, language, target)
+        shown, records[target] = into(target)
         found += shown
     return found, records
+
+
+def released(
+    ctx: Context, dataset: str, split: str, source: str, target: str
+) -> tuple[list[dict], dict[str, Any]]:
+    """Extractive QA's training examples from a released translation of the whole file (the
+    translator's `released_file`), and what reading it did: the questions, those kept, those
+    dropped because the projected answer is not where its offset says."""
+    translator = ctx.cell.translator()
+    path = translator.released_file(dataset, split, source, target)
+    if path is None:
+        raise UsageError(
+            f"--setting {ctx.config.setting} on {ctx.spec.name}: translator {translator.name} has "
+            f"no released translation of {dataset} {split} into {target}; extractive QA trains on "
+            "released translations with projected answers (xtreme-translations has SQuAD's)"
+        )
+    examples, dropped = projected_examples(path)
+    record = {"translator": translator.name, "source": source, "target": target,
+              "file": path, "questions": len(examples) + dropped, "kept": len(examples),
+              "dropped": dropped}  # fmt: skip
+    return examples, record
+
+
+def _words(context: str) -> tuple[list[str], list[int], list[int]]:
+    """XTREME's whitespace split of a context, each character's word and each word's first
+    character (its third_party/processors/squad.py: SquadExample, lines 612-631)."""
+    words: list[str] = []
+    offsets: list[int] = []
+    starts: list[int] = []
+    previous_space = True
+    for position, char in enumerate(context):
+        if char in " \t\r\n" or ord(char) == 0x202F:
+            previous_space = True
+        else:
+            if previous_space:
+                words.append(char)
+                starts.append(position)
+            else:
+                words[-1] += char
+            previous_space = False
+        offsets.append(len(words) - 1)
+    return words, offsets, starts
+
+
+def projected_examples(path: str) -> tuple[list[dict], int]:
+    """The training questions of a released translation whose first answer is found where its
+    offset points, and how many were dropped: the rule of XTREME's training, which skips a
+    question when the words its answer's offsets cover do not contain the answer text
+    (third_party/processors/squad.py lines 95-100 at 838c13b). A kept answer whose text is
+    inside those words but not at its exact offset is moved to where it is."""
+    from xtreme_harness.interfaces.readers import json_document
+
+    document = json_document(path)
+    data = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(data, list):
+        from xtreme_harness.errors import DataError
+
+        raise DataError(path, "expected SQuAD JSON: an object with a 'data' list", field="data")
+    kept: list[dict] = []
+    dropped = 0
+    for article in data:
+        for paragraph in article.get("paragraphs", []):
+            context = paragraph.get("context", "")
+            words, offsets, starts = _words(context)
+            for qa in paragraph.get("qas", []):
+                answers = qa.get("answers") or []
+                text = answers[0].get("text", "") if answers else ""
+                start = answers[0].get("answer_start", -1) if answers else -1
+                if not text or not isinstance(start, int) or not 0 <= start < len(context):
+                    dropped += 1
+                    continue
+                first = offsets[start]
+                last = offsets[min(start + len(text) - 1, len(offsets) - 1)]
+                if first < 0:  # the offset points at the spaces before the first word
+                    dropped += 1
+                    continue
+                covered = " ".join(words[first : last + 1])
+                if covered.find(" ".join(text.split())) == -1:
+                    dropped += 1
+                    continue
+                if context[start : start + len(text)] != text:  # within the words: locate it
+                    found = context.find(text, starts[first])
+                    if found == -1 or found > starts[last] + len(words[last]):
+                        dropped += 1
+                        continue
+                    start = found
+                kept.append({"id": qa.get("id", str(len(kept))), "question": qa.get("question", ""),
+                             "context": context,
+                             "answers": {"text": [text], "answer_start": [start]}})  # fmt: skip
+    return kept, dropped
