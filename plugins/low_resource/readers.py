@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xtreme_harness.interfaces import DataError, Reader, text_lines
+from xtreme_harness.interfaces import DataError, Reader, tagged_sentences, text_lines
 
 ANLI_HEADERS = {
     ("id", "language", "premise", "hypothesis", "label"): "abteen/americasnli data/anli_final",
@@ -95,21 +95,7 @@ def masakhaner_conll(labels: Sequence[str], aliases: Mapping[str, str] | None = 
     aliases = dict(aliases or {})
 
     def read(path: str) -> list[dict[str, Any]]:
-        examples: list[dict[str, Any]] = []
-        tokens: list[str] = []
-        tags: list[str] = []
-
-        def close() -> None:
-            if tokens:
-                examples.append({"id": str(len(examples)), "tokens": list(tokens),
-                                 "tags": list(tags)})  # fmt: skip
-                tokens.clear()
-                tags.clear()
-
-        for number, line in text_lines(path):
-            if not line.strip():
-                close()
-                continue
+        def word(number: int, line: str) -> tuple[str, str]:
             fields = line.split(" ")
             if len(fields) != 2 or not fields[0] or not fields[1]:
                 raise DataError(
@@ -117,9 +103,8 @@ def masakhaner_conll(labels: Sequence[str], aliases: Mapping[str, str] | None = 
                     f"expected 'TOKEN TAG' (two fields separated by one space), found {line!r}",
                     line=number,
                 )
-            tokens.append(fields[0])
-            tags.append(_check_label(path, number, fields[1], labels, aliases, "tag"))
-        close()
-        return examples
+            return fields[0], _check_label(path, number, fields[1], labels, aliases, "tag")
+
+        return tagged_sentences(path, word)
 
     return read

@@ -48,6 +48,7 @@ from xtreme_harness.interfaces.readers import (
     muse_lexicon,
     siqa_jsonl,
     squad_json,
+    tagged_sentences,
     text_lines,
     tsv_pairs,
 )
@@ -146,6 +147,7 @@ __all__ = [
     "rewrite_words",
     "siqa_jsonl",
     "squad_json",
+    "tagged_sentences",
     "text_lines",
     "tsv_pairs",
 ]

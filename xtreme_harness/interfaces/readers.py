@@ -92,87 +92,83 @@ def tsv_pairs(labels: Sequence[str], aliases: Mapping[str, str] | None = None) -
     return read
 
 
+WordLine = Callable[[int, str], "tuple[str, str | None] | None"]
+"""Reads one non-blank line of a one-word-per-line file: (token, tag), tag None on an unlabelled
+line, or None where the line ends a sentence."""
+
+
+def tagged_sentences(path: str, word: WordLine) -> list[dict[str, Any]]:
+    """Tagging examples from a file of one word per line, a blank line (or a line `word` reads
+    as None) ending a sentence. Every line must carry a tag, or none may (the official unlabelled
+    test files): a mix is a `DataError` naming the line."""
+    examples: list[dict[str, Any]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    labelled: bool | None = None
+
+    def close() -> None:
+        if tokens:
+            examples.append({"id": str(len(examples)), "tokens": list(tokens),
+                             "tags": list(tags) if labelled else None})  # fmt: skip
+            tokens.clear()
+            tags.clear()
+
+    for number, line in text_lines(path):
+        found = word(number, line) if line.strip() else None
+        if found is None:
+            close()
+            continue
+        token, tag = found
+        if labelled is not None and (tag is not None) != labelled:
+            raise DataError(path, "some lines have a tag and others do not; expected the same "
+                            "for all lines", line=number)  # fmt: skip
+        labelled = tag is not None
+        tokens.append(token)
+        if tag is not None:
+            tags.append(tag)
+    close()
+    return examples
+
+
 def conll_tags(labels: Sequence[str]) -> Reader:
     """``token<TAB>tag`` per line, a blank line between sentences (UD-POS, WikiANN) -> tagging
     examples. Lines holding only a token (the official unlabelled test files) give ``tags=None``."""
 
     def read(path: str) -> list[dict[str, Any]]:
-        examples: list[dict[str, Any]] = []
-        tokens: list[str] = []
-        tags: list[str] = []
-        labelled: bool | None = None
-
-        def close() -> None:
-            if tokens:
-                examples.append(
-                    {
-                        "id": str(len(examples)),
-                        "tokens": list(tokens),
-                        "tags": list(tags) if labelled else None,
-                    }
-                )
-                tokens.clear()
-                tags.clear()
-
-        for number, line in text_lines(path):
-            if not line.strip():
-                close()
-                continue
+        def word(number: int, line: str) -> tuple[str, str | None]:
             fields = line.split("\t")
             if len(fields) > 2 or not fields[0].strip():
                 raise DataError(
                     path, f"expected 'token<TAB>tag' or 'token', found {line!r}", line=number
                 )
-            has_tag = len(fields) == 2
-            if labelled is not None and has_tag != labelled:
-                raise DataError(
-                    path,
-                    "some lines have a tag and others do not; expected the same for all lines",
-                    line=number,
-                )
-            labelled = has_tag
-            tokens.append(fields[0])
-            if has_tag:
-                tags.append(_label(path, number, fields[1], labels, {}, field="tag"))
-        close()
-        return examples
+            tag = _label(path, number, fields[1], labels, {}, field="tag") if len(fields) == 2 \
+                else None  # fmt: skip
+            return fields[0], tag
+
+        return tagged_sentences(path, word)
 
     return read
 
 
 def conll_columns(labels: Sequence[str], aliases: Mapping[str, str] | None = None) -> Reader:
     """``token<SPACE>...<SPACE>tag`` per line: the token first, the tag last, whitespace between
-    (CoNLL-2002/2003 as XGLUE ships them, MasakhaNER); a blank line or a ``-DOCSTART-`` line
-    ends a sentence -> tagging examples. `aliases` maps a tag of the file to one of `labels`
-    (e.g. a type the task leaves out to ``O``)."""
+    (CoNLL-2002/2003 as XGLUE ships them); a blank line or a ``-DOCSTART-`` line ends a sentence
+    -> tagging examples. `aliases` maps a tag of the file to one of `labels` (e.g. a type the
+    task leaves out to ``O``)."""
     aliases = dict(aliases or {})
 
     def read(path: str) -> list[dict[str, Any]]:
-        examples: list[dict[str, Any]] = []
-        tokens: list[str] = []
-        tags: list[str] = []
-
-        def close() -> None:
-            if tokens:
-                examples.append(
-                    {"id": str(len(examples)), "tokens": list(tokens), "tags": list(tags)}
-                )
-                tokens.clear()
-                tags.clear()
-
-        for number, line in text_lines(path):
+        def word(number: int, line: str) -> tuple[str, str | None] | None:
             fields = line.split()
-            if not fields or fields[0] == "-DOCSTART-":
-                close()
-                continue
+            if fields[0] == "-DOCSTART-":
+                return None
             if len(fields) < 2:
                 raise DataError(
                     path, f"expected 'token tag' (whitespace between), found {line!r}", line=number
                 )
-            tokens.append(fields[0])
-            tags.append(_label(path, number, fields[-1], labels, aliases, field="tag"))
-        close()
-        return examples
+            return fields[0], _label(path, number, fields[-1], labels, aliases, field="tag")
+
+        return tagged_sentences(path, word)
 
     return read
 
