@@ -436,3 +436,12 @@ def test_extractive_qa_trains_on_released_translations(tiny_model, tmp_path, mon
         _check(task="xquad", setting="translate-train", translator="dictionary",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
                eval_languages=("de",))  # fmt: skip
+
+
+def test_a_misspelt_multi_source_set_names_its_line(tmp_path):
+    spec = tmp_path / "grid.yaml"
+    spec.write_text("model: m\nsource: sample\ntasks: [sib200]\nsettings: [multi-source]\n"
+                    "multi_sources: [explicitt]\n", encoding="utf-8")  # fmt: skip
+    bad = invoke("grid", spec, "--validate")
+    assert bad.exit_code == 2 and "grid.yaml:5" in bad.output
+    assert "did you mean: explicit" in bad.output

@@ -125,3 +125,12 @@ def test_a_lost_job_is_submitted_again_then_reported(tmp_path):
         pickle.dump(("success", 1.5), handle)
     assert done.settle(None, retries=0) is True and done.error is None
     assert {"CANCELLED", "TIMEOUT", "PREEMPTED", "NODE_FAIL"} <= ENDED
+
+
+def test_a_malformed_sbatch_option_is_refused(tmp_path):
+    pytest.importorskip("submitit")
+    from xharness_plugins.executors.slurm import Slurm
+    from xtreme_harness.errors import UsageError
+
+    with pytest.raises(UsageError, match="sbatch option 'qos': expected KEY=VALUE"):
+        Slurm(sbatch="qos")._executor(str(tmp_path))

@@ -159,3 +159,17 @@ def test_the_xglue_protocol_fixes_every_task_as_the_declared_recipes_do():
         for key in ("learning_rate", "epochs", "max_length", "batch_size", "selection"):
             assert settings[key].value == getattr(recipe, key), (name, key)
             assert settings[key].verified and "Unicoder" in settings[key].source
+
+
+def test_a_task_its_protocol_does_not_cover_departs_from_its_declared_recipe():
+    """nc under the default protocol (xtreme-r, which does not cover it): an option that
+    changes its declared, sourced recipe is a departure naming that recipe's value."""
+    from xtreme_harness.config import cell as cells
+    from xtreme_harness.config.run import Overrides, RunConfig
+
+    config = RunConfig(model="m", task="nc", source="sample", out="o",
+                       overrides=Overrides(learning_rate=1e-3, max_steps=2))  # fmt: skip
+    found = {d.setting: d for d in cells.resolve(config, get_host()).departures()}
+    assert found["learning_rate"].protocol == 5e-6 and found["learning_rate"].used == 1e-3
+    assert found["learning_rate"].verified
+    assert found["epochs"].protocol == 10 and found["epochs"].used == "2 updates"

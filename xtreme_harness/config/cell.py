@@ -93,13 +93,17 @@ def _stage(
 ) -> StageSettings:
     stage = StageSettings(recipes=[], covered=entry is not None)
     for phase in phases:
-        fixed = {**resolution.phase_settings(entry, phase), **(extra or {})}
+        fixed = resolution.phase_settings(entry, phase) if entry is not None else (
+            resolution.declared_settings(spec.recipe_of(phase))  # departures from the declared
+        )  # fmt: skip
+        fixed = {**fixed, **(extra or {})}
         label = prefix + (f"{phase.name}." if phase is not None and len(phases) > 1 else "")
         resolved = resolution.resolve_recipe(
             spec.recipe_of(phase), fixed, overrides, shape=shape, label=label, option_names=names,
         )  # fmt: skip
         stage.recipes.append((phase, resolved.recipe))
-        stage.fixed.update({f"{label}{name}": value for name, value in resolved.fixed.items()})
+        if entry is not None:  # what the protocol fixes (the declared recipe is not its)
+            stage.fixed.update({f"{label}{name}": v for name, v in resolved.fixed.items()})
         stage.departures.extend(resolved.departures)
         epochs = resolved.fixed.get("epochs")
         if overrides.get("max_steps") is not None and epochs is not None:

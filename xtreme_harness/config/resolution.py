@@ -124,6 +124,17 @@ def phase_settings(entry: TaskEntry | None, phase: Phase | None) -> dict[str, Va
     return {name: value for name, value in settings.items() if name in RECIPE_SETTINGS}
 
 
+def declared_settings(recipe: Recipe) -> dict[str, Value]:
+    """A task's declared recipe as the values a protocol would fix, with the recipe's source:
+    what a run departs from on a task its protocol does not cover."""
+    source = recipe.source or "the task's declared recipe (it names no source)"
+    return {
+        name: Value(getattr(recipe, name), source, bool(recipe.source))
+        for name in RECIPE_SETTINGS
+        if getattr(recipe, name) is not None
+    }
+
+
 def task_setting(entry: TaskEntry | None, name: str, shape: ModelShape) -> Value | None:
     """A cell-wide setting (`TASK_SETTINGS`) the protocol fixes for the task, or None."""
     if entry is None or name not in entry.settings:
