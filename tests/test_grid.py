@@ -393,3 +393,26 @@ def test_local_workers_take_one_gpu_each(monkeypatch):
         _take_gpu(ids)
         seen.append(os.environ["CUDA_VISIBLE_DEVICES"])
     assert seen == ["0", "1", ""]
+
+
+def test_a_retry_replaces_a_failed_record_of_its_own_grid_run_only(tmp_path):
+    """`execute_step(..., again=True)` (an executor retrying) runs a step that failed in the same
+    grid run once more; a failure recorded by another grid run is reported, not run."""
+    from xtreme_harness.grid.worker import StepFailed, execute_step
+    from xtreme_harness.interfaces.executor import Step
+
+    step = Step("k1", "finetune", config={"run": {"no_such_field": 1}, "settings": {}})
+    store = Store(str(tmp_path))
+    os.makedirs(store.path("steps"))
+    with pytest.raises(StepFailed, match="no_such_field"):
+        execute_step(str(tmp_path), step, "first")
+    with pytest.raises(StepFailed, match="failed in another process"):
+        execute_step(str(tmp_path), step, "second", again=True)
+    with pytest.raises(StepFailed, match="failed in another process"):
+        execute_step(str(tmp_path), step, "first")
+    assert len(store.executions()) == 1
+    with pytest.raises(StepFailed, match="no_such_field") as retried:
+        execute_step(str(tmp_path), step, "first", again=True)
+    assert "another process" not in str(retried.value)
+    assert [e["status"] for e in store.executions()] == ["failed", "failed"]
+    assert store.record("k1")["status"] == "failed"

@@ -109,22 +109,41 @@ def test_a_lost_job_is_submitted_again_then_reported(tmp_path):
     """No result file and SLURM's state ended (CANCELLED): submitted again while retries last,
     then a SlurmJobLost naming the state; a result file says what the step did."""
     ids = iter(["11", "12", "13"])
-    job = _Job(Step("k", "finetune"), lambda step: _fake_job(tmp_path, next(ids)))
+    job = _Job(Step("k", "finetune"), lambda step, again: _fake_job(tmp_path, next(ids)))
     assert job.settle("RUNNING", retries=1) is False and job.job_id == "11"
     assert job.settle("CANCELLED", retries=1) is False and job.job_id == "12"  # again
     assert job.settle("CANCELLED", retries=1) is True
     assert isinstance(job.error, SlurmJobLost) and "ended CANCELLED" in str(job.error)
     assert "after 2 attempts" in str(job.error)
-    failed = _Job(Step("k", "finetune"), lambda step: _fake_job(tmp_path, "21"))
+    failed = _Job(Step("k", "finetune"), lambda step, again: _fake_job(tmp_path, "21"))
     with open(tmp_path / "21_result.pkl", "wb") as handle:
         pickle.dump(("error", "Traceback ...\nStepFailed: DataError: train-en.tsv:3: bad"), handle)
-    assert failed.settle("COMPLETED", retries=1) is True
-    assert str(failed.error) == "StepFailed: DataError: train-en.tsv:3: bad"
-    done = _Job(Step("k", "finetune"), lambda step: _fake_job(tmp_path, "31"))
+    assert failed.settle("COMPLETED", retries=0) is True
+    assert str(failed.error) == "StepFailed: DataError: train-en.tsv:3: bad (after 1 attempts)"
+    done = _Job(Step("k", "finetune"), lambda step, again: _fake_job(tmp_path, "31"))
     with open(tmp_path / "31_result.pkl", "wb") as handle:
         pickle.dump(("success", 1.5), handle)
     assert done.settle(None, retries=0) is True and done.error is None
     assert {"CANCELLED", "TIMEOUT", "PREEMPTED", "NODE_FAIL"} <= ENDED
+
+
+def test_a_failed_step_is_submitted_again_as_a_retry_then_reported(tmp_path):
+    """A step that raised is submitted again (asking the worker to replace its failed record)
+    while retries last; then its error is the outcome."""
+    submitted = []
+
+    def submit(step, again):
+        submitted.append(again)
+        return _fake_job(tmp_path, str(40 + len(submitted)))
+
+    job = _Job(Step("k", "finetune"), submit)
+    for job_id in ("41", "42"):
+        with open(tmp_path / f"{job_id}_result.pkl", "wb") as handle:
+            pickle.dump(("error", "Traceback ...\nStepFailed: RuntimeError: CUDA error"), handle)
+    assert job.settle("COMPLETED", retries=1) is False and job.job_id == "42"
+    assert job.settle("COMPLETED", retries=1) is True
+    assert str(job.error) == "StepFailed: RuntimeError: CUDA error (after 2 attempts)"
+    assert submitted == [False, True]
 
 
 def test_a_malformed_sbatch_option_is_refused(tmp_path):

@@ -5,8 +5,9 @@ A job's end is read from SLURM itself (`squeue` while it is queued or running, `
 job` after), not from accounting: a cluster without slurmdbd has no `sacct`, through which
 submitit would otherwise learn a job's final state (and on which its `result()` can wait forever
 for a cancelled job). What the step did is read from the result file submitit's job writes (its
-return value, or the error it raised); a job that ended without one (cancelled, timed out,
-pre-empted, its node lost) is submitted again up to ``retries`` times, then reported failed with
+return value, or the error it raised). A step that raised, or whose job ended without that file
+(cancelled, timed out, pre-empted, its node lost), is submitted again up to ``retries`` times
+(each attempt is a line of the run's execution log), then reported failed with its error or
 SLURM's state. Every wait is bounded: each poll is a short command with a timeout. Stopping the
 grid (Ctrl-C) cancels every job it submitted (`scancel`) before it stops.
 """
@@ -42,10 +43,11 @@ class SlurmJobLost(XHarnessError):
     """A job ended without its step's outcome (cancelled, timed out, pre-empted, node failure)."""
 
 
-def run_and_time(run_step: Callable[[Step], Any], step: Step) -> float:
-    """What a job runs: the step, and how long it took (raises what the step raised)."""
+def run_and_time(run_step: Callable[..., Any], step: Step, again: bool = False) -> float:
+    """What a job runs: the step (`again`: once more after it failed), and how long it took
+    (raises what the step raised)."""
     began = time.perf_counter()
-    run_step(step)
+    run_step(step, again=again)
     return time.perf_counter() - began
 
 
@@ -75,37 +77,42 @@ def job_state(job_id: str) -> str | None:
 
 
 class _Job:
-    """One step's job, resubmitted on loss."""
+    """One step's job, submitted again after a failure or a loss while retries last."""
 
-    def __init__(self, step: Step, submit: Callable[[Step], Any]) -> None:
+    def __init__(self, step: Step, submit: Callable[[Step, bool], Any]) -> None:
         self.step, self.submit = step, submit
         self.attempts, self.error = 0, None
         self.job = self._start()
 
     def _start(self) -> Any:
         self.attempts += 1
-        return self.submit(self.step)
+        return self.submit(self.step, self.attempts > 1)
 
     @property
     def job_id(self) -> str:
         return str(self.job.job_id)
 
     def settle(self, state: str | None, retries: int) -> bool:
-        """Whether the job has ended for good (its outcome or error known); resubmits a job lost
-        with attempts left."""
+        """Whether the job has ended for good (its outcome or error known); submits the step
+        again after a failure or a loss with attempts left."""
         from submitit.core.utils import pickle_load
 
         path = self.job.paths.result_pickle
         if os.path.exists(path):
             kind, value = pickle_load(path)
-            if kind != "success":
-                self.error = XHarnessError(str(value).strip().splitlines()[-1])
-            return True
-        if state is not None and state not in ENDED:
+            if kind == "success":
+                return True
+            error = str(value).strip().splitlines()[-1]
+        elif state is not None and state not in ENDED:
             return False
+        else:
+            error = None
         if self.attempts <= retries:
             self.job = self._start()
             return False
+        if error is not None:
+            self.error = XHarnessError(f"{error} (after {self.attempts} attempts)")
+            return True
         self.error = SlurmJobLost(
             f"job {self.job_id} ended {state or 'unknown to SLURM'} without the step's outcome, "
             f"after {self.attempts} attempts; its log: {self.job.paths.stderr}"
@@ -115,7 +122,7 @@ class _Job:
 
 class Slurm(Executor):
     name = "slurm"
-    description = "Each step a SLURM job (submitit), dependencies kept, lost jobs resubmitted."
+    description = "Each step a SLURM job (submitit), dependencies kept, failed steps retried."
     params = (
         Param("partition", str, None, "The partition (default: the cluster's)."),
         Param("time", int, 240, "Time limit of a job, minutes.", minimum=1),
@@ -126,8 +133,8 @@ class Slurm(Executor):
         Param("account", str, None, "The account jobs are charged to."),
         Param("sbatch", str, "", "More sbatch options, KEY=VALUE separated by ';' (e.g. "
               "qos=high;constraint=a100)."),
-        Param("retries", int, 1, "Times a lost job (cancelled, timed out, pre-empted, node "
-              "failure) is submitted again.", minimum=0),
+        Param("retries", int, 1, "Times a step is submitted again after it failed or its job "
+              "was lost (cancelled, timed out, pre-empted, node failure).", minimum=0),
         Param("poll", float, 2.0, "Seconds between looks at the queue.", above=0),
         Param("folder", str, None, "Where submitit keeps jobs and logs (default: the run "
               "folder's slurm/)."),
@@ -173,7 +180,7 @@ class Slurm(Executor):
         submitted: list[_Job] = []
 
         def start(step: Step) -> _Job:
-            job = _Job(step, lambda s: executor.submit(run_and_time, run_step, s))
+            job = _Job(step, lambda s, again: executor.submit(run_and_time, run_step, s, again))
             submitted.append(job)
             return job
 

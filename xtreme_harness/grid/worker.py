@@ -27,15 +27,16 @@ class StepFailed(XHarnessError):
 RETRY = "`xharness grid ... --rerun failed` runs it again"
 
 
-def execute_step(run_dir: str, step: Step, invocation: str = "") -> str:
+def execute_step(run_dir: str, step: Step, invocation: str = "", *, again: bool = False) -> str:
     """Run `step` unless it is done (or failed: another process failed it meanwhile); return
-    ``"done"``. `invocation` identifies the grid run that asked for it."""
+    ``"done"``. `invocation` identifies the grid run that asked for it; `again` runs once more a
+    step that failed in that same grid run (an executor retrying it), replacing its record."""
     store = Store(run_dir)
     with store.lock(step.key):
         record = store.record(step.key)
         if record is not None and record["status"] == "done":
             return "done"
-        if record is not None:
+        if record is not None and not (again and record.get("invocation") == invocation):
             raise StepFailed(f"{record['error']} (failed in another process; {RETRY})")
         workspace = store.workspace(step.key)
         started_at, started = now(), time.perf_counter()

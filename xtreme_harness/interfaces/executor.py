@@ -93,9 +93,11 @@ class Executor(Component, ABC):
         return each step's outcome by key.
 
         `run_step` is picklable (a module-level function bound to the run folder), so it can run
-        in other processes; it raises if a step fails. The executor records the failure, skips
-        the steps that need the failed one, and goes on with the rest, unless `fail_fast`: then
-        it starts nothing new after the first failure and skips what was not started.
+        in other processes; it raises if a step fails. An executor that retries failures calls
+        ``run_step(step, again=True)``: that runs once more a step that failed in this grid run.
+        The executor records the failure, skips the steps that need the failed one, and goes on
+        with the rest, unless `fail_fast`: then it starts nothing new after the first failure and
+        skips what was not started.
         """
 
 
