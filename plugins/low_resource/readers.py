@@ -18,24 +18,19 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xtreme_harness.interfaces import DataError, Reader, tagged_sentences, text_lines
+from xtreme_harness.interfaces import (
+    DataError,
+    Reader,
+    checked_label,
+    tagged_sentences,
+    text_lines,
+)
 
 ANLI_HEADERS = {
     ("id", "language", "premise", "hypothesis", "label"): "abteen/americasnli data/anli_final",
     ("language", "premise", "hypothesis", "label"): "nala-cub/AmericasNLI",
 }
 """The two release layouts, by their header line."""
-
-
-def _check_label(
-    path: str, line: int, value: str, labels: Sequence[str], aliases: Mapping[str, str], field: str
-) -> str:
-    value = aliases.get(value, value)
-    if value not in labels:
-        raise DataError(
-            path, f"{value!r} is not one of {', '.join(labels)}", line=line, field=field
-        )
-    return value
 
 
 def americasnli_tsv(labels: Sequence[str], aliases: Mapping[str, str] | None = None) -> Reader:
@@ -81,7 +76,7 @@ def americasnli_tsv(labels: Sequence[str], aliases: Mapping[str, str] | None = N
                     "id": fields[columns["id"]] if "id" in columns else str(len(examples)),
                     "text_a": fields[columns["premise"]],
                     "text_b": fields[columns["hypothesis"]],
-                    "label": _check_label(path, number, label, labels, aliases, "label"),
+                    "label": checked_label(path, number, label, labels, aliases, "label"),
                 }
             )
         return examples
@@ -103,7 +98,7 @@ def masakhaner_conll(labels: Sequence[str], aliases: Mapping[str, str] | None = 
                     f"expected 'TOKEN TAG' (two fields separated by one space), found {line!r}",
                     line=number,
                 )
-            return fields[0], _check_label(path, number, fields[1], labels, aliases, "tag")
+            return fields[0], checked_label(path, number, fields[1], labels, aliases, "tag")
 
         return tagged_sentences(path, word)
 

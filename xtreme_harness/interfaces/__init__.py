@@ -40,6 +40,7 @@ from xtreme_harness.interfaces.observer import Observer
 from xtreme_harness.interfaces.perturber import Perturber
 from xtreme_harness.interfaces.readers import (
     Reader,
+    checked_label,
     conll_columns,
     conll_tags,
     copa_jsonl,
@@ -136,6 +137,7 @@ __all__ = [
     "blocked_by",
     "characters_of",
     "check_examples",
+    "checked_label",
     "conll_columns",
     "conll_tags",
     "copa_jsonl",

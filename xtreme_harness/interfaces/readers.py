@@ -32,7 +32,7 @@ def text_lines(path: str) -> Iterator[tuple[int, str]]:
         raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-def _label(
+def checked_label(
     path: str,
     line: int,
     value: str,
@@ -40,6 +40,8 @@ def _label(
     aliases: Mapping[str, str],
     field: str = "label",
 ) -> str:
+    """`value` (stripped, then passed through `aliases`) if it is one of `labels`; else a
+    `DataError` naming the file, line and field."""
     value = aliases.get(value.strip(), value.strip())
     if value not in labels:
         raise DataError(
@@ -82,7 +84,7 @@ def tsv_pairs(labels: Sequence[str], aliases: Mapping[str, str] | None = None) -
                     "id": str(len(examples)),
                     "text_a": fields[0],
                     "text_b": fields[1],
-                    "label": _label(path, number, fields[2], labels, aliases)
+                    "label": checked_label(path, number, fields[2], labels, aliases)
                     if has_label
                     else None,
                 }
@@ -141,8 +143,8 @@ def conll_tags(labels: Sequence[str]) -> Reader:
                 raise DataError(
                     path, f"expected 'token<TAB>tag' or 'token', found {line!r}", line=number
                 )
-            tag = _label(path, number, fields[1], labels, {}, field="tag") if len(fields) == 2 \
-                else None  # fmt: skip
+            tag = None if len(fields) < 2 else checked_label(path, number, fields[1], labels, {},
+                                                             field="tag")  # fmt: skip
             return fields[0], tag
 
         return tagged_sentences(path, word)
@@ -166,7 +168,7 @@ def conll_columns(labels: Sequence[str], aliases: Mapping[str, str] | None = Non
                 raise DataError(
                     path, f"expected 'token tag' (whitespace between), found {line!r}", line=number
                 )
-            return fields[0], _label(path, number, fields[-1], labels, aliases, field="tag")
+            return fields[0], checked_label(path, number, fields[-1], labels, aliases, field="tag")
 
         return tagged_sentences(path, word)
 
