@@ -116,8 +116,8 @@ def _fine_tuning_updates(out, grid):
 
 
 def test_the_estimate_counts_a_model_per_language_for_translate_train(tiny_model, tmp_path):
-    """translate-train fine-tunes a model per evaluation language on as many examples as
-    English has: three times ceil(90 / 16) updates in its one fine-tuning step."""
+    """translate-train fine-tunes a model per evaluation language, each a step of its own, on as
+    many examples as English has: ceil(90 / 16) updates predicted and made in each."""
     from helpers import REPO
 
     out = tmp_path / "grid"
@@ -129,7 +129,11 @@ def test_the_estimate_counts_a_model_per_language_for_translate_train(tiny_model
     assert invoke("grid", *grid, "--estimate").exit_code == 0
     steps = json.loads((out / "estimate.json").read_text("utf-8"))["steps"]
     assert invoke("grid", *grid).exit_code == 0
-    (key,) = [key for key, step in steps.items() if step["stage"] == "finetune"]
-    record = json.loads((out / "steps" / key / "step.json").read_text("utf-8"))
-    made = [phase["updates"] for phase in record["outputs"]["phases"]]
-    assert made == [6, 6, 6] and steps[key]["work"]["updates"] == sum(made)
+    keys = [key for key, step in steps.items() if step["stage"] == "finetune"]
+    made = {}
+    for key in keys:
+        record = json.loads((out / "steps" / key / "step.json").read_text("utf-8"))
+        (phase,) = record["outputs"]["phases"]
+        assert steps[key]["work"]["updates"] == phase["updates"] == 6
+        made[record["settings"].get("into", "en")] = phase["train_examples"]
+    assert made == {"en": {"en": 90}, "de": {"de": 90}, "fr": {"fr": 90}}

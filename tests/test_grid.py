@@ -53,7 +53,8 @@ def test_plan_shares_the_intermediate_step_across_tasks_and_regularizers(tiny_mo
                "seed": "1,2"}  # fmt: skip
     plan = planning.build(specs.expand(specs.from_flags(options), out="x"), HOST)
     assert len(plan.cells) == 2 * 2 * 2 * 2
-    assert plan.count() == {"intermediate": 4, "finetune": 16, "embed": 0, "evaluate": 16}
+    assert plan.count() == {"intermediate": 4, "finetune": 16, "shots": 0, "embed": 0,
+                            "evaluate": 16}  # fmt: skip
     by_set = {}
     for cell in plan.cells:
         by_set.setdefault((cell.config.intermediate.language_set, cell.config.seed), set()).add(
@@ -65,6 +66,25 @@ def test_plan_shares_the_intermediate_step_across_tasks_and_regularizers(tiny_mo
     assert settings["regularizer"]["options"]["scale"] == 0.05
     again = planning.build(specs.expand(specs.from_flags(options), out="elsewhere"), HOST)
     assert [c.steps for c in again.cells] == [c.steps for c in plan.cells]  # keys are content
+
+
+def test_a_fine_tuning_that_reads_the_evaluation_languages_is_keyed_by_them(tiny_model):
+    """Cells that evaluate other languages share the fine-tuning when it does not read them
+    (selection on English) and do not when it does: selection on the targets' development data
+    (XGLUE's rule), or translate-train-all's translations into them."""
+    from xtreme_harness.config.run import RunConfig
+
+    def key(task, languages, **options):
+        config = RunConfig(model=tiny_model, task=task, source="sample", out="x",
+                           eval_languages=languages, **options)  # fmt: skip
+        return planning.build([config], HOST).cells[0].steps["finetune"]
+
+    assert key("xnli", ("en", "de")) == key("xnli", ("en", "fr"))
+    assert key("nc", ("en", "de")) != key("nc", ("en", "fr"))  # target-dev
+    translated = {"setting": "translate-train-all", "translator": "dictionary",
+                  "translator_options": {"folder": str(REPO / "plugins" / "xtreme_r" / "sample"
+                                                       / "lexicons")}}  # fmt: skip
+    assert key("xnli", ("en", "de"), **translated) != key("xnli", ("en", "fr"), **translated)
 
 
 def test_cells_without_intermediate_drop_language_set_settings(tiny_model):

@@ -209,14 +209,29 @@ def target_dev_layout(tmp_path_factory):
 def test_few_shot_continues_on_recorded_shots_the_same_in_every_cell(
     tiny_model, target_dev_layout, tmp_path
 ):
+    """The shots step continues zero-shot's English fine-tuning step (shared: two finetune
+    steps for four cells); the shots are the same in every cell, recorded, and not test data;
+    the estimate predicts the shots step's updates."""
     out = tmp_path / "g"
-    result = invoke(
-        "grid", "--model", tiny_model, "--source", "xtreme", "--data-dir", target_dev_layout,
-        "--tasks", "xnli", "--settings", "zero-shot,few-shot", "--shots", "4",
-        "--regularizers", "none,rs-rp", "--eval-languages", "en,de,fr", "--seeds", "1",
-        "--max-steps", "2", "--out", out,
-    )  # fmt: skip
+    grid = ["--model", tiny_model, "--source", "xtreme", "--data-dir", target_dev_layout,
+            "--tasks", "xnli", "--settings", "zero-shot,few-shot", "--shots", "4",
+            "--regularizers", "none,rs-rp", "--eval-languages", "en,de,fr", "--seeds", "1",
+            "--max-steps", "2", "--out", out]  # fmt: skip
+    assert invoke("grid", *grid, "--estimate").exit_code == 0
+    predicted = json.loads((out / "estimate.json").read_text("utf-8"))["steps"]
+    result = invoke("grid", *grid)
     assert result.exit_code == 0, result.output
+    records = [json.loads(p.read_text("utf-8")) for p in (out / "steps").glob("*/step.json")]
+    stages = sorted(r["stage"] for r in records)
+    assert stages == ["evaluate"] * 4 + ["finetune"] * 2 + ["shots"] * 2
+    for record in records:
+        if record["stage"] == "shots":
+            (tuned,) = record["needs"]
+            zero_cells = [c for c in _of(find(str(out)), "zero-shot")
+                          if c.document["provenance"]["steps"]["finetune"] == tuned]  # fmt: skip
+            assert len(zero_cells) == 1  # continues the zero-shot cell's own fine-tuning
+            (phase,) = record["outputs"]["phases"]
+            assert predicted[record["key"]]["work"]["updates"] == phase["updates"]
     few = _of(find(str(out)), "few-shot")
     assert len(few) == 2 and {r.document["config"]["setting"]["shots"] for r in few} == {4}
     drawn = []
@@ -238,6 +253,19 @@ def test_few_shot_continues_on_recorded_shots_the_same_in_every_cell(
     labels = sorted(c.label for c in tables.configurations(find(str(out))))
     assert labels == ["few-shot (k=4) · none", "few-shot (k=4) · rs-rp", "zero-shot · none",
                       "zero-shot · rs-rp"]  # fmt: skip
+    alone = tmp_path / "run"  # xharness run: the same cell in one process, the same model
+    ran = invoke("run", "--model", tiny_model, "--source", "xtreme", "--data-dir",
+                 target_dev_layout, "--task", "xnli", "--setting", "few-shot", "--shots", "4",
+                 "--eval-languages", "en,de,fr", "--seed", "1", "--max-steps", "2", "--out",
+                 alone, "--quiet")  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    document = json.loads((alone / "result.json").read_text("utf-8"))
+    (cell,) = [r for r in few if r.document["config"]["regularizer"]["name"] == "none"]
+    mine, theirs = document["training"]["phases"][-1], cell.document["training"]["phases"][-1]
+    assert mine["shots"] == theirs["shots"] and mine["losses"] == theirs["losses"]
+    for language in ("de", "fr"):
+        assert (alone / document["evaluation"][language]["predictions"]).read_bytes() == (
+            out / cell.document["evaluation"][language]["predictions"]).read_bytes()  # fmt: skip
 
 
 def test_few_shot_without_target_data_or_shots_is_refused(tiny_model, tmp_path):
@@ -328,6 +356,20 @@ def test_multi_source_is_refused_where_it_adds_nothing():
            multi_source_budget=100)  # fmt: skip
 
 
+def _beside_zero_shot(tiny_model, tmp_path, monkeypatch, task, languages, *recipe):
+    """A grid of `task` zero-shot and translate-train on the sample's released translations."""
+    monkeypatch.setenv("XHARNESS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "g"
+    made = invoke(
+        "grid", "--model", tiny_model, "--source", "sample", "--tasks", task,
+        "--settings", "zero-shot,translate-train", "--translator", "xtreme-translations",
+        "--translator-option", f"folder={SAMPLE_TRANSLATIONS}", "--eval-languages", languages,
+        *recipe, "--seeds", "1", "--out", out,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    return out
+
+
 def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
     tiny_model, tmp_path, monkeypatch
 ):
@@ -335,32 +377,32 @@ def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
     on the English data (the zero-shot model: same seed, data and recipe, so the same English
     predictions), de and fr on the translations into them; each language is evaluated with its
     own model, and the translations are recorded."""
-    monkeypatch.setenv("XHARNESS_CACHE", str(tmp_path / "cache"))
-    out = tmp_path / "g"
-    made = invoke(
-        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
-        "--settings", "zero-shot,translate-train", "--translator", "xtreme-translations",
-        "--translator-option", f"folder={SAMPLE_TRANSLATIONS}", "--eval-languages", "en,de,fr",
-        "--epochs", "3", "--learning-rate", "1e-3", "--batch-size", "8", "--grad-accum", "1",
-        "--seeds", "1", "--out", out,
-    )  # fmt: skip
-    assert made.exit_code == 0, made.output
+    out = _beside_zero_shot(tiny_model, tmp_path, monkeypatch, "xnli", "en,de,fr", "--epochs",
+                            "3", "--learning-rate", "1e-3", "--batch-size", "8",
+                            "--grad-accum", "1")  # fmt: skip
     results = find(str(out))
     (zero,), (train,) = _of(results, "zero-shot"), _of(results, "translate-train")
     phases = train.document["training"]["phases"]
     assert [(p["name"], p["train_examples"]) for p in phases] == [
         ("train/en", {"en": 90}), ("train/de", {"de": 90}), ("train/fr", {"fr": 90})]  # fmt: skip
     assert sorted(train.document["training"]["translation"]) == ["de", "fr"]
+    steps = train.document["provenance"]["steps"]
+    assert steps["finetune/en"] == zero.document["provenance"]["steps"]["finetune"]  # shared
     assert sorted(p.name for p in (out / "steps").glob("fi-*/model-*")) == [
-        "model-de", "model-en", "model-fr"]  # fmt: skip
+        "model-de", "model-fr"]  # fmt: skip
 
     def predictions(result, language):
         return (out / result.document["evaluation"][language]["predictions"]).read_text("utf-8")
 
     assert predictions(train, "en") == predictions(zero, "en")
-    weights = {p.parent.name: p.read_bytes()
-               for p in (out / "steps").glob("fi-*/model-*/model.safetensors")}  # fmt: skip
-    assert weights["model-de"] != weights["model-en"] != weights["model-fr"]
+    weights = {
+        language: (out / "steps" / steps[f"finetune/{language}"])
+        .glob("model*/model.safetensors")
+        .__next__()
+        .read_bytes()
+        for language in ("en", "de", "fr")
+    }
+    assert weights["de"] != weights["en"] != weights["fr"] != weights["de"]
     assert set(train.document["scores"]) == {"en", "de", "fr"}
     with pytest.raises(UsageError, match="translate-train has a model per language"):
         _check(setting="translate-train", translator="dictionary", generalized=True)
@@ -436,6 +478,33 @@ def test_extractive_qa_trains_on_released_translations(tiny_model, tmp_path, mon
         _check(task="xquad", setting="translate-train", translator="dictionary",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
                eval_languages=("de",))  # fmt: skip
+
+
+def test_tydiqa_trains_on_its_released_translations_beside_zero_shot(
+    tiny_model, tmp_path, monkeypatch
+):
+    """TyDiQA-GoldP's English training set has released translations (TensorFlow Datasets'
+    tydi_qa builder): translate-train reads them, keeps a question listed twice twice, drops the
+    two whose answer is not at its offset, and shares English with zero-shot."""
+    out = _beside_zero_shot(tiny_model, tmp_path, monkeypatch, "tydiqa", "en,ar,sw",
+                            "--max-steps", "2")  # fmt: skip
+    (zero,), (train,) = _of(find(str(out)), "zero-shot"), _of(find(str(out)), "translate-train")
+    phases = [(p["name"], p["train_examples"]) for p in train.document["training"]["phases"]]
+    assert phases == [("train/en", {"en": 150}), ("train/ar", {"ar": 39}),
+                      ("train/sw", {"sw": 39})]  # fmt: skip
+    record = train.document["training"]["translation"]["sw"]
+    assert (record["questions"], record["kept"], record["dropped"]) == (41, 39, 2)
+    assert record["file"].endswith("TyDiQA-GoldP/translate-train/tydiqa.translate.train.en-sw.json")
+    steps = train.document["provenance"]["steps"]
+    assert steps["finetune/en"] == zero.document["provenance"]["steps"]["finetune"]
+    with pytest.raises(UsageError, match=r"no released TyDiQA-GoldP train set in bn: .* missing"):
+        _check(task="tydiqa", setting="translate-train", translator="xtreme-translations",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
+               eval_languages=("en", "bn"))  # fmt: skip
+    with pytest.raises(UsageError, match=r"tydiqa: TyDiQA-GoldP; xquad: SQuAD"):
+        _check(task="tydiqa", setting="translate-train", translator="dictionary",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
+               eval_languages=("sw",))  # fmt: skip
 
 
 def test_a_misspelt_multi_source_set_names_its_line(tmp_path):

@@ -7,13 +7,19 @@ The files are read from a copy of the bucket (``folder``), in its layout:
 - ``<TASK>/translate-train/en-<lang>-translated.tsv``: the English training set in ``<lang>`` (the
   path TensorFlow Datasets' xtreme_xnli and xtreme_pawsx builders download);
 - ``<TASK>/translate-test/test-<lang>-en-translated.tsv``: a test set in English (the file name of
-  xtreme's own readers, third_party/processors/xnli.py; the folder name is not confirmed).
+  xtreme's own readers, third_party/processors/xnli.py, in the folder tensorflow/models reads it
+  from: official/nlp/data/classifier_data_lib.py, the Xtreme XNLI and PAWS-X processors'
+  ``get_test_examples``).
 
 - ``SQuAD/translate-<split>/squad.translate.<split>.en-<lang>.json``: SQuAD v1.1's training (and
   development) set in ``<lang>``, SQuAD JSON with the answers projected into the translation
   (`released_file`; the layout TensorFlow Datasets' xquad builder downloads,
   tensorflow/datasets@f411fae tensorflow_datasets/question_answering/xquad.py,
-  ``_XTREME_SQUAD_URL_FORMAT``).
+  ``_XTREME_SQUAD_URL_FORMAT``);
+- ``TyDiQA-GoldP/translate-train/tydiqa.translate.train.en-<lang>.json``: TyDiQA-GoldP's English
+  training set in ar, bn, fi, id, ko, ru, sw and te, the same kind of file, a question listed once
+  per answer (TensorFlow Datasets' tydi_qa builder, tensorflow_datasets/question_answering/
+  tydi_qa.py, ``_GOLD_TRANSLATE_URL_FORMAT``).
 
 Each line of a sentence-pair file has five tab-separated fields and no header: the original
 pair, the translated pair, the label. xtreme's readers (third_party/processors/xnli.py, pawsx.py)
@@ -33,6 +39,13 @@ from typing import Any
 from xtreme_harness.interfaces import DataError, Param, Translator, UsageError
 
 TASKS = ("XNLI", "PAWSX")
+RELEASED_FILES = {  # dataset -> the splits released out of English, the bucket's file pattern
+    "SQuAD": (("train", "dev"), "SQuAD/translate-{split}/squad.translate.{split}.en-{lang}.json"),
+    "TyDiQA-GoldP": (
+        ("train",),
+        "TyDiQA-GoldP/translate-{split}/tydiqa.translate.{split}.en-{lang}.json",
+    ),
+}
 
 
 def _key(text: str) -> str:
@@ -61,7 +74,7 @@ def _table(path: str) -> dict[str, str]:
 class XtremeTranslations(Translator):
     name = "xtreme-translations"
     description = (
-        "XTREME's released translations of XNLI, PAWS-X and SQuAD (a copy of "
+        "XTREME's released translations of XNLI, PAWS-X, SQuAD and TyDiQA-GoldP (a copy of "
         "gs://xtreme_translations): training sets out of English, test sets into English."
     )
     params = (
@@ -106,19 +119,19 @@ class XtremeTranslations(Translator):
         return found
 
     def released_file(self, dataset: str, split: str, source: str, target: str) -> str | None:
-        """SQuAD's released translations out of English (tensorflow/datasets' xquad builder:
-        ``SQuAD/translate-{split}/squad.translate.{split}.en-{lang}.json``)."""
+        """The released translations out of English of SQuAD (training and development sets)
+        and TyDiQA-GoldP (training set) (`RELEASED_FILES`)."""
         folder = self.options["folder"]
         if not folder:
             raise UsageError("translator xtreme-translations: give the copy of the bucket "
                              "(folder=PATH)")  # fmt: skip
-        if dataset != "SQuAD" or source != "en" or split not in ("train", "dev"):
+        splits, pattern = RELEASED_FILES.get(dataset, ((), ""))
+        if source != "en" or split not in splits:
             return None
-        path = os.path.join(folder, "SQuAD", f"translate-{split}",
-                            f"squad.translate.{split}.en-{target}.json")  # fmt: skip
+        path = os.path.join(folder, pattern.format(split=split, lang=target))
         if not os.path.isfile(path):
-            raise UsageError(f"translator xtreme-translations: no released SQuAD {split} set in "
-                             f"{target}: {path} is missing")  # fmt: skip
+            raise UsageError(f"translator xtreme-translations: no released {dataset} {split} "
+                             f"set in {target}: {path} is missing")  # fmt: skip
         return path
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:

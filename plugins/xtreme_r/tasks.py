@@ -401,6 +401,7 @@ TYDIQA = TaskSpec(
         ),
     },
     recipe=QA,
+    released_translations={"train": "TyDiQA-GoldP"},
     roles=("target", "intermediate"),
     benchmark="xtreme-r",
     description="Extractive QA from the gold passage of typologically diverse languages; the test "

@@ -56,10 +56,13 @@ QA_SIZES = {  # questions per file
     ("tydiqa", "dev"): 20,
     ("lareqa", "test"): 24,
 }
-SQUAD_TRANSLATIONS = ("de", "es", "hi")
-"""Languages of the sample's copy of XTREME's released SQuAD translations (a few XQuAD/MLQA
-languages: enough for translate-train on xquad and mlqa)."""
-SQUAD_TRANSLATED_QUESTIONS = 40
+RELEASED_QA_TRANSLATIONS = {  # dataset -> the bucket's folder, the sample's languages
+    "squad": ("SQuAD", ("de", "es", "hi")),
+    "tydiqa": ("TyDiQA-GoldP", ("ar", "sw", "te")),
+}
+"""The sample's copy of XTREME's released translations of QA training sets: a few XQuAD/MLQA
+languages for SQuAD and a few TyDiQA-GoldP languages, enough for translate-train on each."""
+TRANSLATED_QUESTIONS = 40
 QA_PER_ARTICLE = {"squad": 5, "xquad": 4, "mlqa": 1, "tydiqa": 1, "lareqa": 3}  # per article
 QA_VERSIONS = {
     "squad": "1.1",
@@ -552,34 +555,40 @@ def build_qa(langs: dict[str, Lang], qa_langs: dict[str, list[str]]) -> dict[str
     return files
 
 
-def squad_translation_files(langs: dict[str, Lang]) -> dict[str, str]:
-    """A stand-in for XTREME's released SQuAD translations
-    (``translations/SQuAD/translate-train/squad.translate.train.en-<lang>.json``): one training
-    set drawn from the lexicon every language shares and rendered in each language, as the
-    release is the English set translated (the sample's own train-v1.1.json uses names other
-    languages lack). Projection is not perfect in the release; here two questions per file point
-    their answer at offset -1 (the reference drops them) and one a character past its start
-    (inside the answer's words: the reference keeps it)."""
-    codes = sorted(SQUAD_TRANSLATIONS)
-    ql = {code: QALang(langs[code]) for code in ["en", *codes]}
-    draw = Draw(langs["en"], random.Random(f"{SEED}:squad:translate-train"))
-    sizes = dict(QA_SIZES)
-    QA_SIZES[("squad", "train")] = SQUAD_TRANSLATED_QUESTIONS
-    try:
-        plan = qa_plan(draw, ql["en"].sizes(), "squad", "train", [ql[c] for c in codes],
-                       hex_id(24))  # fmt: skip
-    finally:
-        QA_SIZES.clear()
-        QA_SIZES.update(sizes)
+def qa_translation_files(langs: dict[str, Lang]) -> dict[str, str]:
+    """A stand-in for XTREME's released translations of the QA training sets
+    (``translations/<SQuAD|TyDiQA-GoldP>/translate-train/<squad|tydiqa>.translate.train.en-
+    <lang>.json``): per dataset, one training set drawn from the lexicon every language shares
+    and rendered in each language, as the release is the English set translated (the sample's
+    own English training files use names other languages lack). Projection is not perfect in the
+    release; here two questions per file point their answer at offset -1 (the reference drops
+    them) and one a character past its start (inside the answer's words: the reference keeps
+    it). The TyDiQA-GoldP release repeats a question once per answer (TensorFlow Datasets'
+    qa_utils regroups them): here one question is listed twice."""
     files = {}
-    for code in codes:
-        document = json.loads(qa_json("squad", plan, ql[code], ql[code]))
-        questions = [qa for article in document["data"] for par in article["paragraphs"]
-                     for qa in par["qas"]]  # fmt: skip
-        for qa in questions[:2]:
-            qa["answers"][0]["answer_start"] = -1
-        moved = next(qa for qa in questions[2:] if len(qa["answers"][0]["text"]) > 2)
-        moved["answers"][0]["answer_start"] += 1
-        rel = f"translations/SQuAD/translate-train/squad.translate.train.en-{code}.json"
-        files[rel] = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    for dataset, (folder, codes) in RELEASED_QA_TRANSLATIONS.items():
+        ql = {code: QALang(langs[code]) for code in ["en", *codes]}
+        draw = Draw(langs["en"], random.Random(f"{SEED}:{dataset}:translate-train"))
+        sizes = dict(QA_SIZES)
+        QA_SIZES[(dataset, "train")] = TRANSLATED_QUESTIONS
+        make_id = hex_id(24) if dataset == "squad" else tydiqa_id("en")
+        try:
+            plan = qa_plan(draw, ql["en"].sizes(), dataset, "train", [ql[c] for c in codes],
+                           make_id)  # fmt: skip
+        finally:
+            QA_SIZES.clear()
+            QA_SIZES.update(sizes)
+        for code in sorted(codes):
+            document = json.loads(qa_json(dataset, plan, ql[code], ql[code]))
+            paragraphs = [par for article in document["data"] for par in article["paragraphs"]]
+            questions = [qa for par in paragraphs for qa in par["qas"]]
+            for qa in questions[:2]:
+                qa["answers"][0]["answer_start"] = -1
+            moved = next(qa for qa in questions[2:] if len(qa["answers"][0]["text"]) > 2)
+            moved["answers"][0]["answer_start"] += 1
+            if dataset == "tydiqa":
+                repeated = paragraphs[-1]["qas"][-1]
+                paragraphs[-1]["qas"].append(json.loads(json.dumps(repeated)))
+            rel = f"translations/{folder}/translate-train/{dataset}.translate.train.en-{code}.json"
+            files[rel] = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     return files

@@ -143,7 +143,10 @@ xquad builder downloads. They stand for the release: one training set drawn from
 language shares, rendered in each language (the sample's `train-v1.1.json` uses English names
 the other languages lack). As in a real projection, two questions per file point their answer at
 offset -1 (XTREME's training drops them) and one a character past its start, inside the answer's
-words (kept).
+words (kept). For TyDiQA-GoldP, `translations/TyDiQA-GoldP/translate-train/tydiqa.translate.train.
+en-<lang>.json` (ar, sw, te), the path TensorFlow Datasets' tydi_qa builder downloads, made the
+same way from a TyDiQA-style English training set, and with one question listed twice, as the
+release lists a question once per answer.
 
 ## Extractive QA: SQuAD, XQuAD, MLQA, TyDiQA-GoldP
 

@@ -171,6 +171,26 @@ class Cell:
         return _stage(trained, entry, trained.phases, overrides_of(self.config.overrides),
                       self.shape, prefix=prefix)  # fmt: skip
 
+    def selects_on_targets(self) -> bool:
+        """Whether a fine-tuning phase selects its model on the evaluation languages'
+        development data (``target-dev``), so that the fine-tuning depends on them. Reads the
+        model's shape only where the protocol's selection differs by model."""
+        given = self.config.overrides.selection
+        if given is not None:
+            return given == "target-dev"
+        trained = self.trained_task()
+        if trained is None:
+            return False
+        entry = self.entry if trained is self.spec else self.protocol.entry(trained.name)
+        for phase in trained.phases:
+            fixed = resolution.phase_settings(entry, phase).get("selection")
+            value = trained.recipe_of(phase).selection if fixed is None else (
+                fixed.resolve(self.shape).value
+            )  # fmt: skip
+            if value == "target-dev":
+                return True
+        return False
+
     def evaluation(self) -> StageSettings:
         """Inference settings: the target's last phase's recipe (for a task with no phases, its
         own recipe: Tatoeba's pooling and layer). Its record keeps the settings inference reads

@@ -110,7 +110,7 @@ def check(cell: Cell) -> None:
                 "trained or evaluated on translated text here (its labels belong to the "
                 "original words or spans); the translate settings need a classification or "
                 "multiple-choice task, or, to train, an extractive-QA task with released "
-                "translations (xquad, mlqa: SQuAD's)"
+                f"translations ({_with_released(cell)})"
             )
         if cell.config.translator is None:
             raise UsageError(
@@ -152,8 +152,19 @@ def _released_files(cell: Cell, translator: Any) -> None:
                 f"--setting {cell.config.setting} on {spec.name}: translator {translator.name} has "
                 f"no released translation of {dataset or spec.name} {split} into {target}; "
                 "extractive QA trains on released translations with projected answers "
-                "(xtreme-translations has SQuAD's)"
+                f"({_with_released(cell)})"
             )
+
+
+def _with_released(cell: Cell) -> str:
+    """The extractive-QA tasks that declare released translations, and of what."""
+    specs = [cell.host.get("tasks", name) for name in sorted(cell.host.registrations("tasks"))]
+    declared = [
+        f"{spec.name}: {', '.join(sorted(set(spec.released_translations.values())))}"
+        for spec in specs
+        if spec.kind is TaskKind.EXTRACTIVE_QA and spec.released_translations
+    ]
+    return "; ".join(declared) or "no registered task declares any"
 
 
 def _options_text(options: Mapping[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
     intermediate (optional): train on another task in the given languages, keep the encoder
     fine-tuning:             the target task's phases (or the protocol's fine-tuning task)
+    shots (few-shot):        the fine-tuned model continued on the target languages' shots
     evaluation:              every evaluation language's test set -> official prediction files,
                              per-language scores and per-example units where gold labels exist
 
@@ -19,7 +20,12 @@ from typing import Any
 from xtreme_harness.atomic import write_json
 from xtreme_harness.config.run import RunConfig
 from xtreme_harness.engine.context import Context
-from xtreme_harness.engine.stages import evaluate, fine_tune, train_intermediate
+from xtreme_harness.engine.stages import (
+    continue_on_shots,
+    evaluate,
+    fine_tune,
+    train_intermediate,
+)
 from xtreme_harness.errors import UsageError, XHarnessWarning
 from xtreme_harness.plugin_host import PluginHost
 from xtreme_harness.provenance import now
@@ -50,7 +56,13 @@ def run(config: RunConfig, host: PluginHost | None = None) -> dict[str, Any]:
     if config.intermediate is not None:
         stage = train_intermediate(ctx, config.out)
         encoder = os.path.join(config.out, stage["encoder"])
-    model, tuned = fine_tune(ctx, config.out, encoder, save_model=config.save_model)
+    few_shot = config.setting == "few-shot"
+    model, tuned = fine_tune(
+        ctx, config.out, encoder, save_model=config.save_model and not few_shot
+    )
+    if few_shot:
+        model, shots = continue_on_shots(ctx, config.out, model, save_model=config.save_model)
+        tuned = document.merge_training([(None, tuned), (None, shots)])
     evaluated = evaluate(ctx, config.out, model)
     result = document.build(
         config, ctx.host, intermediate=stage, finetune=tuned, evaluate=evaluated,

@@ -344,26 +344,35 @@ def _finetune(costs: StepCosts, estimate: StepEstimate) -> None:
                                                        trained.train_language)  # fmt: skip
         if config.setting == "translate-train-all":  # each translation about as long
             examples = examples * len(ctx.languages)
-        elif config.setting == "translate-train":  # one model per language, as many examples
-            for _ in ctx.languages[1:]:
-                costs.training(trained, phase, recipe, examples, ctx.regularizer,
-                               config.overrides.max_steps, estimate, 0.0)  # fmt: skip
         elif config.setting == "multi-source":  # the same examples the stage will add
             from xtreme_harness.engine.stages.multi_source import with_sources
 
             examples = with_sources(ctx, trained, list(examples))[0]
         costs.training(trained, phase, recipe, examples, ctx.regularizer,
                        config.overrides.max_steps, estimate, seconds_read)  # fmt: skip
-    if config.setting == "few-shot" and settings.recipes:
-        phase, recipe = settings.recipes[-1]
-        shots = examples[: config.shots] * (len(ctx.languages) - 1)  # English as a stand-in
-        costs.training(trained, phase, recipe, shots, ctx.regularizer,
-                       config.overrides.max_steps, estimate, 0.0)  # fmt: skip
     if settings.recipes:
         load, save = _load_and_save(costs.calibrator, ctx, trained, settings.recipes[0][1],
                                     costs.tokenizer)  # fmt: skip
         add(estimate, "load", load)
         add(estimate, "save", save)  # a grid's fine-tuning step always saves its model
+
+
+def _shots(costs: StepCosts, estimate: StepEstimate) -> None:
+    """few-shot's phase on k examples of every evaluation language but the training language
+    (the English training examples stand in for them)."""
+    ctx = costs.ctx
+    config = ctx.config
+    trained = ctx.cell.trained_task() or ctx.spec
+    phase, recipe = ctx.cell.finetune().recipes[-1]
+    assert phase is not None
+    examples, seconds_read = costs.calibrator.read(ctx, trained, phase.train_split,
+                                                   trained.train_language)  # fmt: skip
+    others = sum(language != trained.train_language for language in ctx.languages)
+    costs.training(trained, phase, recipe, examples[: config.shots] * others, ctx.regularizer,
+                   config.overrides.max_steps, estimate, seconds_read)  # fmt: skip
+    load, save = _load_and_save(costs.calibrator, ctx, trained, recipe, costs.tokenizer)
+    add(estimate, "load", load)
+    add(estimate, "save", save)
 
 
 def _evaluate(costs: StepCosts, estimate: StepEstimate) -> None:
@@ -391,8 +400,8 @@ def _embed(costs: StepCosts, estimate: StepEstimate) -> None:
     estimate.work["predicted"] = len(pool)
 
 
-STAGE_COSTS = {"intermediate": _intermediate, "finetune": _finetune, "embed": _embed,
-               "evaluate": _evaluate}  # fmt: skip
+STAGE_COSTS = {"intermediate": _intermediate, "finetune": _finetune, "shots": _shots,
+               "embed": _embed, "evaluate": _evaluate}  # fmt: skip
 
 
 def estimate(plan: Any, store: Any, host: Any) -> Estimate:

@@ -1,21 +1,29 @@
 """From cells to a plan of shared steps with content keys.
 
-A cell (one run configuration) needs up to four steps:
+A cell (one run configuration) needs these steps:
 
     intermediate  model, intermediate task, language set, budget, seed, ...  -> an encoder
     finetune      the intermediate step (or the base model), target task, regularizer, seed, ...
-    embed         the finetune step, the task's shared candidate pool (retrieval: LAReQA, Mewsli-X)
-                  -> memory-mapped candidate embeddings
-    evaluate      the finetune (and embed) step, evaluation languages, generalised evaluation
+                  translate-train: one step per evaluation language (``finetune/<lang>``),
+                  the training language's being zero-shot's
+    shots         few-shot: the finetune step (zero-shot's) continued on the target languages'
+                  shots
+    embed         the model's step, the task's shared candidate pool (retrieval: LAReQA,
+                  Mewsli-X) -> memory-mapped candidate embeddings
+    evaluate      the model's step(s) (and embed), evaluation languages, generalised evaluation
 
 A step's key is a digest of exactly what determines its output: its own settings, the keys of the
 steps it needs, and the versions of xharness and of the plugins that define it. Cells that agree on
 a step's settings share that step: one intermediate model serves every target task and every
-regularizer that does not apply to the intermediate stage.
+regularizer that does not apply to the intermediate stage; one English fine-tuning serves the
+zero-shot, translate-test, few-shot and translate-train cells of the same configuration. A step
+carries the configuration that makes exactly it: a few-shot cell's finetune step runs as the
+zero-shot cell's would.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -28,7 +36,10 @@ from xtreme_harness.engine.intermediate import check_budget_given
 from xtreme_harness.interfaces.executor import Resources, Step
 from xtreme_harness.provenance import code_versions
 
-STAGES = ("intermediate", "finetune", "embed", "evaluate")
+STAGES = ("intermediate", "finetune", "shots", "embed", "evaluate")
+
+SHARES_ENGLISH = ("zero-shot", "translate-test", "few-shot", "translate-train")
+"""Settings whose fine-tuning on the training language is zero-shot's."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ class Cell:
     id: str
     config: RunConfig
     steps: dict[str, str]
-    """Stage -> the key of the cell's step of that stage."""
+    """The name of each of the cell's steps (its stage; ``finetune/<lang>``) -> its key."""
 
 
 @dataclass
@@ -60,9 +71,31 @@ def digest(document: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | None]:
-    """What determines each stage's output, as JSON-ready dicts (intermediate and embed may be
-    None)."""
+@dataclass(frozen=True)
+class PlannedStep:
+    """One of a cell's steps before its key is known: its stage, what determines its output,
+    the configuration that runs it, the names of the cell's steps it needs, and what else the
+    worker reads (translate-train's evaluation: which need is which language's model)."""
+
+    stage: str
+    settings: dict[str, Any]
+    config: RunConfig
+    needs: tuple[str, ...] = ()
+    models: dict[str, str] | None = None
+    """Evaluation language -> the name of the cell's step whose model predicts it."""
+
+
+def english(config: RunConfig) -> RunConfig:
+    """`config` as the zero-shot cell whose English fine-tuning it shares."""
+    return dataclasses.replace(
+        config, setting="zero-shot", shots=None, translator=None, translator_options={},
+        multi_source=None, multi_source_options={}, multi_source_budget=None,
+    )  # fmt: skip
+
+
+def cell_steps(config: RunConfig, host: Any) -> dict[str, PlannedStep]:
+    """The steps of the cell of `config`, by name (a stage, or ``finetune/<lang>``), each after
+    the steps it needs."""
     record = config_to_dict(config)
     cell = cells.resolve(config, host)
     cell.check_setting()
@@ -80,12 +113,12 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "protocol": {"name": cell.protocol.name, "sha256": cell.protocol.sha256},
         "versions": code_versions(host),
     }
-    stage = None
+    steps: dict[str, PlannedStep] = {}
     if config.intermediate is not None:
         settings = config.intermediate
         sampler = host.get("language_sets", settings.language_set)(**dict(settings.options))
         check_budget_given(sampler, settings.budget)
-        stage = {
+        steps["intermediate"] = PlannedStep("intermediate", {
             **base,
             "task": settings.task,
             "source": settings.source or config.source,
@@ -93,7 +126,8 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
             "budget": settings.budget,
             "overrides": record["intermediate"]["overrides"],
             "regularizer": regularizer_print if settings.regularize else None,
-        }
+        }, config)  # fmt: skip
+    before = tuple(steps)
     finetune = {
         **base,
         "task": config.task,
@@ -104,12 +138,35 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         "eval_batch_size": config.eval_batch_size,
         "eval_tokens": config.eval_tokens,
     }
-    if config.setting in ("translate-train", "translate-train-all", "few-shot", "multi-source"):
+    reads_languages = config.setting == "translate-train-all" or cell.selects_on_targets()
+    if reads_languages and config.eval_languages is not None:  # None: all the task's
+        finetune["eval_languages"] = record["eval_languages"]
+    shared = config.setting in SHARES_ENGLISH
+    if not shared:
         finetune["setting"] = cell.setting_record()
+    steps["finetune"] = PlannedStep(
+        "finetune", finetune, english(config) if shared else config, before
+    )
     spec = host.get("tasks", config.task)
-    embed = None
+    languages = tuple(config.eval_languages or spec.languages)
+    model = "finetune"
+    models = None
+    if config.setting == "translate-train":  # a model per language, each a step
+        trained_english = steps.pop("finetune")
+        models = {}
+        for language in languages:
+            name = models[language] = f"finetune/{language}"
+            into = {**finetune, "setting": cell.setting_record(), "into": language}
+            steps[name] = (
+                trained_english if language == spec.train_language
+                else PlannedStep("finetune", into, config, before)
+            )  # fmt: skip
+    if config.setting == "few-shot":
+        shots = {**finetune, "setting": cell.setting_record(), "eval_languages": list(languages)}
+        steps["shots"] = PlannedStep("shots", shots, config, ("finetune",))
+        model = "shots"
     if spec.pool == "shared":
-        embed = {
+        steps["embed"] = PlannedStep("embed", {
             "task": config.task,
             "source": config.source,
             "data_dir": config.data_dir,
@@ -118,7 +175,7 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
             "compile": config.compile,
             "protocol": base["protocol"],
             "versions": base["versions"],
-        }
+        }, config, (model,))  # fmt: skip
     evaluate = {
         "task": config.task,
         "source": config.source,
@@ -133,7 +190,10 @@ def stage_settings(config: RunConfig, host: Any) -> dict[str, dict[str, Any] | N
         evaluate["setting"] = cell.setting_record()
     if config.perturbation is not None:  # and clean ones what they were before perturbations
         evaluate["perturbation"] = cell.perturbation_record()
-    return {"intermediate": stage, "finetune": finetune, "embed": embed, "evaluate": evaluate}
+    needs = tuple(dict.fromkeys(models.values())) if models else (model,)
+    needs += ("embed",) if "embed" in steps else ()
+    steps["evaluate"] = PlannedStep("evaluate", evaluate, config, needs, models)
+    return steps
 
 
 def cell_name(config: RunConfig) -> str:
@@ -151,40 +211,32 @@ def cell_name(config: RunConfig) -> str:
     return "-".join(part.replace("/", "_") for part in parts)
 
 
-def _needs(stage: str, keys: dict[str, str]) -> tuple[str, ...]:
-    """The keys of the steps a step of `stage` needs, among the cell's earlier steps."""
-    wanted = {
-        "intermediate": (),
-        "finetune": ("intermediate",),
-        "embed": ("finetune",),
-        "evaluate": ("finetune", "embed"),
-    }[stage]
-    return tuple(keys[other] for other in wanted if other in keys)
-
-
 def build(configs: Sequence[RunConfig], host: Any) -> Plan:
     """The plan of `configs`: each cell with its steps, each distinct step once."""
     plan = Plan(cells=[])
     seen_cells: set[str] = set()
     for config in configs:
-        settings = stage_settings(config, host)
         keys: dict[str, str] = {}
-        for stage in STAGES:
-            own = settings[stage]
-            if own is None:
-                continue
-            needs = _needs(stage, keys)
-            key = f"{stage[:2]}-{digest({'stage': stage, 'settings': own, 'needs': needs})}"
-            keys[stage] = key
+        for name, planned in cell_steps(config, host).items():
+            needs = tuple(keys[other] for other in planned.needs)
+            key = digest({"stage": planned.stage, "settings": planned.settings, "needs": needs})
+            key = keys[name] = f"{planned.stage[:2]}-{key}"
             if key not in plan.steps:
+                extra = {} if planned.models is None else {
+                    "models": {language: keys[n] for language, n in planned.models.items()}
+                }  # fmt: skip
                 plan.steps[key] = Step(
                     key=key,
-                    stage=stage,
+                    stage=planned.stage,
                     needs=needs,
                     resources=Resources(
                         cpus=1.0, gpus=1.0 if config.device.startswith("cuda") else 0.0
                     ),
-                    config={"run": config_to_dict(config), "settings": own},
+                    config={
+                        "run": config_to_dict(planned.config),
+                        "settings": planned.settings,
+                        **extra,
+                    },
                 )
         cell_id = f"{cell_name(config)}-{digest(keys)[:8]}"
         if cell_id in seen_cells:

@@ -155,11 +155,11 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
     with store.lock(result_lock(cell.id)):
         if _current(path, cell):
             return path
-        records = {stage: store.record(key) for stage, key in cell.steps.items()}
-        outputs = {stage: record["outputs"] for stage, record in records.items()}
+        records = {name: store.record(key) for name, key in cell.steps.items()}
+        outputs = {name: record["outputs"] for name, record in records.items()}
         result = document.build(
             dataclasses.replace(cell.config, out=store.root), host,
-            intermediate=outputs.get("intermediate"), finetune=outputs["finetune"],
+            intermediate=outputs.get("intermediate"), finetune=_training(outputs),
             evaluate=outputs["evaluate"], embed=outputs.get("embed"),
             started_at=min(record["started_at"] for record in records.values()),
             seconds=sum(record["seconds"] for record in records.values()),
@@ -169,6 +169,19 @@ def assemble(cell: Cell, store: Store, host: Any) -> str:
         validate(result, "result", source=path)
         write_json(path, result)
     return path
+
+
+def _training(outputs: dict[str, Any]) -> Any:
+    """The cell's fine-tuning output from its steps': one step's, few-shot's English step and
+    shots step together, or translate-train's step of each language (`finetune/<lang>`)."""
+    from xtreme_harness.results.document import merge_training
+
+    if "shots" in outputs:
+        return merge_training([(None, outputs["finetune"]), (None, outputs["shots"])])
+    if "finetune" in outputs:
+        return outputs["finetune"]
+    languages = [name.split("/", 1)[1] for name in outputs if name.startswith("finetune/")]
+    return merge_training([(language, outputs[f"finetune/{language}"]) for language in languages])
 
 
 def _current(path: str, cell: Cell, *, quiet: bool = False) -> bool:

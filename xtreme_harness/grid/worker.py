@@ -86,15 +86,20 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
         if step.needs:
             (needed,) = step.needs
             encoder = store.output_path(needed, "encoder")
-        _, outputs = stages.fine_tune(ctx, workspace, encoder, save_model=True)
+        into = step.config["settings"].get("into")  # translate-train: one language's model
+        _, outputs = stages.fine_tune(ctx, workspace, encoder, save_model=True, into=into)
         return dict(outputs)
-    tuned, *embedded = step.needs
-    per_language = store.record(tuned)["outputs"].get("models")
+    if step.stage == "shots":
+        (tuned,) = step.needs
+        _, outputs = stages.continue_on_shots(ctx, workspace, store.output_path(tuned, "model"))
+        return dict(outputs)
+    languages = step.config.get("models")  # translate-train: each language's model step
     model: Any = (
-        store.output_path(tuned, "model") if not per_language
-        else {lang: store.output_path(tuned, "models", lang) for lang in per_language}
+        store.output_path(step.needs[0], "model") if languages is None
+        else {language: store.output_path(key, "model") for language, key in languages.items()}
     )  # fmt: skip
     if step.stage == "embed":
         return dict(stages.embed_pool(ctx, workspace, model))
+    embedded = [key for key in step.needs if store.record(key)["stage"] == "embed"]
     candidates = store.output_path(embedded[0], "candidates") if embedded else None
     return dict(stages.evaluate(ctx, workspace, model, candidates))

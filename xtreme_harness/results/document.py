@@ -173,6 +173,32 @@ def build(
     }
 
 
+def merge_training(parts: Sequence[tuple[str | None, Mapping[str, Any]]]) -> dict[str, Any]:
+    """One fine-tuning output from the outputs of the steps that trained a cell's model(s), in
+    order: few-shot's English fine-tuning, then its shots phase (no label); translate-train's
+    model of each language (labelled by the language, which its phases' names end with). Phases
+    follow each other, notes are kept once, translations merged, seconds added; the first part
+    gives everything else."""
+    (_, first), *_ = parts
+    merged = {**first, "phases": [], "phase_configs": [], "notes": [], "timings": {}}
+    translations: dict[str, Any] = {}
+    for label, part in parts:
+        suffix = "" if label is None else f"/{label}"
+        merged["phases"] += [{**p, "name": p["name"] + suffix} for p in part["phases"]]
+        merged["phase_configs"] += [{**p, "name": p["name"] + suffix}
+                                    for p in part["phase_configs"]]  # fmt: skip
+        merged["notes"] += [note for note in part.get("notes", []) if note not in merged["notes"]]
+        for key, seconds in part["timings"].items():
+            merged["timings"][key] = round(merged["timings"].get(key, 0.0) + seconds, 3)
+        translations.update(part.get("translation") or {})
+    merged["translation"] = translations or None
+    if all(label is not None for label, _ in parts):
+        merged["model"], merged["models"] = None, {label: p["model"] for label, p in parts}
+    else:
+        merged["model"] = parts[-1][1].get("model")
+    return merged
+
+
 def aggregate(
     spec: TaskSpec, scores: Mapping[str, Mapping[str, float]], pooled: Mapping[str, float] | None
 ) -> tuple[dict[str, float] | None, float | None, str]:

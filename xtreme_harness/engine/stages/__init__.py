@@ -2,6 +2,7 @@
 
     train_intermediate(ctx, out)                 -> IntermediateOutput (an encoder folder)
     fine_tune(ctx, out, encoder)                 -> the model, FinetuneOutput
+    continue_on_shots(ctx, out, model)           -> few-shot: the model, ShotsOutput
     embed_pool(ctx, out, model)                  -> EmbedOutput (memory-mapped candidate vectors)
     evaluate(ctx, out, model, candidates=None)   -> EvaluateOutput (predictions, scores, units)
 
@@ -14,12 +15,15 @@ from xtreme_harness.engine.stages.evaluate import EvaluateOutput, evaluate
 from xtreme_harness.engine.stages.finetune import FinetuneOutput, fine_tune
 from xtreme_harness.engine.stages.intermediate import IntermediateOutput, train_intermediate
 from xtreme_harness.engine.stages.pool import EmbedOutput, embed_pool
+from xtreme_harness.engine.stages.shots import ShotsOutput, continue_on_shots
 
 __all__ = [
     "EmbedOutput",
     "EvaluateOutput",
     "FinetuneOutput",
     "IntermediateOutput",
+    "ShotsOutput",
+    "continue_on_shots",
     "embed_pool",
     "evaluate",
     "fine_tune",

@@ -9,7 +9,7 @@ import functools
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.device import Placement
@@ -24,7 +24,7 @@ from xtreme_harness.engine.models import (
     save,
     save_encoder,
 )
-from xtreme_harness.engine.stages import augmentation, shots, translated
+from xtreme_harness.engine.stages import augmentation, translated
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
 from xtreme_harness.engine.stages.multi_source import with_sources
 from xtreme_harness.engine.stages.pool import embed_small_pool
@@ -160,13 +160,6 @@ def fine_tune(
                 "max_steps": config.overrides.max_steps,
             }
         )
-    if config.setting == "few-shot":
-        phase, recipe = settings.recipes[-1]
-        record, phase_config = _shots_phase(ctx, model, trained, phase, recipe, tokenizer,
-                                            placement)  # fmt: skip
-        records.append(record)
-        phase_configs.append(phase_config)
-        notes.append(FEW_SHOT_NOTE)
     notes.extend(augmentation.unchanged_notes(augmented))
     result_model: Any = model
     folder = "model" if into is None else f"model-{into}"
@@ -206,62 +199,16 @@ def per_language(ctx: Context, out: str, encoder: str) -> tuple[Any, FinetuneOut
     phases of every model (named ``<phase>/<lang>``), the translations, summed timings."""
     import gc
 
-    models: dict[str, str] = {}
-    merged: FinetuneOutput | None = None
+    from xtreme_harness.results.document import merge_training
+
+    outputs = []
     for language in ctx.languages:
         _, output = fine_tune(ctx, out, encoder, save_model=True, into=language)
         gc.collect()
-        assert output["model"] is not None
-        models[language] = os.path.join(out, output["model"])
-        for record, phase in zip(output["phases"], output["phase_configs"], strict=True):
-            record["name"] = f"{record['name']}/{language}"
-            phase["name"] = f"{phase['name']}/{language}"
-        if merged is None:
-            merged = output
-            merged["translation"] = dict(output["translation"] or {})
-            continue
-        merged["phases"] += output["phases"]
-        merged["phase_configs"] += output["phase_configs"]
-        merged["translation"].update(output["translation"] or {})
-        merged["notes"] += [n for n in output["notes"] if n not in merged["notes"]]
-        for key, seconds in output["timings"].items():
-            merged["timings"][key] = round(merged["timings"].get(key, 0.0) + seconds, 3)
-    assert merged is not None
-    merged["model"] = None
-    merged["models"] = {language: f"model-{language}" for language in models}
-    merged["translation"] = merged["translation"] or None
-    return models, merged
-
-
-FEW_SHOT_NOTE = (
-    "few-shot: the shots phase reuses the task's last recipe (learning rate, batch, epochs) and "
-    "keeps its last weights; no published protocol fixes these values (unverified)"
-)
-
-
-def _shots_phase(ctx: Context, model: Any, trained: TaskSpec, phase: Phase, recipe: Recipe,
-                 tokenizer: Any, placement: Placement) -> tuple[dict, dict]:  # fmt: skip
-    """few-shot: continue on the shots of every target language, keeping the last weights."""
-    config = ctx.config
-    kind = implementation(trained, recipe)
-    examples, drawn = shots.draw(ctx, kind, trained, phase, config.shots)
-    recipe = dataclasses.replace(recipe, selection="last")
-    report = train(
-        model, kind, ctx.tokenized.encode(kind, examples, tokenizer, recipe.max_length),
-        schedule=Schedule(recipe, config.overrides.max_steps), regularizer=ctx.regularizer,
-        placement=placement, seed=config.seed, pad_id=tokenizer.pad_token_id, evaluate=None,
-        progress=config.progress, label=f"{trained.name} shots",
-    )  # fmt: skip
-    counts = {language: len(record["positions"]) for language, record in drawn.items()}
-    record = report_record("shots", report, counts, 0, False)
-    record["selection"] = {"rule": "last", "languages": [], "averaged": [],
-                           "stopped_early": False}  # fmt: skip
-    record["shots"] = drawn
-    splits = sorted({d["split"] for d in drawn.values()})
-    phase_config = {"name": f"{phase.name}.shots", "train_split": "+".join(splits),
-                    "dev_split": phase.dev_split, "recipe": recipe_record(recipe),
-                    "max_steps": config.overrides.max_steps}  # fmt: skip
-    return record, phase_config
+        outputs.append((language, output))
+    merged = merge_training(outputs)
+    models = {language: os.path.join(out, folder) for language, folder in merged["models"].items()}
+    return models, cast(FinetuneOutput, merged)
 
 
 def selection_scorer(

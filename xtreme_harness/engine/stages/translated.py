@@ -81,7 +81,7 @@ def released(
         raise UsageError(
             f"--setting {ctx.config.setting} on {ctx.spec.name}: translator {translator.name} has "
             f"no released translation of {dataset} {split} into {target}; extractive QA trains on "
-            "released translations with projected answers (xtreme-translations has SQuAD's)"
+            "released translations with projected answers"
         )
     examples, dropped = projected_examples(path)
     record = {"translator": translator.name, "source": source, "target": target,
