@@ -53,8 +53,8 @@ def test_plan_shares_the_intermediate_step_across_tasks_and_regularizers(tiny_mo
                "seed": "1,2"}  # fmt: skip
     plan = planning.build(specs.expand(specs.from_flags(options), out="x"), HOST)
     assert len(plan.cells) == 2 * 2 * 2 * 2
-    assert plan.count() == {"intermediate": 4, "finetune": 16, "shots": 0, "embed": 0,
-                            "evaluate": 16}  # fmt: skip
+    assert plan.count() == {"translate": 0, "intermediate": 4, "finetune": 16, "shots": 0,
+                            "embed": 0, "evaluate": 16}  # fmt: skip
     by_set = {}
     for cell in plan.cells:
         by_set.setdefault((cell.config.intermediate.language_set, cell.config.seed), set()).add(

@@ -25,6 +25,7 @@ from xtreme_harness.results import tables
 from xtreme_harness.results.files import find
 
 SAMPLE_TRANSLATIONS = REPO / "plugins" / "xtreme_r" / "sample" / "translations"
+SAMPLE_LEXICONS = REPO / "plugins" / "xtreme_r" / "sample" / "lexicons"
 SETTINGS = ("zero-shot", "translate-test", "translate-train-all")
 
 
@@ -66,12 +67,15 @@ def test_translate_test_shares_the_english_fine_tuning_and_translates_each_text_
                for r in translated)  # fmt: skip
     languages = [lang for lang in translated[0].document["evaluation"] if lang != "en"]
     assert len(languages) == 14
+    translations = [s for s in steps if s.get("stage") == "translate"]
+    # a translation step per language and direction, shared by both seeds' cells
+    assert len(translations) == len({s["key"] for s in translations}) == 2 * 14
     for language in languages:
         entries = [r.document["evaluation"][language]["translation"] for r in translated]
         assert {e["texts"] for e in entries} == {60}  # 30 pairs, each sentence once
-        # one seed's cell sends each distinct text once, the other's finds them all stored
-        assert sorted(e["translated"] for e in entries)[0] == 0
-        assert 0 < max(e["translated"] for e in entries) <= 60
+        assert entries[0] == entries[1] and 0 < entries[0]["translated"] <= 60  # the step's
+        keys = {r.document["provenance"]["steps"][f"translate/{language}"] for r in translated}
+        assert len(keys) == 1
     assert "translation" not in translated[0].document["evaluation"]["en"]
     stored = [json.loads(p.read_text("utf-8")) for p in (store / "translations").iterdir()]
     into_english = [d for d in stored if d["target"] == "en"]
@@ -135,7 +139,7 @@ def test_the_translated_examples_keep_everything_but_their_texts():
 
     ctx = SimpleNamespace(cell=SimpleNamespace(translator=Upper), languages=["en", "et", "sw"],
                           config=SimpleNamespace(setting="translate-test"),
-                          spec=SimpleNamespace(name="xcopa"))  # fmt: skip
+                          spec=SimpleNamespace(name="xcopa"), translations={})  # fmt: skip
     examples = [{"id": "7", "context": "a cause", "choices": ["one", "two"], "label": 1,
                  "question": "cause"}]  # fmt: skip
     with pytest.MonkeyPatch.context() as patch:
@@ -354,6 +358,71 @@ def test_multi_source_is_refused_where_it_adds_nothing():
         _check(task="sib200", setting="multi-source", multi_source="temperature")
     _check(task="sib200", setting="multi-source", multi_source="temperature",
            multi_source_budget=100)  # fmt: skip
+
+
+def test_each_translation_is_a_step_that_every_cell_reading_it_shares(
+    tiny_model, tmp_path, monkeypatch
+):
+    """With no translation store (XHARNESS_CACHE=off), the cells of two seeds and of
+    translate-train and translate-train-all still translate each text once per direction: in
+    the grid's translate steps, which the fine-tuning steps read."""
+    Dictionary = get_host().get("translators", "dictionary")
+    calls: list[tuple[str, str, str]] = []
+    original = Dictionary.translate
+
+    def counted(self, texts, source, target):
+        calls.extend((source, target, text) for text in texts)
+        return original(self, texts, source, target)
+
+    monkeypatch.setattr(Dictionary, "translate", counted)
+    monkeypatch.setenv("XHARNESS_CACHE", "off")
+    out = tmp_path / "g"
+    made = invoke(
+        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
+        "--settings", "translate-train,translate-train-all", "--translator", "dictionary",
+        "--translator-option", f"folder={SAMPLE_LEXICONS}", "--eval-languages", "en,de,fr",
+        "--max-steps", "1", "--seeds", "1,2", "--out", out,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert len(calls) == len(set(calls)) and {(s, t) for s, t, _ in calls} == {
+        ("en", "de"), ("en", "fr")}  # fmt: skip
+    results = find(str(out))
+    assert len(results) == 4
+    keys = {r.document["provenance"]["steps"]["translate/de"] for r in results}
+    assert len(keys) == 1  # both settings, both seeds
+    (key,) = keys
+    stored = json.loads((out / "steps" / key / "translations.json").read_text("utf-8"))
+    assert (stored["source"], stored["target"]) == ("en", "de")
+    assert len(stored["translations"]) == len([c for c in calls if c[1] == "de"])
+    for result in results:
+        record = result.document["training"]["translation"]["de"]
+        assert record["translated"] == len(stored["translations"])  # what the step did
+
+
+def test_translate_test_translates_the_perturbed_test_set_in_a_step_of_its_own(
+    tiny_model, tmp_path, monkeypatch
+):
+    """Under a perturber that needs no model, evaluation perturbs and then translates: the
+    perturbed test set is translated in a translate step of its own, beside the clean one."""
+    monkeypatch.setenv("XHARNESS_CACHE", "off")
+    out = tmp_path / "g"
+    made = invoke(
+        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
+        "--settings", "translate-test", "--perturbations", "none,typos", "--translator",
+        "dictionary", "--translator-option", f"folder={SAMPLE_LEXICONS}",
+        "--eval-languages", "en,de", "--max-steps", "1", "--out", out,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    by_perturbation = {r.document["config"]["perturbation"] and "typos": r
+                       for r in find(str(out))}  # fmt: skip
+    clean, typos = by_perturbation[None], by_perturbation["typos"]
+    steps = [r.document["provenance"]["steps"] for r in (clean, typos)]
+    assert steps[0]["finetune"] == steps[1]["finetune"]
+    assert steps[0]["translate/de"] != steps[1]["translate/de"]
+    stored = [json.loads((out / "steps" / s["translate/de"] / "translations.json")
+                         .read_text("utf-8"))["translations"] for s in steps]  # fmt: skip
+    assert set(stored[0]) != set(stored[1])  # other texts: the perturbed ones
+    assert typos.document["evaluation"]["de"]["perturbation"]["changed"] > 0
 
 
 def _beside_zero_shot(tiny_model, tmp_path, monkeypatch, task, languages, *recipe):

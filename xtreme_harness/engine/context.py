@@ -41,6 +41,9 @@ class Context:
         self.tokenized = Tokenized(versions=code_versions(self.host))
         """Tokenizing with the features kept for the next step that needs them."""
         self._evaluation: cells.StageSettings | None = None
+        self.translations: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        """What a grid's translation steps made: (source, target) -> (their store file, what
+        translating did); a direction not here is translated when asked."""
         source_of(self.spec, config.source)
         self.languages = self._evaluation_languages()
         if config.intermediate is not None:

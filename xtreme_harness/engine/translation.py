@@ -31,6 +31,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def text_key(text: str) -> str:
+    """A text's key in a store file."""
+    return _digest(text)
+
+
 def store_key(translator: Translator, source: str, target: str) -> str:
     identity = {"translator": translator.name, "fingerprint": translator.fingerprint(),
                 "source": source, "target": target, "format": FORMAT}  # fmt: skip
@@ -90,6 +95,21 @@ def translate(
         [known[_digest(text)] for text in texts], len(wanted), len(texts) - len(wanted),
         path, calls,
     )  # fmt: skip
+
+
+def read_store(path: str) -> dict[str, str]:
+    """A store file's translations: the SHA-256 of each source text -> its translation."""
+    return _read(path)
+
+
+def write_store(
+    path: str, translator: Translator, source: str, target: str, texts: Sequence[str],
+    translations: Sequence[str],
+) -> None:  # fmt: skip
+    """A store file of `texts` and their `translations` (a grid's translation step keeps the
+    translations of its data in its folder so)."""
+    known = {_digest(text): out for text, out in zip(texts, translations, strict=True)}
+    _write(path, translator, source, target, known)
 
 
 def _read(path: str) -> dict[str, str]:

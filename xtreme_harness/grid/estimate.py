@@ -375,6 +375,11 @@ def _shots(costs: StepCosts, estimate: StepEstimate) -> None:
     add(estimate, "save", save)
 
 
+def _translate(costs: StepCosts, estimate: StepEstimate) -> None:
+    """A translation step: its seconds are the translator's, which no calibration of the model
+    measures; predicted as none, and the estimate's notes say so."""
+
+
 def _evaluate(costs: StepCosts, estimate: StepEstimate) -> None:
     ctx = costs.ctx
     recipe = ctx.evaluation_recipe
@@ -400,8 +405,8 @@ def _embed(costs: StepCosts, estimate: StepEstimate) -> None:
     estimate.work["predicted"] = len(pool)
 
 
-STAGE_COSTS = {"intermediate": _intermediate, "finetune": _finetune, "shots": _shots,
-               "embed": _embed, "evaluate": _evaluate}  # fmt: skip
+STAGE_COSTS = {"translate": _translate, "intermediate": _intermediate, "finetune": _finetune,
+               "shots": _shots, "embed": _embed, "evaluate": _evaluate}  # fmt: skip
 
 
 def estimate(plan: Any, store: Any, host: Any) -> Estimate:
@@ -440,8 +445,8 @@ def estimate(plan: Any, store: Any, host: Any) -> Estimate:
     if any(cell.config.translator is not None for cell in plan.cells):
         notes.append(
             "translate settings: fine-tuning on translations is predicted, translating is not "
-            "(a translator's speed is its own; the store keeps every translation for the next "
-            "steps)"
+            "(the translate steps are counted as no time: a translator's speed is its own; the "
+            "store keeps every translation for the next steps)"
         )
     return Estimate(device, steps, done, calibrator.seconds, startup, notes)
 

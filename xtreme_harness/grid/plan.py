@@ -2,6 +2,8 @@
 
 A cell (one run configuration) needs these steps:
 
+    translate     translate settings: one task split in one language into another, by the
+                  translator (``translate/<lang>``), shared by every cell that reads it
     intermediate  model, intermediate task, language set, budget, seed, ...  -> an encoder
     finetune      the intermediate step (or the base model), target task, regularizer, seed, ...
                   translate-train: one step per evaluation language (``finetune/<lang>``),
@@ -31,12 +33,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xtreme_harness.config import cell as cells
+from xtreme_harness.config.combinations import TRANSLATABLE
 from xtreme_harness.config.run import RunConfig, config_to_dict
 from xtreme_harness.engine.intermediate import check_budget_given
 from xtreme_harness.interfaces.executor import Resources, Step
 from xtreme_harness.provenance import code_versions
 
-STAGES = ("intermediate", "finetune", "shots", "embed", "evaluate")
+STAGES = ("translate", "intermediate", "finetune", "shots", "embed", "evaluate")
+TRANSLATED = ("translate-test", "translate-train", "translate-train-all")
 
 SHARES_ENGLISH = ("zero-shot", "translate-test", "few-shot", "translate-train")
 """Settings whose fine-tuning on the training language is zero-shot's."""
@@ -113,7 +117,10 @@ def cell_steps(config: RunConfig, host: Any) -> dict[str, PlannedStep]:
         "protocol": {"name": cell.protocol.name, "sha256": cell.protocol.sha256},
         "versions": code_versions(host),
     }
-    steps: dict[str, PlannedStep] = {}
+    spec = host.get("tasks", config.task)
+    languages = tuple(config.eval_languages or spec.languages)
+    translations = _translation_steps(config, cell, spec, languages, base)
+    steps: dict[str, PlannedStep] = dict(translations)
     if config.intermediate is not None:
         settings = config.intermediate
         sampler = host.get("language_sets", settings.language_set)(**dict(settings.options))
@@ -127,7 +134,7 @@ def cell_steps(config: RunConfig, host: Any) -> dict[str, PlannedStep]:
             "overrides": record["intermediate"]["overrides"],
             "regularizer": regularizer_print if settings.regularize else None,
         }, config)  # fmt: skip
-    before = tuple(steps)
+    before = tuple(name for name in steps if name not in translations)
     finetune = {
         **base,
         "task": config.task,
@@ -144,11 +151,10 @@ def cell_steps(config: RunConfig, host: Any) -> dict[str, PlannedStep]:
     shared = config.setting in SHARES_ENGLISH
     if not shared:
         finetune["setting"] = cell.setting_record()
+    translated = tuple(translations) if config.setting == "translate-train-all" else ()
     steps["finetune"] = PlannedStep(
-        "finetune", finetune, english(config) if shared else config, before
+        "finetune", finetune, english(config) if shared else config, before + translated
     )
-    spec = host.get("tasks", config.task)
-    languages = tuple(config.eval_languages or spec.languages)
     model = "finetune"
     models = None
     if config.setting == "translate-train":  # a model per language, each a step
@@ -157,9 +163,10 @@ def cell_steps(config: RunConfig, host: Any) -> dict[str, PlannedStep]:
         for language in languages:
             name = models[language] = f"finetune/{language}"
             into = {**finetune, "setting": cell.setting_record(), "into": language}
+            translated = tuple(n for n in (f"translate/{language}",) if n in translations)
             steps[name] = (
                 trained_english if language == spec.train_language
-                else PlannedStep("finetune", into, config, before)
+                else PlannedStep("finetune", into, config, before + translated)
             )  # fmt: skip
     if config.setting == "few-shot":
         shots = {**finetune, "setting": cell.setting_record(), "eval_languages": list(languages)}
@@ -192,8 +199,40 @@ def cell_steps(config: RunConfig, host: Any) -> dict[str, PlannedStep]:
         evaluate["perturbation"] = cell.perturbation_record()
     needs = tuple(dict.fromkeys(models.values())) if models else (model,)
     needs += ("embed",) if "embed" in steps else ()
+    needs += tuple(translations) if config.setting == "translate-test" else ()
     steps["evaluate"] = PlannedStep("evaluate", evaluate, config, needs, models)
     return steps
+
+
+def _translation_steps(
+    config: RunConfig, cell: Any, spec: Any, languages: tuple[str, ...], base: dict[str, Any]
+) -> dict[str, PlannedStep]:
+    """translate-test, translate-train(-all) of a task translated text by text: a step per
+    evaluation language but the training language (``translate/<lang>``), translating the test
+    set into the training language or the training set into the language, once for every cell
+    (seeds, regularizers, settings) that reads it. Extractive QA trains on released files: none."""
+    if config.setting not in TRANSLATED or spec.kind not in TRANSLATABLE:
+        return {}
+    test = config.setting == "translate-test"
+    perturber = cell.perturber() if test else None
+    shown = perturber is not None and not perturber.model_aware  # perturbed, then translated
+    found = {}
+    for language in languages:
+        if language == spec.train_language:
+            continue
+        found[f"translate/{language}"] = PlannedStep("translate", {
+            "translator": cell.setting_record()["translator"],
+            "task": spec.name,
+            "source": config.source,
+            "data_dir": config.data_dir,
+            "data_revision": config.data_revision,
+            "split": "test" if test else spec.phases[0].train_split,
+            "language": language if test else spec.train_language,
+            "target": spec.train_language if test else language,
+            "perturbation": cell.perturbation_record() if shown else None,
+            "versions": base["versions"],
+        }, config)  # fmt: skip
+    return found
 
 
 def cell_name(config: RunConfig) -> str:

@@ -79,27 +79,40 @@ def _run(store: Store, step: Step, workspace: str) -> dict[str, Any]:
 
     config = config_from_dict({**step.config["run"], "progress": False})
     ctx = Context(config)
+    settings = step.config["settings"]
+    needed: dict[str, list[str]] = {}
+    for key in step.needs:
+        record = store.record(key)
+        needed.setdefault(record["stage"], []).append(key)
+        if record["stage"] == "translate":  # read by the stage instead of translating again
+            made = record["outputs"]["record"]
+            ctx.translations[(made["source"], made["target"])] = (
+                store.output_path(key, "translations"), made
+            )  # fmt: skip
+    if step.stage == "translate":
+        return dict(stages.translate_data(ctx, workspace, settings["split"],
+                                          settings["language"], settings["target"]))  # fmt: skip
     if step.stage == "intermediate":
         return dict(stages.train_intermediate(ctx, workspace))
     if step.stage == "finetune":
         encoder = config.model
-        if step.needs:
-            (needed,) = step.needs
-            encoder = store.output_path(needed, "encoder")
-        into = step.config["settings"].get("into")  # translate-train: one language's model
+        if needed.get("intermediate"):
+            (stage,) = needed["intermediate"]
+            encoder = store.output_path(stage, "encoder")
+        into = settings.get("into")  # translate-train: one language's model
         _, outputs = stages.fine_tune(ctx, workspace, encoder, save_model=True, into=into)
         return dict(outputs)
+    (tuned, *_) = needed.get("shots") or needed["finetune"]
     if step.stage == "shots":
-        (tuned,) = step.needs
         _, outputs = stages.continue_on_shots(ctx, workspace, store.output_path(tuned, "model"))
         return dict(outputs)
     languages = step.config.get("models")  # translate-train: each language's model step
     model: Any = (
-        store.output_path(step.needs[0], "model") if languages is None
+        store.output_path(tuned, "model") if languages is None
         else {language: store.output_path(key, "model") for language, key in languages.items()}
     )  # fmt: skip
     if step.stage == "embed":
         return dict(stages.embed_pool(ctx, workspace, model))
-    embedded = [key for key in step.needs if store.record(key)["stage"] == "embed"]
+    embedded = needed.get("embed")
     candidates = store.output_path(embedded[0], "candidates") if embedded else None
     return dict(stages.evaluate(ctx, workspace, model, candidates))

@@ -35,8 +35,8 @@ class Step:
     """The step's content key: the same work has the same key, so a step already finished in
     the grid's folder (an earlier run of the grid) is reused, never handed to the executor."""
     stage: str
-    """What the step does: ``intermediate``, ``finetune``, ``shots``, ``embed`` or
-    ``evaluate``."""
+    """What the step does: ``translate``, ``intermediate``, ``finetune``, ``shots``, ``embed``
+    or ``evaluate``."""
     needs: tuple[str, ...] = ()
     """The keys of the steps that must finish first."""
     resources: Resources = Resources()
