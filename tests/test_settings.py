@@ -17,8 +17,8 @@ from xtreme_harness.cli import cli
 from xtreme_harness.config import cell as cells
 from xtreme_harness.config.run import RunConfig
 from xtreme_harness.engine.kinds.multiple_choice import MultipleChoice
-from xtreme_harness.engine.stages import translated
-from xtreme_harness.errors import UsageError
+from xtreme_harness.engine.stages import released, translated
+from xtreme_harness.errors import DataError, UsageError
 from xtreme_harness.plugin_host import get_host
 from xtreme_harness.results import report as reports
 from xtreme_harness.results import tables
@@ -375,15 +375,10 @@ def test_each_translation_is_a_step_that_every_cell_reading_it_shares(
         return original(self, texts, source, target)
 
     monkeypatch.setattr(Dictionary, "translate", counted)
-    monkeypatch.setenv("XHARNESS_CACHE", "off")
-    out = tmp_path / "g"
-    made = invoke(
-        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
-        "--settings", "translate-train,translate-train-all", "--translator", "dictionary",
-        "--translator-option", f"folder={SAMPLE_LEXICONS}", "--eval-languages", "en,de,fr",
-        "--max-steps", "1", "--seeds", "1,2", "--out", out,
-    )  # fmt: skip
-    assert made.exit_code == 0, made.output
+    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xnli",
+                           "translate-train,translate-train-all", "en,de,fr", "--max-steps", "1",
+                           translator="dictionary", folder=SAMPLE_LEXICONS, cache="off",
+                           seeds="1,2")  # fmt: skip
     assert len(calls) == len(set(calls)) and {(s, t) for s, t, _ in calls} == {
         ("en", "de"), ("en", "fr")}  # fmt: skip
     results = find(str(out))
@@ -404,15 +399,10 @@ def test_translate_test_translates_the_perturbed_test_set_in_a_step_of_its_own(
 ):
     """Under a perturber that needs no model, evaluation perturbs and then translates: the
     perturbed test set is translated in a translate step of its own, beside the clean one."""
-    monkeypatch.setenv("XHARNESS_CACHE", "off")
-    out = tmp_path / "g"
-    made = invoke(
-        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xnli",
-        "--settings", "translate-test", "--perturbations", "none,typos", "--translator",
-        "dictionary", "--translator-option", f"folder={SAMPLE_LEXICONS}",
-        "--eval-languages", "en,de", "--max-steps", "1", "--out", out,
-    )  # fmt: skip
-    assert made.exit_code == 0, made.output
+    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xnli", "translate-test", "en,de",
+                           "--perturbations", "none,typos", "--max-steps", "1",
+                           translator="dictionary", folder=SAMPLE_LEXICONS,
+                           cache="off")  # fmt: skip
     by_perturbation = {r.document["config"]["perturbation"] and "typos": r
                        for r in find(str(out))}  # fmt: skip
     clean, typos = by_perturbation[None], by_perturbation["typos"]
@@ -425,15 +415,18 @@ def test_translate_test_translates_the_perturbed_test_set_in_a_step_of_its_own(
     assert typos.document["evaluation"]["de"]["perturbation"]["changed"] > 0
 
 
-def _beside_zero_shot(tiny_model, tmp_path, monkeypatch, task, languages, *recipe):
-    """A grid of `task` zero-shot and translate-train on the sample's released translations."""
-    monkeypatch.setenv("XHARNESS_CACHE", str(tmp_path / "cache"))
+def _translated_grid(tiny_model, tmp_path, monkeypatch, task, settings, languages, *options,
+                     translator="xtreme-translations", folder=SAMPLE_TRANSLATIONS,
+                     cache=None, seeds="1"):  # fmt: skip
+    """A grid of `task` in `settings` on the sample's released translations (or `folder` of
+    another translator's), the translation store in `cache` (default: a fresh folder)."""
+    monkeypatch.setenv("XHARNESS_CACHE", cache or str(tmp_path / "cache"))
     out = tmp_path / "g"
     made = invoke(
         "grid", "--model", tiny_model, "--source", "sample", "--tasks", task,
-        "--settings", "zero-shot,translate-train", "--translator", "xtreme-translations",
-        "--translator-option", f"folder={SAMPLE_TRANSLATIONS}", "--eval-languages", languages,
-        *recipe, "--seeds", "1", "--out", out,
+        "--settings", settings, "--translator", translator,
+        "--translator-option", f"folder={folder}", "--eval-languages", languages,
+        *options, "--seeds", seeds, "--out", out,
     )  # fmt: skip
     assert made.exit_code == 0, made.output
     return out
@@ -446,9 +439,9 @@ def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
     on the English data (the zero-shot model: same seed, data and recipe, so the same English
     predictions), de and fr on the translations into them; each language is evaluated with its
     own model, and the translations are recorded."""
-    out = _beside_zero_shot(tiny_model, tmp_path, monkeypatch, "xnli", "en,de,fr", "--epochs",
-                            "3", "--learning-rate", "1e-3", "--batch-size", "8",
-                            "--grad-accum", "1")  # fmt: skip
+    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xnli", "zero-shot,translate-train",
+                           "en,de,fr", "--epochs", "3", "--learning-rate", "1e-3",
+                           "--batch-size", "8", "--grad-accum", "1")  # fmt: skip
     results = find(str(out))
     (zero,), (train,) = _of(results, "zero-shot"), _of(results, "translate-train")
     phases = train.document["training"]["phases"]
@@ -508,11 +501,11 @@ def test_released_qa_translations_are_read_as_xtremes_training_reads_them(tmp_pa
     ]
     path.write_text(json.dumps({"data": [{"paragraphs": [{"context": context, "qas": qas}]}]}),
                     encoding="utf-8")  # fmt: skip
-    kept, dropped = translated.projected_examples(str(path))
+    kept, dropped = released.projected_examples(str(path))
     assert [e["id"] for e in kept] == ["exact", "inside"] and dropped == 3
     assert all(e["answers"]["answer_start"] == [23] for e in kept)
     sample = SAMPLE_TRANSLATIONS / "SQuAD" / "translate-train" / "squad.translate.train.en-de.json"
-    kept, dropped = translated.projected_examples(str(sample))
+    kept, dropped = released.projected_examples(str(sample))
     assert (len(kept), dropped) == (38, 2)
     for example in kept:
         (text,), (start,) = example["answers"]["text"], example["answers"]["answer_start"]
@@ -537,7 +530,10 @@ def test_extractive_qa_trains_on_released_translations(tiny_model, tmp_path, mon
         "en": 300, "de": 38, "es": 38}  # fmt: skip
     record = train.document["training"]["translation"]["de"]
     assert (record["questions"], record["kept"], record["dropped"]) == (40, 38, 2)
-    with pytest.raises(UsageError, match="translate-test on xquad: a extractive-qa task"):
+    with pytest.raises(UsageError, match="translate-test on tydiqa: a extractive-qa task"):
+        _check(task="tydiqa", setting="translate-test", translator="xtreme-translations",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
+    with pytest.raises(UsageError, match=r"no released XQuAD test set from [a-z]+: .* missing"):
         _check(task="xquad", setting="translate-test", translator="xtreme-translations",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
     with pytest.raises(UsageError, match=r"no released SQuAD train set in [a-z]+: .* is missing"):
@@ -555,8 +551,8 @@ def test_tydiqa_trains_on_its_released_translations_beside_zero_shot(
     """TyDiQA-GoldP's English training set has released translations (TensorFlow Datasets'
     tydi_qa builder): translate-train reads them, keeps a question listed twice twice, drops the
     two whose answer is not at its offset, and shares English with zero-shot."""
-    out = _beside_zero_shot(tiny_model, tmp_path, monkeypatch, "tydiqa", "en,ar,sw",
-                            "--max-steps", "2")  # fmt: skip
+    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "tydiqa",
+                           "zero-shot,translate-train", "en,ar,sw", "--max-steps", "2")  # fmt: skip
     (zero,), (train,) = _of(find(str(out)), "zero-shot"), _of(find(str(out)), "translate-train")
     phases = [(p["name"], p["train_examples"]) for p in train.document["training"]["phases"]]
     assert phases == [("train/en", {"en": 150}), ("train/ar", {"ar": 39}),
@@ -570,10 +566,84 @@ def test_tydiqa_trains_on_its_released_translations_beside_zero_shot(
         _check(task="tydiqa", setting="translate-train", translator="xtreme-translations",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
                eval_languages=("en", "bn"))  # fmt: skip
-    with pytest.raises(UsageError, match=r"tydiqa: TyDiQA-GoldP; xquad: SQuAD"):
+    with pytest.raises(
+        UsageError, match=r"tydiqa: train TyDiQA-GoldP; xquad: test XQuAD, train SQuAD"
+    ):
         _check(task="tydiqa", setting="translate-train", translator="dictionary",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
                eval_languages=("sw",))  # fmt: skip
+
+
+def test_qa_translate_test_answers_the_released_english_set_on_the_original_ids(
+    tiny_model, tmp_path, monkeypatch
+):
+    """XQuAD's released translate-test sets (the sample's: the English test file, exact, two
+    questions missing, one listed once per answer): the English model answers them, each answer
+    is written under the original question id and scored against the release's English answers
+    with English normalisation; the missing questions count as unanswered."""
+    from xtreme_harness.results import metrics
+
+    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xquad", "zero-shot,translate-test",
+                           "en,de", "--max-steps", "2")  # fmt: skip
+    (zero,), (test,) = _of(find(str(out)), "zero-shot"), _of(find(str(out)), "translate-test")
+    record = test.document["evaluation"]["de"]["translation"]
+    assert (record["questions"], record["missing"]) == (18, 2)  # 19 listings, 18 questions
+    assert record["file"].endswith("XQuAD/translate-test/xquad.translate.test.de-en.json")
+    english = json.loads((out / zero.document["evaluation"]["en"]["predictions"]).read_text())
+    german = json.loads((out / test.document["evaluation"]["de"]["predictions"]).read_text())
+    original = json.loads((REPO / "plugins/xtreme_r/sample/xquad/xquad.de.json").read_text())
+    ids = [qa["id"] for a in original["data"] for p in a["paragraphs"] for qa in p["qas"]]
+    assert list(german) == ids  # the original ids, in order
+    lacking = [qid for qid in ids if german[qid] == ""]
+    assert len(lacking) == 2
+    assert all(german[qid] == english[qid] for qid in ids if qid not in lacking)  # one model
+    gold = {qa["id"]: [a["text"] for a in qa["answers"]] for a in json.loads(
+        (SAMPLE_TRANSLATIONS / "XQuAD/translate-test/xquad.translate.test.de-en.json")
+        .read_text())["data"] for p in a["paragraphs"] for qa in p["qas"]}  # fmt: skip
+    by_hand = metrics.compute(
+        "squad", [gold.get(qid) or ["(missing)"] for qid in ids], [german[q] for q in ids], "en"
+    )  # fmt: skip
+    assert test.document["scores"]["de"] == pytest.approx(by_hand)
+    assert any("translate-test on xquad" in note for note in test.document["notes"])
+
+
+def test_released_translate_test_files_are_checked_against_the_test_set(tmp_path):
+    """A question listed twice with other texts, or one the test set does not have, is an error
+    naming the file; repeated listings of one question gather its answers."""
+
+    def write(qas):
+        path = tmp_path / "xquad.translate.test.de-en.json"
+        path.write_text(json.dumps({"data": [{"paragraphs": [{"context": "Anna lives in Rome.",
+                                                              "qas": qas}]}]}))  # fmt: skip
+        return str(path)
+
+    ctx = SimpleNamespace(spec=SimpleNamespace(name="xquad", train_language="en",
+                                               released_translations={"test": "XQuAD"}),
+                          cell=SimpleNamespace(translator=lambda: SimpleNamespace(
+                              name="t", released_file=lambda *a: path)),
+                          config=SimpleNamespace(setting="translate-test"))  # fmt: skip
+    path = write(
+        [
+            {"id": "a", "question": "Where?", "answers": [{"text": "Rome"}]},
+            {"id": "a", "question": "Where?", "answers": [{"text": "in Rome"}]},
+        ]
+    )
+    (shown,), record = released.test_in_english(ctx, "de")
+    assert shown[released.ENGLISH] == ["Rome", "in Rome"] and record["questions"] == 1
+    examples = [{"id": "a"}, {"id": "b"}]
+    answers, gold, missing = released.on_original_ids(examples, [["Rom"], ["Anna"]], [shown],
+                                                      ["Rome"], path)  # fmt: skip
+    assert (answers, gold, missing) == (["Rome", ""], [["Rome", "in Rome"], ["Anna"]], 1)
+    with pytest.raises(DataError, match="1 questions are not in the test set"):
+        released.on_original_ids([{"id": "b"}], None, [shown], ["Rome"], path)
+    path = write(
+        [
+            {"id": "a", "question": "Where?", "answers": [{"text": "Rome"}]},
+            {"id": "a", "question": "Who?", "answers": [{"text": "Anna"}]},
+        ]
+    )
+    with pytest.raises(DataError, match="'a' is listed twice with different texts"):
+        released.test_in_english(ctx, "de")
 
 
 def test_a_misspelt_multi_source_set_names_its_line(tmp_path):

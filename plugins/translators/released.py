@@ -20,6 +20,11 @@ The files are read from a copy of the bucket (``folder``), in its layout:
   training set in ar, bn, fi, id, ko, ru, sw and te, the same kind of file, a question listed once
   per answer (TensorFlow Datasets' tydi_qa builder, tensorflow_datasets/question_answering/
   tydi_qa.py, ``_GOLD_TRANSLATE_URL_FORMAT``).
+- ``XQuAD/translate-test/xquad.translate.test.<lang>-en.json``: XQuAD's test set of ``<lang>``
+  in English, SQuAD JSON with English answers, some questions missing (TensorFlow Datasets'
+  xquad builder, ``_XTREME_XQUAD_URL_FORMAT``, and its catalogue's counts: 1,112 to 1,190 of
+  1,190); ``MLQA/translate-test/mlqa.translate.test.<lang>-en.json``, MLQA's (the path named in
+  google-research/xtreme issue #98, which reports the German file missing from the bucket).
 
 Each line of a sentence-pair file has five tab-separated fields and no header: the original
 pair, the translated pair, the label. xtreme's readers (third_party/processors/xnli.py, pawsx.py)
@@ -39,13 +44,16 @@ from typing import Any
 from xtreme_harness.interfaces import DataError, Param, Translator, UsageError
 
 TASKS = ("XNLI", "PAWSX")
-RELEASED_FILES = {  # dataset -> the splits released out of English, the bucket's file pattern
+RELEASED_FILES = {  # dataset -> (its splits, the bucket's file; lang: the language not English)
     "SQuAD": (("train", "dev"), "SQuAD/translate-{split}/squad.translate.{split}.en-{lang}.json"),
     "TyDiQA-GoldP": (
         ("train",),
         "TyDiQA-GoldP/translate-{split}/tydiqa.translate.{split}.en-{lang}.json",
     ),
+    "XQuAD": (("test",), "XQuAD/translate-{split}/xquad.translate.{split}.{lang}-en.json"),
+    "MLQA": (("test",), "MLQA/translate-{split}/mlqa.translate.{split}.{lang}-en.json"),
 }
+"""Released out of English (training and development sets) or into it (test sets)."""
 
 
 def _key(text: str) -> str:
@@ -74,8 +82,8 @@ def _table(path: str) -> dict[str, str]:
 class XtremeTranslations(Translator):
     name = "xtreme-translations"
     description = (
-        "XTREME's released translations of XNLI, PAWS-X, SQuAD and TyDiQA-GoldP (a copy of "
-        "gs://xtreme_translations): training sets out of English, test sets into English."
+        "XTREME's released translations of XNLI, PAWS-X, SQuAD, TyDiQA-GoldP, XQuAD and MLQA (a "
+        "copy of gs://xtreme_translations): training sets out of English, test sets into English."
     )
     params = (
         Param("folder", str, None, "The copy of the bucket (holding XNLI/, PAWSX/...)."),
@@ -119,19 +127,23 @@ class XtremeTranslations(Translator):
         return found
 
     def released_file(self, dataset: str, split: str, source: str, target: str) -> str | None:
-        """The released translations out of English of SQuAD (training and development sets)
-        and TyDiQA-GoldP (training set) (`RELEASED_FILES`)."""
+        """The released translations of whole files (`RELEASED_FILES`): SQuAD's training and
+        development sets and TyDiQA-GoldP's training set out of English, XQuAD's and MLQA's
+        test sets into it."""
         folder = self.options["folder"]
         if not folder:
             raise UsageError("translator xtreme-translations: give the copy of the bucket "
                              "(folder=PATH)")  # fmt: skip
         splits, pattern = RELEASED_FILES.get(dataset, ((), ""))
-        if source != "en" or split not in splits:
+        into_english = split == "test"
+        other = source if into_english else target
+        if split not in splits or (target if into_english else source) != "en":
             return None
-        path = os.path.join(folder, pattern.format(split=split, lang=target))
+        path = os.path.join(folder, pattern.format(split=split, lang=other))
         if not os.path.isfile(path):
             raise UsageError(f"translator xtreme-translations: no released {dataset} {split} "
-                             f"set in {target}: {path} is missing")  # fmt: skip
+                             f"set {'from' if into_english else 'in'} {other}: {path} is "
+                             "missing")  # fmt: skip
         return path
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:

@@ -322,7 +322,7 @@ XQUAD = TaskSpec(
             {**SQUAD_FILES, "test": "xquad/xquad.{lang}.json"}, squad_json, languages=ENGLISH_SQUAD
         ),
     },
-    released_translations={"train": "SQuAD"},
+    released_translations={"train": "SQuAD", "test": "XQuAD"},
     recipe=QA,
     roles=("target", "intermediate"),
     benchmark="xtreme-r",
@@ -362,7 +362,7 @@ MLQA = TaskSpec(
             file_key=_mlqa_file,
         ),
     },
-    released_translations={"train": "SQuAD"},
+    released_translations={"train": "SQuAD", "test": "MLQA"},
     recipe=QA,
     benchmark="xtreme-r",
     pairs_split="test-pairs",

@@ -39,7 +39,7 @@ from .pairs import (
     parallel_test_files,
     translation_files,
 )
-from .qa import QA_DIRS, build_qa, qa_languages, qa_translation_files
+from .qa import QA_DIRS, build_qa, qa_languages, qa_translate_test_files, qa_translation_files
 from .qa_checks import check_qa_files, check_qa_lexicon
 from .readme import intermediate_readme, low_resource_readme, readme
 from .retrieval import RETRIEVAL_DIRS, mewslix_files, retrieval_languages, tatoeba_files
@@ -127,6 +127,7 @@ def build(
         )
     files.update(build_qa(langs, qa_langs))  # own generators: the files above do not depend on it
     files.update(qa_translation_files(langs))  # its own generator too
+    files.update(qa_translate_test_files(files))  # the English QA test files, rearranged
     files.update(tatoeba_files(langs, ret_langs["tatoeba"]))  # own generators too
     files.update(mewslix_files(langs, ret_langs["mewslix"]))
     if raw is not None:

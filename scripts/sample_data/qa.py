@@ -592,3 +592,35 @@ def qa_translation_files(langs: dict[str, Lang]) -> dict[str, str]:
             rel = f"translations/{folder}/translate-train/{dataset}.translate.train.en-{code}.json"
             files[rel] = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     return files
+
+
+RELEASED_QA_TEST = {  # dataset -> the bucket's folder, its test file in the sample's layout
+    "xquad": ("XQuAD", "xquad/xquad.{lang}.json"),
+    "mlqa": ("MLQA", "mlqa/MLQA_V1/test/test-context-{lang}-question-{lang}.json"),
+}
+"""The sample's copy of XTREME's released translate-test sets of the QA tasks."""
+RELEASED_QA_TEST_LANGUAGES = ("de", "es", "hi")
+
+
+def qa_translate_test_files(files: dict[str, str]) -> dict[str, str]:
+    """A stand-in for XTREME's released translate-test sets of XQuAD and MLQA
+    (``translations/<XQuAD|MLQA>/translate-test/<xquad|mlqa>.translate.test.<lang>-en.json``):
+    the English test file, which is every other language's exact translation here (one draw
+    rendered in every language, with the same question ids). As in the release, questions are
+    missing (two per file: TensorFlow Datasets counts 1,112 to 1,190 of XQuAD's 1,190), and a
+    question with several answers is listed once per answer (its qa_utils regroups them)."""
+    found = {}
+    for dataset, (folder, pattern) in RELEASED_QA_TEST.items():
+        for code in RELEASED_QA_TEST_LANGUAGES:
+            document = json.loads(files[pattern.format(lang="en")])
+            paragraphs = [par for article in document["data"] for par in article["paragraphs"]]
+            for paragraph in paragraphs[:2]:
+                del paragraph["qas"][0]
+            paragraph, qa = next((par, qa) for par in paragraphs[2:] for qa in par["qas"]
+                                 if len({a["text"] for a in qa["answers"]}) > 1)  # fmt: skip
+            at = paragraph["qas"].index(qa)
+            paragraph["qas"][at : at + 1] = [{**qa, "answers": [answer]}
+                                             for answer in qa["answers"]]  # fmt: skip
+            rel = f"translations/{folder}/translate-test/{dataset}.translate.test.{code}-en.json"
+            found[rel] = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return found

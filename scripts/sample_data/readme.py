@@ -147,6 +147,13 @@ words (kept). For TyDiQA-GoldP, `translations/TyDiQA-GoldP/translate-train/tydiq
 en-<lang>.json` (ar, sw, te), the path TensorFlow Datasets' tydi_qa builder downloads, made the
 same way from a TyDiQA-style English training set, and with one question listed twice, as the
 release lists a question once per answer.
+For translate-test, `translations/XQuAD/translate-test/xquad.translate.test.<lang>-en.json` and
+`translations/MLQA/translate-test/mlqa.translate.test.<lang>-en.json` (de, es, hi), the
+layout TensorFlow Datasets' xquad builder downloads (MLQA's: the path google-research/xtreme
+issue #98 names): the test set of the language in English, under its original question ids. The
+sample's English test file is every language's exact translation (one draw rendered in each);
+as in the release, two questions per file are missing and one question with several answers is
+listed once per answer.
 
 ## Extractive QA: SQuAD, XQuAD, MLQA, TyDiQA-GoldP
 

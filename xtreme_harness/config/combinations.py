@@ -102,15 +102,16 @@ def check(cell: Cell) -> None:
             )
         return
     if setting in ("translate-test", "translate-train", "translate-train-all"):
-        released = (setting != "translate-test" and spec.kind is TaskKind.EXTRACTIVE_QA
-                    and bool(spec.released_translations))  # fmt: skip
+        split = "test" if setting == "translate-test" or not spec.phases else (
+            spec.phases[0].train_split)  # fmt: skip
+        released = spec.kind is TaskKind.EXTRACTIVE_QA and split in spec.released_translations
         if spec.kind not in TRANSLATABLE and not released:
             raise UsageError(
                 f"--setting {setting} on {spec.name}: a {spec.kind.value} task cannot be "
                 "trained or evaluated on translated text here (its labels belong to the "
                 "original words or spans); the translate settings need a classification or "
-                "multiple-choice task, or, to train, an extractive-QA task with released "
-                f"translations ({_with_released(cell)})"
+                "multiple-choice task, or an extractive-QA task with released translations of "
+                f"the split ({_with_released(cell)})"
             )
         if cell.config.translator is None:
             raise UsageError(
@@ -132,26 +133,28 @@ def check(cell: Cell) -> None:
             )  # fmt: skip
         translator = cell.translator()  # a wrong parameter is named now, not in a step
         if released and spec.kind not in TRANSLATABLE:
-            _released_files(cell, translator)
+            _released_files(cell, translator, split)
         return
     raise UsageError(f"setting {setting!r}: not one xharness runs")
 
 
-def _released_files(cell: Cell, translator: Any) -> None:
-    """Extractive QA trains on released translations of its training file: the translator must
-    have one for every evaluation language (a missing file is named now, not in a step)."""
+def _released_files(cell: Cell, translator: Any, split: str) -> None:
+    """Extractive QA trains on released translations of its training file, and is tested on
+    released translations of its test files: the translator must have one for every evaluation
+    language (a missing file is named now, not in a step)."""
     spec = cell.spec
-    split = spec.phases[0].train_split
-    dataset = spec.released_translations.get(split)
-    targets = [lang for lang in cell.config.eval_languages or spec.languages
-               if lang != spec.train_language]  # fmt: skip
-    for target in targets:
-        if dataset is None or translator.released_file(dataset, split, spec.train_language,
-                                                       target) is None:  # fmt: skip
+    dataset = spec.released_translations[split]
+    into_english = split == "test"
+    for language in cell.config.eval_languages or spec.languages:
+        if language == spec.train_language:
+            continue
+        source, target = (language, spec.train_language) if into_english else (
+            spec.train_language, language)  # fmt: skip
+        if translator.released_file(dataset, split, source, target) is None:
             raise UsageError(
                 f"--setting {cell.config.setting} on {spec.name}: translator {translator.name} has "
-                f"no released translation of {dataset or spec.name} {split} into {target}; "
-                "extractive QA trains on released translations with projected answers "
+                f"no released translation of {dataset} {split} from {source} into {target}; "
+                "extractive QA reads released translations of whole files "
                 f"({_with_released(cell)})"
             )
 
@@ -160,7 +163,8 @@ def _with_released(cell: Cell) -> str:
     """The extractive-QA tasks that declare released translations, and of what."""
     specs = [cell.host.get("tasks", name) for name in sorted(cell.host.registrations("tasks"))]
     declared = [
-        f"{spec.name}: {', '.join(sorted(set(spec.released_translations.values())))}"
+        f"{spec.name}: "
+        + ", ".join(f"{split} {name}" for split, name in sorted(spec.released_translations.items()))
         for spec in specs
         if spec.kind is TaskKind.EXTRACTIVE_QA and spec.released_translations
     ]

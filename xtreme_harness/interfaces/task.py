@@ -253,8 +253,9 @@ class TaskSpec:
     language code ``<context>-<question>`` (MLQA's generalised setting); None if there is none."""
     released_translations: Mapping[str, str] = field(default_factory=dict)
     """Split -> the name of its data in translators' releases of whole files (``{"train":
-    "SQuAD"}`` for a task trained on SQuAD): how extractive QA is trained on translations, its
-    answers projected by whoever translated (`Translator.released_file`)."""
+    "SQuAD", "test": "XQuAD"}``): how extractive QA is trained on translations out of the
+    training language, its answers projected by whoever translated, and evaluated on its test
+    set translated into it (`Translator.released_file`)."""
     query_field: str | None = None
     """Ranking with a classifier (XGLUE's web page ranking): the example field whose runs of
     equal consecutive values are one query. The classifier predicts a grade per document and the

@@ -30,6 +30,8 @@ class Translator(Component, ABC):
         """The path of a released translation of a whole data file (extractive QA, whose
         answers must stay spans: translating texts one by one cannot keep them), or None (the
         default: the translator has none). `dataset` is the release's name of the data a task
-        declares in `TaskSpec.released_translations` (``SQuAD``), `split` its split (``train``);
-        the file is SQuAD v1.1 JSON with the answers projected into the translation."""
+        declares in `TaskSpec.released_translations` (``SQuAD``, ``XQuAD``), `split` its split
+        (``train`` out of the training language, ``test`` into it); the file is SQuAD v1.1 JSON
+        with the answers projected into the translation, a test set's under its original
+        question ids."""
         return None

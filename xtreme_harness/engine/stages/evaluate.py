@@ -16,6 +16,7 @@ from xtreme_harness.engine import generalized
 from xtreme_harness.engine.context import Context
 from xtreme_harness.engine.device import Placement
 from xtreme_harness.engine.kinds.base import KindImpl
+from xtreme_harness.engine.stages import released
 from xtreme_harness.engine.stages import translated as translations
 from xtreme_harness.engine.stages.certified import certified
 from xtreme_harness.engine.stages.common import inference_setup, predict_examples
@@ -76,10 +77,12 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
         shown, translated, disturbed = examples, None, None
         if perturber is not None and not perturber.model_aware:  # then translated, if asked
             shown, disturbed = perturbed(perturber, kind, examples, spec.name, language)
+        whole_files = spec.kind is TaskKind.EXTRACTIVE_QA  # released translations of them
         if config.setting == "translate-test" and language != spec.train_language:
-            shown, translated = translations.translated(
-                ctx, kind, shown, language, spec.train_language
-            )
+            shown, translated = (
+                released.test_in_english(ctx, language) if whole_files
+                else translations.translated(ctx, kind, shown, language, spec.train_language)
+            )  # fmt: skip
         attack = perturber if perturber is not None and perturber.model_aware else None
         extra: dict[str, float] = {}
         if attack is not None and attack.certifies:
@@ -93,9 +96,17 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
                                          language, attack=attack)  # fmt: skip
             if attack is not None:
                 disturbed = {"perturber": attack.name, "model_aware": True}
+        gold = kind.gold(examples)
+        scored_in = language
+        if translated is not None and whole_files:  # English answers, by the original ids
+            predicted, gold, translated["missing"] = released.on_original_ids(
+                examples, gold, shown, predicted, translated["file"]
+            )
+            scored_in = spec.train_language
+            note = released.TEST_NOTE.format(task=spec.name)
+            notes += [note] if note not in notes else []
         name = f"test-{language}.{kind.prediction_suffix}"
         kind.write_predictions(os.path.join(folder, name), predicted, examples)
-        gold = kind.gold(examples)
         entry = {
             "examples": len(examples),
             "predictions": f"predictions/{spec.name}/{name}",
@@ -108,10 +119,11 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
         if attack is not None and attack.certifies:
             entry["certificates"] = f"predictions/{spec.name}/{certificates}"
         if gold is not None:
-            scores[language] = {**metrics.compute(spec.metric, gold, predicted, language), **extra}
+            scores[language] = {**metrics.compute(spec.metric, gold, predicted, scored_in),
+                                **extra}  # fmt: skip
             outcomes[language] = (gold, predicted)
             units = f"units-{language}.json"
-            write_units(os.path.join(folder, units), spec.metric, gold, predicted, language)
+            write_units(os.path.join(folder, units), spec.metric, gold, predicted, scored_in)
             entry["units"] = f"predictions/{spec.name}/{units}"
         entry["seconds"] = round(time.perf_counter() - began, 3)
         evaluation[language] = entry

@@ -24,7 +24,7 @@ from xtreme_harness.engine.models import (
     save,
     save_encoder,
 )
-from xtreme_harness.engine.stages import augmentation, translated
+from xtreme_harness.engine.stages import augmentation, released, translated
 from xtreme_harness.engine.stages.common import recipe_record, report_record, start
 from xtreme_harness.engine.stages.multi_source import with_sources
 from xtreme_harness.engine.stages.pool import embed_small_pool
@@ -103,19 +103,18 @@ def fine_tune(
         examples = ctx.load(trained, phase.train_split, language)
         into_all: dict[str, Any] = {}
         sources: dict[str, int] = {}
-        release = trained.released_translations.get(phase.train_split)
         qa = trained.kind is TaskKind.EXTRACTIVE_QA  # trains on released, projected files
         original = len(examples)
         if config.setting == "translate-train-all":
             into_one = (
-                functools.partial(translated.released, ctx, release, phase.train_split, language)
+                functools.partial(released.released, ctx, phase.train_split, language)
                 if qa else functools.partial(translated.translated, ctx, kind, examples, language)
             )  # fmt: skip
             examples, into_all = translated.with_translations(ctx, examples, language, into_one)
             translations.update(into_all)
         elif into is not None and into != language:  # translate-train: this language only
             examples, translations[into] = (
-                translated.released(ctx, release, phase.train_split, language, into) if qa
+                released.released(ctx, phase.train_split, language, into) if qa
                 else translated.translated(ctx, kind, examples, language, into)
             )  # fmt: skip
         elif config.setting == "multi-source":
