@@ -487,6 +487,27 @@ def test_multi_source_on_panx_reads_its_other_training_files(tiny_model, tmp_pat
     assert any("no training data in 43 languages" in note for note in document["notes"])
 
 
+def test_multi_source_on_udpos_reads_the_treebanks_with_a_training_part(tiny_model, tmp_path):
+    """UD-POS has a training file for every language but th, tl and yo (the sample: de, hi,
+    wo): an explicit set of German and Wolof adds theirs; Yoruba, test-only, is refused."""
+    from xtreme_harness.plugin_host import get_host
+
+    spec = get_host().get("tasks", "udpos")
+    assert len(spec.train_languages) == len(spec.languages) - 3
+    assert not {"th", "tl", "yo"} & set(spec.train_languages)
+    out = tmp_path / "run"
+    run = ["run", "--model", tiny_model, "--task", "udpos", "--source", "sample", "--setting",
+           "multi-source", "--multi-source", "explicit", "--eval-languages", "en,wo",
+           "--max-steps", "2", "--out", out, "--quiet"]  # fmt: skip
+    refused = invoke(*run, "--multi-source-option", "codes=de,wo,yo")
+    assert refused.exit_code == 2 and "the task has no training data in yo" in refused.output
+    made = invoke(*run, "--multi-source-option", "codes=de,wo")
+    assert made.exit_code == 0, made.output
+    document = json.loads((out / "result.json").read_text("utf-8"))
+    phase = document["training"]["phases"][0]
+    assert phase["train_examples"] == {"en": 80, "de": 20, "wo": 20}
+
+
 def test_released_qa_translations_are_read_as_xtremes_training_reads_them(tmp_path):
     """A question is kept when the words its answer's offsets cover contain the answer (moved to
     where it is exactly), dropped otherwise (third_party/processors/squad.py lines 95-100)."""

@@ -172,7 +172,7 @@ class Explicit(Sampler):
         unknown = [code for code in codes if code not in languages]
         if unknown:
             raise UsageError(
-                f"explicit: the intermediate task has no training data in {', '.join(unknown)}; "
+                f"explicit: the task has no training data in {', '.join(unknown)}; "
                 f"it has {', '.join(languages)}"
             )
         return codes

@@ -238,6 +238,12 @@ def _tag_files(task: str) -> dict[str, str]:
     }
 
 
+UDPOS_TEST_ONLY = ("th", "tl", "yo")
+"""UD-POS languages whose treebanks (UD 2.5: Thai-PUD, Tagalog-TRG, Yoruba-YTB) have a test part
+only, so XTREME's download has no training file for them (utils_preprocess.py udpos_preprocess
+writes one per language with training data, lines 233-235 at 838c13b; the treebanks' stats.xml
+at UD tag r2.5)."""
+
 UDPOS = TaskSpec(
     name="udpos",
     title="UD-POS",
@@ -245,7 +251,14 @@ UDPOS = TaskSpec(
     kind=TaskKind.TOKEN_TAGGING,
     languages=_languages("xtreme-r", "udpos"),
     metric="seqeval",
-    train_data="English Universal Dependencies treebanks (v2.5), merged",
+    train_language="en",
+    train_languages=tuple(
+        code for code in _languages("xtreme-r", "udpos") if code not in UDPOS_TEST_ONLY
+    ),
+    train_data="English Universal Dependencies treebanks (v2.5), merged; a training set in every "
+    "language whose treebanks have a training part (utils_preprocess.py udpos_preprocess, lines "
+    "233-235 of google-research/xtreme at 838c13b: all but th, tl and yo), for multi-source "
+    "training and intermediate training",
     labels=UPOS,
     sources={
         "hub": HubSource(

@@ -52,6 +52,11 @@ PANX_TRAIN_LANGUAGES = ("de", "hi", "sw", "yo")
 utils_preprocess.py lines 123-127 of google-research/xtreme): two high- and two low-resource
 languages, for the multi-source setting and for PAN-X as a multilingual intermediate task."""
 PANX_OTHER_TRAIN = 20
+UDPOS_TRAIN_LANGUAGES = ("de", "hi", "wo")
+"""UD-POS training files beside the English one (XTREME's download has one for every language
+whose treebanks have a training part, all but th, tl and yo: utils_preprocess.py udpos_preprocess
+lines 233-235 of google-research/xtreme): two high-resource languages and Wolof, for the
+multi-source setting and UD-POS as a multilingual intermediate task."""
 SIZES: dict[str, dict[str, int]] = {
     "xnli": {"train": 30, "dev": 8, "test": 10},  # per label
     "pawsx": {"train": 30, "dev": 8, "test": 10},  # per label
@@ -121,10 +126,11 @@ def build(
                 files[f"{task}/{split}-{code}.tsv"] = tagging_file(
                     task, langs[code], split, own, SIZES[task][split]
                 )
-    for code in PANX_TRAIN_LANGUAGES:  # PAN-X has training data in every language
-        files[f"panx/train-{code}.tsv"] = tagging_file(
-            "panx", langs[code], "train", set(), PANX_OTHER_TRAIN
-        )
+    for task, codes in (("panx", PANX_TRAIN_LANGUAGES), ("udpos", UDPOS_TRAIN_LANGUAGES)):
+        for code in codes:  # training data beyond English
+            files[f"{task}/train-{code}.tsv"] = tagging_file(
+                task, langs[code], "train", set(), PANX_OTHER_TRAIN
+            )
     files.update(build_qa(langs, qa_langs))  # own generators: the files above do not depend on it
     files.update(qa_translation_files(langs))  # its own generator too
     files.update(qa_translate_test_files(files))  # the English QA test files, rearranged

@@ -79,11 +79,12 @@ def readme(
     langs = len({code for codes in task_langs.values() for code in codes} | {"en"})
     qa_table = qa_readme_table(files, qa_langs)
     retrieval = retrieval_readme(files, qa_langs, ret_langs)
-    extra = sorted(
-        rel for rel in files if rel.startswith("panx/train-") and rel != "panx/train-en.tsv"
-    )
-    others = ", ".join(rel[len("panx/train-") : -len(".tsv")] for rel in extra) or "no language"
-    other_size = count(extra[0]) if extra else 0
+    others, other_size = {}, 0
+    for task in ("panx", "udpos"):
+        prefix = f"{task}/train-"
+        extra = sorted(rel for rel in files if rel.startswith(prefix) and rel != f"{prefix}en.tsv")
+        others[task] = ", ".join(rel[len(prefix) : -len(".tsv")] for rel in extra)
+        other_size = count(extra[0]) if extra else other_size
     long_contexts = f"{QA_LONG} or more long contexts ({QA_LONG_WORDS}+ words; {QA_LONG_CHARS}+"
     return f"""# Sample data for the XTREME-R tasks
 
@@ -111,9 +112,10 @@ Differences from the official download:
   computed from these files alone.
 - XCOPA's `idx` counts from 1 within each file; there is no `changed` key.
 - SIQA has only `trn` and `dev` files.
-- PAN-X has training files in {others} too ({other_size} sentences each; the official download
-  has one in every language): enough for the multi-source setting and for PAN-X as a
-  multilingual intermediate task, not for anything else.
+- PAN-X has training files in {others["panx"] or "no language"} too, UD-POS in
+  {others["udpos"] or "no language"} ({other_size} sentences each; the official download has one
+  in every PAN-X language, and in every UD-POS language but th, tl and yo): enough for the
+  multi-source setting and for them as multilingual intermediate tasks, not for anything else.
 
 ## Bilingual lexicons: `lexicons/`
 

@@ -440,11 +440,6 @@ def unique(departures: list[Departure]) -> list[Departure]:
     return list(dict.fromkeys(departures))
 
 
-"""Task kinds whose evaluation batches carry labels for a model-aware perturber to attack."""
-"""Task kinds whose test examples can be translated whole: a label per example, not per word or
-span."""
-
-
 def resolve(config: Any, host: Any, spec: TaskSpec | None = None) -> Cell:
     """The `Cell` of a run configuration."""
     protocol = protocols.get(config.protocol, host)
