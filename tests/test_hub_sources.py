@@ -154,6 +154,33 @@ def test_udpos_languages_without_a_hub_config():
         UDPOS.sources["hub"].load("test", "wo")
 
 
+def test_udpos_hub_configs_that_are_not_xtremes_data_are_refused_or_recorded(hub):
+    """google/xtreme's loader reads every treebank folder matching *_<Language>*: Greek, French,
+    Russian and Chinese gain other languages' treebanks (refused, naming them); German's test
+    set gains Swiss German (read, and recorded as a departure of the stage that read it)."""
+    from xtreme_harness.config.run import RunConfig
+    from xtreme_harness.engine.context import Context
+
+    tables, asked = hub
+    with pytest.raises(DataError, match=r"not XTREME's el data: .*\*_Greek\*.*Ancient_Greek"):
+        UDPOS.sources["hub"].load("test", "el")
+    assert asked == []  # refused before anything is read
+    upos = datasets.ClassLabel(names=list(UDPOS.labels))
+    tables[("google/xtreme", "udpos.German", "test")] = datasets.Dataset.from_dict(
+        {"tokens": [["Haus"]], "pos_tags": [[7]]},
+        features=datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
+                                    "pos_tags": datasets.Sequence(upos)}),
+    )  # fmt: skip
+    ctx = Context(RunConfig(model="m", task="udpos", source="hub", out="x"))
+    record = ctx.with_data({"departures": []})
+    assert record["departures"] == []
+    ctx.load(UDPOS, "test", "de")
+    (departure,) = ctx.with_data({"departures": []})["departures"]
+    assert departure["setting"] == "data" and departure["reason"] == "source hub"
+    assert "udpos.German adds Swiss_German-UZH (100 sentences)" in departure["used"]
+    assert departure["protocol"] == "udpos test de as the benchmark's scripts make it"
+
+
 SQUAD_FEATURES = datasets.Features({
     "id": datasets.Value("string"), "title": datasets.Value("string"),
     "context": datasets.Value("string"), "question": datasets.Value("string"),

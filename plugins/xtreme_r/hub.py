@@ -141,6 +141,25 @@ def xcopa_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
     }
 
 
+UDPOS_OTHER_TREEBANKS = {
+    "el": "Ancient_Greek-PROIEL and -Perseus (26,490 / 2,156 / 2,353 sentences beside Greek-GDT's "
+    "1,662 / 403 / 456)",
+    "fr": "Old_French-SRCMF (13,909 / 1,842 / 1,927) and French-FTB with its words removed "
+    "(14,759 / 1,235 / 2,541), which XTREME's preprocessing drops",
+    "ru": "Old_Russian-TOROT and -RNC (13,336 / 1,852 / 2,360)",
+    "zh": "Classical_Chinese-Kyoto (11,004 / 2,038 / 2,073)",
+}
+"""UD-POS languages whose google/xtreme config is another data set than XTREME's: the loader
+reads every UD 2.5 treebank folder matching ``*_<Language>*`` (huggingface/datasets
+datasets/xtreme/xtreme.py, ``_split_generators``), so other languages' treebanks join in, where
+XTREME's download keeps the files whose name starts with the language's code
+(google-research/xtreme scripts/download_data.sh lines 82-92 at 838c13b). Train / dev / test
+sentences from the treebanks' stats.xml at UD tag r2.5 (they add up to google/xtreme's counts)."""
+UDPOS_HUB_ADDS = {("de", "test"): "adds Swiss_German-UZH (100 sentences) to XTREME's 22,358"}
+"""(language, split) whose google/xtreme data differs a little from XTREME's: kept, and recorded
+as a departure by the runs that read it (`udpos_differences`)."""
+
+
 def udpos_locate(split: str, language: str) -> tuple[str, str | None, str]:
     if language not in UDPOS_NAMES:
         raise DataError(
@@ -148,7 +167,20 @@ def udpos_locate(split: str, language: str) -> tuple[str, str | None, str]:
             f"no UD-POS config for {language!r}: google/xtreme covers the 33 XTREME languages; "
             "for lt, pl, uk, wo and ro (UD 2.7) use --source xtreme with the official download",
         )
+    if language in UDPOS_OTHER_TREEBANKS:
+        raise DataError(
+            f"hub:google/xtreme/udpos.{UDPOS_NAMES[language]}",
+            f"not XTREME's {language} data: its loader reads every UD 2.5 treebank folder "
+            f"matching *_{UDPOS_NAMES[language]}*, so it adds "
+            f"{UDPOS_OTHER_TREEBANKS[language]} (train / dev / test) to the treebanks XTREME's "
+            "download keeps; use --source xtreme with the official download",
+        )
     return "google/xtreme", f"udpos.{UDPOS_NAMES[language]}", _split(split)
+
+
+def udpos_differences(split: str, language: str) -> str | None:
+    found = UDPOS_HUB_ADDS.get((language, split))
+    return None if found is None else f"google/xtreme udpos.{UDPOS_NAMES[language]} {found}"
 
 
 def udpos_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from xtreme_harness.config import cell as cells
+from xtreme_harness.config.resolution import Departure
 from xtreme_harness.config.run import RunConfig
 from xtreme_harness.engine import intermediate
 from xtreme_harness.engine.tokenized import Tokenized
@@ -41,6 +42,9 @@ class Context:
         self.tokenized = Tokenized(versions=code_versions(self.host))
         """Tokenizing with the features kept for the next step that needs them."""
         self._evaluation: cells.StageSettings | None = None
+        self.differences: dict[tuple[str, str, str], str] = {}
+        """What the data read so far differs in from the benchmark's: (task, split, language) ->
+        the source's account (`DataSource.differences`)."""
         self.translations: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         """What a grid's translation steps made: (source, target) -> (their store file, what
         translating did); a direction not here is translated when asked."""
@@ -73,9 +77,29 @@ class Context:
     def load(self, spec: TaskSpec, split: str, language: str, source: str | None = None) -> list:
         """The examples of `split` in `language` from the run's source (or `source`)."""
         config = self.config
-        return source_of(spec, source or config.source).read(
+        examples = source_of(spec, source or config.source).read(
             split, language, data_dir=config.data_dir, revision=config.data_revision
         )
+        self.noted(spec, split, language, source)
+        return examples
+
+    def noted(self, spec: TaskSpec, split: str, language: str, source: str | None = None) -> None:
+        """Keep what the source says its `split` in `language` differs in from the benchmark's
+        data (for data read without `load`)."""
+        found = source_of(spec, source or self.config.source).differences(split, language)
+        if found:
+            self.differences[(spec.name, split, language)] = found
+
+    def with_data(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A stage's protocol record with a departure for each data read that is not the
+        benchmark's."""
+        source = self.config.source
+        found = [
+            Departure("data", f"{task} {split} {language} as the benchmark's scripts make it",
+                      f"{source} data that {difference}", f"source {source}").describe()
+            for (task, split, language), difference in self.differences.items()
+        ]  # fmt: skip
+        return {**record, "departures": [*record["departures"], *found]}
 
     def evaluation(self) -> cells.StageSettings:
         """Inference settings (the task's last phase's, or its own for a task without phases),

@@ -241,6 +241,7 @@ class HubSource(DataSource):
         keep: Callable[[str, str, dict[str, Any]], bool] | None = None,
         check: Callable[[list[dict[str, Any]], str], None] | None = None,
         arrange: Callable[[str, str, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+        differs: Callable[[str, str], str | None] | None = None,
     ):
         if pins and revision is not None:
             raise ValueError("give either pins (one per repository) or a revision, not both")
@@ -257,6 +258,9 @@ class HubSource(DataSource):
         self.arrange = arrange
         """(split, language, converted rows) -> examples, for a split whose examples are not one
         per row (Tatoeba's queries and pool come from the same aligned pairs)."""
+        self.differs = differs
+        """(split, language) -> how the hub's data differs from the benchmark's, or None
+        (`DataSource.differences`)."""
 
     @property
     def repositories(self) -> tuple[str, ...]:
@@ -269,6 +273,9 @@ class HubSource(DataSource):
             return f"hub: {self.summary} [{pins}]"
         pinned = f" @ {self.revision}" if self.revision else ""
         return f"hub: {self.summary}{pinned}"
+
+    def differences(self, split: str, language: str) -> str | None:
+        return None if self.differs is None else self.differs(split, language)
 
     def resolve(self, split: str, language: str, revision: str | None = None) -> HubLocation:
         """Where (split, language) is read, with a run's ``--data-revision`` as `revision`.

@@ -188,6 +188,12 @@ class DataSource(ABC):
         """The same examples as plain dicts (sources that can skip `datasets` do)."""
         return self.load(split, language, data_dir=data_dir, revision=revision).to_list()
 
+    def differences(self, split: str, language: str) -> str | None:
+        """How this source's `split` in `language` differs from the data the benchmark's own
+        scripts make, said so that a result can record it as a departure (``adds
+        Swiss_German-UZH (100 sentences)``), or None (the default: no known difference)."""
+        return None
+
 
 @dataclass(frozen=True)
 class TaskSpec:

@@ -154,7 +154,7 @@ def evaluate(ctx: Context, out: str, model: Any, candidates: str | None = None) 
         timings["generalized"] = round(time.perf_counter() - began, 3)
     return {
         "evaluation": evaluation,
-        "protocol": ctx.evaluation().record(),
+        "protocol": ctx.with_data(ctx.evaluation().record()),
         "scores": scores,
         "generalized": generalized_scores,
         "pooled": pooled,

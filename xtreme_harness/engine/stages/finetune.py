@@ -182,7 +182,7 @@ def fine_tune(
         "augmentation": augmentation.record(augmented),
         "translation": translations or None,
         "multi_source": multi_source,
-        "protocol": settings.record(),
+        "protocol": ctx.with_data(settings.record()),
         "notes": notes + ([placement.note] if placement.note else []),
         "timings": {
             "fine_tune": round(time.perf_counter() - started, 3),

@@ -71,6 +71,8 @@ def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
             f"{len(missing)} languages the language set could have chosen: {', '.join(missing)}"
         )
     chosen = intermediate.materialize(allocation, loaded, config.seed, spec.name)
+    for language in chosen:
+        ctx.noted(spec, spec.last_phase.train_split, language, source)
     regularizer = ctx.regularizer if stage.regularize else ctx.host.get("regularizers", "none")()
     augmented = {}
     for language, examples in chosen.items():
@@ -110,7 +112,7 @@ def train_intermediate(ctx: Context, out: str) -> IntermediateOutput:
         },
         "allocation": allocation.describe(default_registry()),
         "augmentation": augmentation.record(augmented),
-        "protocol": settings.record(),
+        "protocol": ctx.with_data(settings.record()),
         "initialised": loading.initialised,
         "notes": notes + loading.notes + ([placement.note] if placement.note else []),
         "seconds": round(time.perf_counter() - started, 3),
