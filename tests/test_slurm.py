@@ -82,10 +82,10 @@ def test_stopping_the_grid_cancels_its_jobs_and_it_resumes(tiny_model, tmp_path)
         else:
             pytest.fail("no job was submitted")
         grid.send_signal(signal.SIGINT)
-        grid.communicate(timeout=60)
+        said, _ = grid.communicate(timeout=60)
     finally:
         grid.kill()
-    assert grid.returncode != 0
+    assert grid.returncode != 0, said  # what the grid printed, should it have gone on
     ours = {p.name.split("_")[0] for p in (out / "slurm").glob("*_submitted.pkl")}
     assert not ours & {line.split()[0] for line in _queue().splitlines()}
     resumed = CliRunner().invoke(cli, ["grid", str(spec)])
