@@ -144,8 +144,7 @@ def xcopa_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
 UDPOS_OTHER_TREEBANKS = {
     "el": "Ancient_Greek-PROIEL and -Perseus (26,490 / 2,156 / 2,353 sentences beside Greek-GDT's "
     "1,662 / 403 / 456)",
-    "fr": "Old_French-SRCMF (13,909 / 1,842 / 1,927) and French-FTB with its words removed "
-    "(14,759 / 1,235 / 2,541), which XTREME's preprocessing drops",
+    "fr": "Old_French-SRCMF (13,909 / 1,842 / 1,927)",
     "ru": "Old_Russian-TOROT and -RNC (13,336 / 1,852 / 2,360)",
     "zh": "Classical_Chinese-Kyoto (11,004 / 2,038 / 2,073)",
 }
