@@ -73,7 +73,14 @@ def test_stopping_the_grid_cancels_its_jobs_and_it_resumes(tiny_model, tmp_path)
     out = tmp_path / "stopped"
     spec = _grid_file(tmp_path, tiny_model, out)
     command = [sys.executable, "-m", "xtreme_harness", "grid", str(spec)]
-    grid = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    # Ctrl-C reaches the grid even where this test runs in the background (a shell starts
+    # background jobs with SIGINT ignored, and Python then installs no handler for it)
+    def interruptible() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    grid = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=interruptible)  # fmt: skip
     try:
         for _ in range(120):
             if (out / "slurm").is_dir() and any((out / "slurm").glob("*_submitted.pkl")):
