@@ -554,6 +554,10 @@ def test_extractive_qa_trains_on_released_translations(tiny_model, tmp_path, mon
     with pytest.raises(UsageError, match="translate-test on tydiqa: a extractive-qa task"):
         _check(task="tydiqa", setting="translate-test", translator="xtreme-translations",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
+    with pytest.raises(UsageError, match="typos with translate-test on xquad: its test sets are"):
+        _check(task="xquad", setting="translate-test", translator="xtreme-translations",
+               translator_options={"folder": str(SAMPLE_TRANSLATIONS)}, perturbation="typos",
+               eval_languages=("en", "de"))  # fmt: skip
     with pytest.raises(UsageError, match=r"no released XQuAD test set from [a-z]+: .* missing"):
         _check(task="xquad", setting="translate-test", translator="xtreme-translations",
                translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip

@@ -77,6 +77,16 @@ def check(cell: Cell) -> None:
                 "per example or per word to ascend on; a "
                 f"{spec.kind.value} task has none at evaluation"
             )
+        elif (
+            setting == "translate-test"
+            and spec.kind not in TRANSLATABLE
+            and ("test" in spec.released_translations)
+        ):
+            raise UsageError(
+                f"--perturbation {perturber.name} with translate-test on {spec.name}: its test "
+                "sets are read already translated (released files), so there is no original "
+                "text to perturb before translating; perturb the zero-shot cells"
+            )
     if cell.config.shots is not None and setting != "few-shot":
         raise UsageError(f"--shots is for the few-shot setting; this cell is {setting}")
     if setting != "multi-source" and (
