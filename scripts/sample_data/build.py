@@ -39,8 +39,9 @@ from .pairs import (
     parallel_test_files,
     translation_files,
 )
-from .qa import QA_DIRS, build_qa, qa_languages, qa_translate_test_files, qa_translation_files
+from .qa import QA_DIRS, build_qa, qa_languages
 from .qa_checks import check_qa_files, check_qa_lexicon
+from .qa_translations import qa_translate_test_files, qa_translation_files
 from .readme import intermediate_readme, low_resource_readme, readme
 from .retrieval import RETRIEVAL_DIRS, mewslix_files, retrieval_languages, tatoeba_files
 from .retrieval_checks import check_mewslix, check_tatoeba
