@@ -12,25 +12,28 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 from helpers import REPO
+from settings_helpers import (
+    SAMPLE_LEXICONS,
+    SAMPLE_TRANSLATIONS,
+    check_setting,
+    invoke,
+    of_setting,
+    translated_grid,
+)
 
 from xtreme_harness.cli import cli
 from xtreme_harness.config import cell as cells
 from xtreme_harness.config.run import RunConfig
+from xtreme_harness.engine import translation
 from xtreme_harness.engine.kinds.multiple_choice import MultipleChoice
-from xtreme_harness.engine.stages import released, translated
+from xtreme_harness.engine.stages import translated
 from xtreme_harness.errors import DataError, UsageError
 from xtreme_harness.plugin_host import get_host
 from xtreme_harness.results import report as reports
 from xtreme_harness.results import tables
 from xtreme_harness.results.files import find
 
-SAMPLE_TRANSLATIONS = REPO / "plugins" / "xtreme_r" / "sample" / "translations"
-SAMPLE_LEXICONS = REPO / "plugins" / "xtreme_r" / "sample" / "lexicons"
 SETTINGS = ("zero-shot", "translate-test", "translate-train-all")
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +54,6 @@ def grid_dir(tiny_model, tmp_path_factory):
     return out, store
 
 
-def _of(results, setting):
-    return [r for r in results if r.document["config"]["setting"]["name"] == setting]
-
-
 def test_translate_test_shares_the_english_fine_tuning_and_translates_each_text_once(grid_dir):
     out, store = grid_dir
     results = find(str(out))
@@ -62,7 +61,7 @@ def test_translate_test_shares_the_english_fine_tuning_and_translates_each_text_
     steps = [json.loads(line) for line in (out / "executions.jsonl").read_text().splitlines()]
     finetuned = {s["key"] for s in steps if s.get("stage") == "finetune"}
     assert len(finetuned) == 4  # per seed: zero-shot and translate-test share one
-    translated = _of(results, "translate-test")
+    translated = of_setting(results, "translate-test")
     assert all(r.document["config"]["setting"]["translator"]["name"] == "xtreme-translations"
                for r in translated)  # fmt: skip
     languages = [lang for lang in translated[0].document["evaluation"] if lang != "en"]
@@ -84,7 +83,7 @@ def test_translate_test_shares_the_english_fine_tuning_and_translates_each_text_
 
 def test_translate_train_all_trains_on_english_and_every_translation(grid_dir):
     out, _ = grid_dir
-    for result in _of(find(str(out)), "translate-train-all"):
+    for result in of_setting(find(str(out)), "translate-train-all"):
         (phase,) = result.document["training"]["phases"]
         counts = phase["train_examples"]
         assert counts["en"] == 90 and len(counts) == 15
@@ -93,7 +92,7 @@ def test_translate_train_all_trains_on_english_and_every_translation(grid_dir):
         assert sorted(translation) == sorted(lang for lang in counts if lang != "en")
         assert {t["source"] for t in translation.values()} == {"en"}
         assert {t["texts"] for t in translation.values()} == {180}
-    for result in _of(find(str(out)), "zero-shot"):
+    for result in of_setting(find(str(out)), "zero-shot"):
         assert result.document["training"]["translation"] is None
 
 
@@ -127,7 +126,7 @@ def test_tables_and_the_report_tell_the_settings_apart(grid_dir):
     assert all(c.seeds == [1, 2] for c in built.comparisons)
 
 
-def test_the_translated_examples_keep_everything_but_their_texts():
+def test_the_translated_examples_keep_everything_but_their_texts(tmp_path):
     class Upper:
         name = "upper"
 
@@ -150,27 +149,36 @@ def test_the_translated_examples_keep_everything_but_their_texts():
     assert examples[0]["context"] == "a cause"  # the originals are untouched
     assert record == {"translator": "upper", "source": "et", "target": "en", "texts": 3,
                       "translated": 3, "reused": 0}  # fmt: skip
-
-
-def _check(**config):
-    base = {"model": "m", "task": "xnli", "source": "sample", "out": "o"}
-    cells.resolve(RunConfig(**{**base, **config}), get_host()).check_setting()
+    # a grid's translation step of the direction is read instead of the translator; a text the
+    # step did not translate is an error naming its file
+    store = tmp_path / "translations.json"
+    translation.write_store(str(store), Upper(), "et", "en", ["a cause", "one"], ["X", "Y"])
+    made = {"translator": "upper", "source": "et", "target": "en", "texts": 2,
+            "translated": 2, "reused": 0}  # fmt: skip
+    ctx.translations[("et", "en")] = (str(store), made)
+    two = [{**examples[0], "choices": ["one", "one"]}]
+    shown, record = translated.translated(ctx, MultipleChoice, two, "et", "en")
+    assert shown[0]["context"] == "X" and shown[0]["choices"] == ["Y", "Y"] and record == made
+    with pytest.raises(DataError, match=r"translations.json: 1 of 3 texts to translate from et"):
+        translated.translated(ctx, MultipleChoice, examples, "et", "en")
 
 
 def test_combinations_that_make_no_sense_are_refused_before_any_step():
     with pytest.raises(UsageError, match="translate-test on panx: a token-tagging task cannot be"):
-        _check(task="panx", setting="translate-test", translator="dictionary")
+        check_setting(task="panx", setting="translate-test", translator="dictionary")
     with pytest.raises(UsageError, match="needs --translator"):
-        _check(setting="translate-test")
+        check_setting(setting="translate-test")
     with pytest.raises(UsageError, match="--generalized"):
-        _check(setting="translate-test", translator="dictionary", generalized=True)
+        check_setting(setting="translate-test", translator="dictionary", generalized=True)
     with pytest.raises(UsageError, match="this cell is zero-shot"):
-        _check(translator="dictionary")
+        check_setting(translator="dictionary")
     with pytest.raises(UsageError, match="parameter"):
-        _check(setting="translate-test", translator="dictionary", translator_options={"x": 1})
+        check_setting(
+            setting="translate-test", translator="dictionary", translator_options={"x": 1}
+        )
     with pytest.raises(UsageError, match="translate-train-all on xcopa: its fine-tuning is not"):
-        _check(task="xcopa", setting="translate-train-all", translator="dictionary")
-    _check(setting="translate-train-all", translator="xtreme-translations",
+        check_setting(task="xcopa", setting="translate-train-all", translator="dictionary")
+    check_setting(setting="translate-train-all", translator="xtreme-translations",
            translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
     bad = invoke("run", "--model", "m", "--task", "udpos", "--source", "sample", "--setting",
                  "translate-test", "--translator", "dictionary", "--out", "x")  # fmt: skip
@@ -231,12 +239,12 @@ def test_few_shot_continues_on_recorded_shots_the_same_in_every_cell(
     for record in records:
         if record["stage"] == "shots":
             (tuned,) = record["needs"]
-            zero_cells = [c for c in _of(find(str(out)), "zero-shot")
+            zero_cells = [c for c in of_setting(find(str(out)), "zero-shot")
                           if c.document["provenance"]["steps"]["finetune"] == tuned]  # fmt: skip
             assert len(zero_cells) == 1  # continues the zero-shot cell's own fine-tuning
             (phase,) = record["outputs"]["phases"]
             assert predicted[record["key"]]["work"]["updates"] == phase["updates"]
-    few = _of(find(str(out)), "few-shot")
+    few = of_setting(find(str(out)), "few-shot")
     assert len(few) == 2 and {r.document["config"]["setting"]["shots"] for r in few} == {4}
     drawn = []
     for result in few:
@@ -274,11 +282,11 @@ def test_few_shot_continues_on_recorded_shots_the_same_in_every_cell(
 
 def test_few_shot_without_target_data_or_shots_is_refused(tiny_model, tmp_path):
     with pytest.raises(UsageError, match="needs --shots K"):
-        _check(setting="few-shot")
+        check_setting(setting="few-shot")
     with pytest.raises(UsageError, match="--shots is for the few-shot setting"):
-        _check(shots=10)
+        check_setting(shots=10)
     with pytest.raises(UsageError, match="few-shot on tatoeba: the task is not fine-tuned"):
-        _check(task="tatoeba", setting="few-shot", shots=10)
+        check_setting(task="tatoeba", setting="few-shot", shots=10)
     bad = invoke("run", "--model", tiny_model, "--task", "xnli", "--source", "sample",
                  "--setting", "few-shot", "--shots", "4", "--max-steps", "1",
                  "--eval-languages", "en,de", "--out", tmp_path / "r")  # fmt: skip
@@ -348,15 +356,15 @@ def test_multi_source_adds_the_chosen_languages_training_data(tiny_model, tmp_pa
 def test_multi_source_is_refused_where_it_adds_nothing():
     with pytest.raises(UsageError, match=r"multi-source on xnli: the task has no training data"
                        r".*tydiqa"):  # fmt: skip
-        _check(setting="multi-source", multi_source="explicit",
+        check_setting(setting="multi-source", multi_source="explicit",
                multi_source_options={"codes": "sw"})  # fmt: skip
     with pytest.raises(UsageError, match="needs --multi-source NAME"):
-        _check(task="sib200", setting="multi-source")
+        check_setting(task="sib200", setting="multi-source")
     with pytest.raises(UsageError, match="are for the multi-source setting; this cell is zero"):
-        _check(task="sib200", multi_source="explicit", multi_source_options={"codes": "sw"})
+        check_setting(task="sib200", multi_source="explicit", multi_source_options={"codes": "sw"})
     with pytest.raises(UsageError, match="give --multi-source-budget"):
-        _check(task="sib200", setting="multi-source", multi_source="temperature")
-    _check(task="sib200", setting="multi-source", multi_source="temperature",
+        check_setting(task="sib200", setting="multi-source", multi_source="temperature")
+    check_setting(task="sib200", setting="multi-source", multi_source="temperature",
            multi_source_budget=100)  # fmt: skip
 
 
@@ -375,10 +383,10 @@ def test_each_translation_is_a_step_that_every_cell_reading_it_shares(
         return original(self, texts, source, target)
 
     monkeypatch.setattr(Dictionary, "translate", counted)
-    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xnli",
-                           "translate-train,translate-train-all", "en,de,fr", "--max-steps", "1",
-                           translator="dictionary", folder=SAMPLE_LEXICONS, cache="off",
-                           seeds="1,2")  # fmt: skip
+    out = translated_grid(tiny_model, tmp_path, monkeypatch, "xnli",
+                          "translate-train,translate-train-all", "en,de,fr", "--max-steps", "1",
+                          translator="dictionary", folder=SAMPLE_LEXICONS, cache="off",
+                          seeds="1,2")  # fmt: skip
     assert len(calls) == len(set(calls)) and {(s, t) for s, t, _ in calls} == {
         ("en", "de"), ("en", "fr")}  # fmt: skip
     results = find(str(out))
@@ -399,10 +407,10 @@ def test_translate_test_translates_the_perturbed_test_set_in_a_step_of_its_own(
 ):
     """Under a perturber that needs no model, evaluation perturbs and then translates: the
     perturbed test set is translated in a translate step of its own, beside the clean one."""
-    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xnli", "translate-test", "en,de",
-                           "--perturbations", "none,typos", "--max-steps", "1",
-                           translator="dictionary", folder=SAMPLE_LEXICONS,
-                           cache="off")  # fmt: skip
+    out = translated_grid(tiny_model, tmp_path, monkeypatch, "xnli", "translate-test", "en,de",
+                          "--perturbations", "none,typos", "--max-steps", "1",
+                          translator="dictionary", folder=SAMPLE_LEXICONS,
+                          cache="off")  # fmt: skip
     by_perturbation = {r.document["config"]["perturbation"] and "typos": r
                        for r in find(str(out))}  # fmt: skip
     clean, typos = by_perturbation[None], by_perturbation["typos"]
@@ -415,23 +423,6 @@ def test_translate_test_translates_the_perturbed_test_set_in_a_step_of_its_own(
     assert typos.document["evaluation"]["de"]["perturbation"]["changed"] > 0
 
 
-def _translated_grid(tiny_model, tmp_path, monkeypatch, task, settings, languages, *options,
-                     translator="xtreme-translations", folder=SAMPLE_TRANSLATIONS,
-                     cache=None, seeds="1"):  # fmt: skip
-    """A grid of `task` in `settings` on the sample's released translations (or `folder` of
-    another translator's), the translation store in `cache` (default: a fresh folder)."""
-    monkeypatch.setenv("XHARNESS_CACHE", cache or str(tmp_path / "cache"))
-    out = tmp_path / "g"
-    made = invoke(
-        "grid", "--model", tiny_model, "--source", "sample", "--tasks", task,
-        "--settings", settings, "--translator", translator,
-        "--translator-option", f"folder={folder}", "--eval-languages", languages,
-        *options, "--seeds", seeds, "--out", out,
-    )  # fmt: skip
-    assert made.exit_code == 0, made.output
-    return out
-
-
 def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
     tiny_model, tmp_path, monkeypatch
 ):
@@ -439,11 +430,11 @@ def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
     on the English data (the zero-shot model: same seed, data and recipe, so the same English
     predictions), de and fr on the translations into them; each language is evaluated with its
     own model, and the translations are recorded."""
-    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xnli", "zero-shot,translate-train",
-                           "en,de,fr", "--epochs", "3", "--learning-rate", "1e-3",
-                           "--batch-size", "8", "--grad-accum", "1")  # fmt: skip
+    out = translated_grid(tiny_model, tmp_path, monkeypatch, "xnli", "zero-shot,translate-train",
+                          "en,de,fr", "--epochs", "3", "--learning-rate", "1e-3",
+                          "--batch-size", "8", "--grad-accum", "1")  # fmt: skip
     results = find(str(out))
-    (zero,), (train,) = _of(results, "zero-shot"), _of(results, "translate-train")
+    (zero,), (train,) = of_setting(results, "zero-shot"), of_setting(results, "translate-train")
     phases = train.document["training"]["phases"]
     assert [(p["name"], p["train_examples"]) for p in phases] == [
         ("train/en", {"en": 90}), ("train/de", {"de": 90}), ("train/fr", {"fr": 90})]  # fmt: skip
@@ -467,9 +458,9 @@ def test_translate_train_fine_tunes_one_model_per_language_on_its_translations(
     assert weights["de"] != weights["en"] != weights["fr"] != weights["de"]
     assert set(train.document["scores"]) == {"en", "de", "fr"}
     with pytest.raises(UsageError, match="translate-train has a model per language"):
-        _check(setting="translate-train", translator="dictionary", generalized=True)
+        check_setting(setting="translate-train", translator="dictionary", generalized=True)
     with pytest.raises(UsageError, match="translate-train on panx: a token-tagging task"):
-        _check(task="panx", setting="translate-train", translator="dictionary")
+        check_setting(task="panx", setting="translate-train", translator="dictionary")
 
 
 def test_multi_source_on_panx_reads_its_other_training_files(tiny_model, tmp_path):
@@ -506,169 +497,6 @@ def test_multi_source_on_udpos_reads_the_treebanks_with_a_training_part(tiny_mod
     document = json.loads((out / "result.json").read_text("utf-8"))
     phase = document["training"]["phases"][0]
     assert phase["train_examples"] == {"en": 80, "de": 20, "wo": 20}
-
-
-def test_released_qa_translations_are_read_as_xtremes_training_reads_them(tmp_path):
-    """A question is kept when the words its answer's offsets cover contain the answer (moved to
-    where it is exactly), dropped otherwise (third_party/processors/squad.py lines 95-100)."""
-    path = tmp_path / "squad.translate.train.en-de.json"
-    context = "Anna kauft das Buch in Berlin."
-    qas = [
-        {"id": "exact", "question": "q", "answers": [{"text": "Berlin", "answer_start": 23}]},
-        {"id": "inside", "question": "q", "answers": [{"text": "Berlin", "answer_start": 25}]},
-        {"id": "elsewhere", "question": "q", "answers": [{"text": "Berlin", "answer_start": 0}]},
-        {"id": "minus", "question": "q", "answers": [{"text": "Buch", "answer_start": -1}]},
-        {"id": "beyond", "question": "q", "answers": [{"text": "Buch", "answer_start": 99}]},
-    ]
-    path.write_text(json.dumps({"data": [{"paragraphs": [{"context": context, "qas": qas}]}]}),
-                    encoding="utf-8")  # fmt: skip
-    kept, dropped = released.projected_examples(str(path))
-    assert [e["id"] for e in kept] == ["exact", "inside"] and dropped == 3
-    assert all(e["answers"]["answer_start"] == [23] for e in kept)
-    sample = SAMPLE_TRANSLATIONS / "SQuAD" / "translate-train" / "squad.translate.train.en-de.json"
-    kept, dropped = released.projected_examples(str(sample))
-    assert (len(kept), dropped) == (38, 2)
-    for example in kept:
-        (text,), (start,) = example["answers"]["text"], example["answers"]["answer_start"]
-        assert example["context"][start : start + len(text)] == text
-
-
-def test_extractive_qa_trains_on_released_translations(tiny_model, tmp_path, monkeypatch):
-    monkeypatch.setenv("XHARNESS_CACHE", str(tmp_path / "cache"))
-    out = tmp_path / "g"
-    made = invoke(
-        "grid", "--model", tiny_model, "--source", "sample", "--tasks", "xquad",
-        "--settings", "translate-train,translate-train-all", "--translator",
-        "xtreme-translations", "--translator-option", f"folder={SAMPLE_TRANSLATIONS}",
-        "--eval-languages", "en,de,es", "--max-steps", "2", "--seeds", "1", "--out", out,
-    )  # fmt: skip
-    assert made.exit_code == 0, made.output
-    (train,), (every,) = (_of(find(str(out)), s) for s in ("translate-train",
-                                                          "translate-train-all"))  # fmt: skip
-    assert [(p["name"], p["train_examples"]) for p in train.document["training"]["phases"]] == [
-        ("train/en", {"en": 300}), ("train/de", {"de": 38}), ("train/es", {"es": 38})]  # fmt: skip
-    assert every.document["training"]["phases"][0]["train_examples"] == {
-        "en": 300, "de": 38, "es": 38}  # fmt: skip
-    record = train.document["training"]["translation"]["de"]
-    assert (record["questions"], record["kept"], record["dropped"]) == (40, 38, 2)
-    with pytest.raises(UsageError, match="translate-test on tydiqa: a extractive-qa task"):
-        _check(task="tydiqa", setting="translate-test", translator="xtreme-translations",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
-    with pytest.raises(UsageError, match="typos with translate-test on xquad: its test sets are"):
-        _check(task="xquad", setting="translate-test", translator="xtreme-translations",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)}, perturbation="typos",
-               eval_languages=("en", "de"))  # fmt: skip
-    with pytest.raises(UsageError, match=r"no released XQuAD test set from [a-z]+: .* missing"):
-        _check(task="xquad", setting="translate-test", translator="xtreme-translations",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
-    with pytest.raises(UsageError, match=r"no released SQuAD train set in [a-z]+: .* is missing"):
-        _check(task="xquad", setting="translate-train", translator="xtreme-translations",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)})  # fmt: skip
-    with pytest.raises(UsageError, match="translator dictionary has no released translation"):
-        _check(task="xquad", setting="translate-train", translator="dictionary",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
-               eval_languages=("de",))  # fmt: skip
-
-
-def test_tydiqa_trains_on_its_released_translations_beside_zero_shot(
-    tiny_model, tmp_path, monkeypatch
-):
-    """TyDiQA-GoldP's English training set has released translations (TensorFlow Datasets'
-    tydi_qa builder): translate-train reads them, keeps a question listed twice twice, drops the
-    two whose answer is not at its offset, and shares English with zero-shot."""
-    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "tydiqa",
-                           "zero-shot,translate-train", "en,ar,sw", "--max-steps", "2")  # fmt: skip
-    (zero,), (train,) = _of(find(str(out)), "zero-shot"), _of(find(str(out)), "translate-train")
-    phases = [(p["name"], p["train_examples"]) for p in train.document["training"]["phases"]]
-    assert phases == [("train/en", {"en": 150}), ("train/ar", {"ar": 39}),
-                      ("train/sw", {"sw": 39})]  # fmt: skip
-    record = train.document["training"]["translation"]["sw"]
-    assert (record["questions"], record["kept"], record["dropped"]) == (41, 39, 2)
-    assert record["file"].endswith("TyDiQA-GoldP/translate-train/tydiqa.translate.train.en-sw.json")
-    steps = train.document["provenance"]["steps"]
-    assert steps["finetune/en"] == zero.document["provenance"]["steps"]["finetune"]
-    with pytest.raises(UsageError, match=r"no released TyDiQA-GoldP train set in bn: .* missing"):
-        _check(task="tydiqa", setting="translate-train", translator="xtreme-translations",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
-               eval_languages=("en", "bn"))  # fmt: skip
-    with pytest.raises(
-        UsageError, match=r"tydiqa: train TyDiQA-GoldP; xquad: test XQuAD, train SQuAD"
-    ):
-        _check(task="tydiqa", setting="translate-train", translator="dictionary",
-               translator_options={"folder": str(SAMPLE_TRANSLATIONS)},
-               eval_languages=("sw",))  # fmt: skip
-
-
-def test_qa_translate_test_answers_the_released_english_set_on_the_original_ids(
-    tiny_model, tmp_path, monkeypatch
-):
-    """XQuAD's released translate-test sets (the sample's: the English test file, exact, two
-    questions missing, one listed once per answer): the English model answers them, each answer
-    is written under the original question id and scored against the release's English answers
-    with English normalisation; the missing questions count as unanswered."""
-    from xtreme_harness.results import metrics
-
-    out = _translated_grid(tiny_model, tmp_path, monkeypatch, "xquad", "zero-shot,translate-test",
-                           "en,de", "--max-steps", "2")  # fmt: skip
-    (zero,), (test,) = _of(find(str(out)), "zero-shot"), _of(find(str(out)), "translate-test")
-    record = test.document["evaluation"]["de"]["translation"]
-    assert (record["questions"], record["missing"]) == (18, 2)  # 19 listings, 18 questions
-    assert record["file"].endswith("XQuAD/translate-test/xquad.translate.test.de-en.json")
-    english = json.loads((out / zero.document["evaluation"]["en"]["predictions"]).read_text())
-    german = json.loads((out / test.document["evaluation"]["de"]["predictions"]).read_text())
-    original = json.loads((REPO / "plugins/xtreme_r/sample/xquad/xquad.de.json").read_text())
-    ids = [qa["id"] for a in original["data"] for p in a["paragraphs"] for qa in p["qas"]]
-    assert list(german) == ids  # the original ids, in order
-    lacking = [qid for qid in ids if german[qid] == ""]
-    assert len(lacking) == 2
-    assert all(german[qid] == english[qid] for qid in ids if qid not in lacking)  # one model
-    gold = {qa["id"]: [a["text"] for a in qa["answers"]] for a in json.loads(
-        (SAMPLE_TRANSLATIONS / "XQuAD/translate-test/xquad.translate.test.de-en.json")
-        .read_text())["data"] for p in a["paragraphs"] for qa in p["qas"]}  # fmt: skip
-    by_hand = metrics.compute(
-        "squad", [gold.get(qid) or ["(missing)"] for qid in ids], [german[q] for q in ids], "en"
-    )  # fmt: skip
-    assert test.document["scores"]["de"] == pytest.approx(by_hand)
-    assert any("translate-test on xquad" in note for note in test.document["notes"])
-
-
-def test_released_translate_test_files_are_checked_against_the_test_set(tmp_path):
-    """A question listed twice with other texts, or one the test set does not have, is an error
-    naming the file; repeated listings of one question gather its answers."""
-
-    def write(qas):
-        path = tmp_path / "xquad.translate.test.de-en.json"
-        path.write_text(json.dumps({"data": [{"paragraphs": [{"context": "Anna lives in Rome.",
-                                                              "qas": qas}]}]}))  # fmt: skip
-        return str(path)
-
-    ctx = SimpleNamespace(spec=SimpleNamespace(name="xquad", train_language="en",
-                                               released_translations={"test": "XQuAD"}),
-                          cell=SimpleNamespace(translator=lambda: SimpleNamespace(
-                              name="t", released_file=lambda *a: path)),
-                          config=SimpleNamespace(setting="translate-test"))  # fmt: skip
-    path = write(
-        [
-            {"id": "a", "question": "Where?", "answers": [{"text": "Rome"}]},
-            {"id": "a", "question": "Where?", "answers": [{"text": "in Rome"}]},
-        ]
-    )
-    (shown,), record = released.test_in_english(ctx, "de")
-    assert shown[released.ENGLISH] == ["Rome", "in Rome"] and record["questions"] == 1
-    examples = [{"id": "a"}, {"id": "b"}]
-    answers, gold, missing = released.on_original_ids(examples, [["Rom"], ["Anna"]], [shown],
-                                                      ["Rome"], path)  # fmt: skip
-    assert (answers, gold, missing) == (["Rome", ""], [["Rome", "in Rome"], ["Anna"]], 1)
-    with pytest.raises(DataError, match="1 questions are not in the test set"):
-        released.on_original_ids([{"id": "b"}], None, [shown], ["Rome"], path)
-    path = write(
-        [
-            {"id": "a", "question": "Where?", "answers": [{"text": "Rome"}]},
-            {"id": "a", "question": "Who?", "answers": [{"text": "Anna"}]},
-        ]
-    )
-    with pytest.raises(DataError, match="'a' is listed twice with different texts"):
-        released.test_in_english(ctx, "de")
 
 
 def test_a_misspelt_multi_source_set_names_its_line(tmp_path):
