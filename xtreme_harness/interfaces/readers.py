@@ -258,22 +258,13 @@ def json_document(path: str) -> Any:
         raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
 
 
-def squad_json(path: str) -> list[dict[str, Any]]:
-    """SQuAD v1.1 JSON (SQuAD, XQuAD, MLQA, TyDiQA-GoldP) -> extractive-QA examples, one per
-    question, in file order.
-
-    The official download removes the answers of some test files (every answer is the empty text
-    at offset 0); such a file gives ``answers=None`` throughout. Every answer of a labelled file
-    must be the text at its offset, and question ids must be unique (errors name the id).
-    """
-    from xtreme_harness.interfaces.text import check_examples
-
+def squad_questions(path: str) -> Iterator[tuple[str, Any]]:
+    """(context, question object) of every question of a SQuAD v1.1 JSON file, in file order; a
+    file not shaped as SQuAD JSON is a `DataError` naming the article."""
     document = json_document(path)
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, list):
         raise DataError(path, "expected SQuAD JSON: an object with a 'data' list", field="data")
-    examples: list[dict[str, Any]] = []
-    labelled: set[bool] = set()
     for article_number, article in enumerate(data):
         paragraphs = article.get("paragraphs") if isinstance(article, dict) else None
         if not isinstance(paragraphs, list):
@@ -286,8 +277,24 @@ def squad_json(path: str) -> list[dict[str, Any]]:
                 raise DataError(path, f"article {article_number}: a paragraph needs a 'context' "
                                 "text and a 'qas' list", field="paragraphs")  # fmt: skip
             for qa in questions:
-                examples.append(_squad_question(path, qa, context))
-                labelled.add(examples[-1]["answers"] is not None)
+                yield context, qa
+
+
+def squad_json(path: str) -> list[dict[str, Any]]:
+    """SQuAD v1.1 JSON (SQuAD, XQuAD, MLQA, TyDiQA-GoldP) -> extractive-QA examples, one per
+    question, in file order.
+
+    The official download removes the answers of some test files (every answer is the empty text
+    at offset 0); such a file gives ``answers=None`` throughout. Every answer of a labelled file
+    must be the text at its offset, and question ids must be unique (errors name the id).
+    """
+    from xtreme_harness.interfaces.text import check_examples
+
+    examples: list[dict[str, Any]] = []
+    labelled: set[bool] = set()
+    for context, qa in squad_questions(path):
+        examples.append(_squad_question(path, qa, context))
+        labelled.add(examples[-1]["answers"] is not None)
     if len(labelled) > 1:
         raise DataError(
             path, "some questions have answers and others have none (or only empty ones); "

@@ -12,11 +12,11 @@ ones. A translator that has a released translation of a whole file gives its pat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from xtreme_harness.engine.context import Context
 from xtreme_harness.errors import DataError, UsageError
+from xtreme_harness.interfaces.readers import squad_questions
 
 ENGLISH = "english_answers"
 """The field of a released translate-test example that holds its English answer texts."""
@@ -26,20 +26,6 @@ TEST_NOTE = (
     "English normalisation; a question the release lacks counts as unanswered. How XTREME "
     "scored QA translate-test is not confirmed by a source (unverified)"
 )
-
-
-def _questions(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(context, question) of every question of a SQuAD JSON file, in file order."""
-    from xtreme_harness.interfaces.readers import json_document
-
-    document = json_document(path)
-    data = document.get("data") if isinstance(document, dict) else None
-    if not isinstance(data, list):
-        raise DataError(path, "expected SQuAD JSON: an object with a 'data' list", field="data")
-    for article in data:
-        for paragraph in article.get("paragraphs", []) if isinstance(article, dict) else []:
-            for qa in paragraph.get("qas", []):
-                yield paragraph.get("context", ""), qa
 
 
 def _file(ctx: Context, split: str, source: str, target: str) -> tuple[str, str]:
@@ -100,7 +86,7 @@ def projected_examples(path: str) -> tuple[list[dict], int]:
     kept: list[dict] = []
     dropped = 0
     split: dict[str, tuple[list[str], list[int], list[int]]] = {}
-    for context, qa in _questions(path):
+    for context, qa in squad_questions(path):
         words, offsets, starts = split.setdefault(context, _words(context))
         answers = qa.get("answers") or []
         text = answers[0].get("text", "") if answers else ""
@@ -137,7 +123,7 @@ def test_in_english(ctx: Context, language: str) -> tuple[list[dict], dict[str, 
     target = ctx.spec.train_language
     path, name = _file(ctx, "test", language, target)
     by_id: dict[str, dict] = {}
-    for context, qa in _questions(path):
+    for context, qa in squad_questions(path):
         qid, question = qa.get("id"), qa.get("question")
         if not isinstance(qid, str) or not isinstance(question, str):
             raise DataError(path, f"a question needs an 'id' and a 'question' text; found "
