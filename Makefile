@@ -75,6 +75,7 @@ bench: setup
 	$(BIN)/python perf/grid_reuse.py
 	$(BIN)/python perf/qa_postprocess.py
 	$(BIN)/python perf/retrieval_search.py
+	$(BIN)/python perf/retrieval_training.py
 	$(BIN)/python perf/score_speed.py
 	$(BIN)/python perf/speed_options.py
 
@@ -87,6 +88,7 @@ perf-smoke: setup
 	$(OFFLINE) $(BIN)/python perf/grid_reuse.py --smoke
 	$(OFFLINE) $(BIN)/python perf/qa_postprocess.py --smoke
 	$(OFFLINE) $(BIN)/python perf/retrieval_search.py --smoke
+	$(OFFLINE) $(BIN)/python perf/retrieval_training.py --smoke
 	$(OFFLINE) $(BIN)/python perf/score_speed.py --smoke
 	$(OFFLINE) $(BIN)/python perf/trainer_baseline.py --smoke
 	$(OFFLINE) $(BIN)/python perf/speed_options.py --smoke

@@ -134,6 +134,41 @@ def test_in_batch_softmax_loss(bert: object) -> None:
     assert encoder.logit_scale.grad is not None
 
 
+def test_each_side_is_encoded_at_its_own_width_and_the_loss_is_unchanged(bert: object) -> None:
+    from xtreme_harness.engine.dual_encoder import DualEncoder
+    from xtreme_harness.engine.kinds.base import Feature
+    from xtreme_harness.engine.kinds.retrieval import Retrieval
+    from xtreme_harness.engine.loader import to_device
+    from xtreme_harness.interfaces.task import Category, Recipe, TaskKind, TaskSpec
+
+    spec = TaskSpec(name="r", title="r", category=Category.RETRIEVAL, kind=TaskKind.RETRIEVAL,
+                    languages=("en",), metric="mrr@20", pool="shared",
+                    recipe=Recipe(learning_rate=1e-5, epochs=1, max_length=16,
+                                  batch_size=2))  # fmt: skip
+    features = [
+        Feature(input_ids=[[2, 5, 3], [2, 7, 8, 9, 10, 11, 3]], example=0, label=0),
+        Feature(input_ids=[[2, 6, 9, 3], [2, 12, 13, 3]], example=1, label=0),
+    ]
+    batch = to_device(Retrieval(spec).collate(features, 0), "cpu")
+    assert batch["side_widths"] == (4, 7)
+    assert batch["input_ids"].shape == (4, 7)  # one tensor, as regularizers see it
+
+    encoder = DualEncoder(bert, "mean").eval()
+    widths = []
+    hook = bert.register_forward_pre_hook(
+        lambda _, args, kwargs: widths.append(kwargs["attention_mask"].shape[1]), with_kwargs=True
+    )
+    cut = encoder(**batch)
+    hook.remove()
+    assert widths == [4, 7]
+    whole = encoder(**{k: v for k, v in batch.items() if k != "side_widths"})
+    assert torch.allclose(cut.logits, whole.logits, atol=1e-6)
+    assert torch.isclose(cut.loss, whole.loss, atol=1e-5)
+    embeds = bert.get_input_embeddings()(batch["input_ids"])  # a regularizer's path
+    perturbed = {k: v for k, v in batch.items() if k != "input_ids"}
+    assert torch.isclose(encoder(**perturbed, inputs_embeds=embeds).loss, cut.loss, atol=1e-5)
+
+
 def test_dual_encoder_settings_are_checked(bert: object) -> None:
     from xtreme_harness.engine.dual_encoder import DualEncoder
 

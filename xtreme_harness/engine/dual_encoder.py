@@ -3,7 +3,8 @@ L2-normalised; trained with an in-batch softmax.
 
 A training batch holds B queries followed by their B positive candidates, stacked into one
 ``input_ids`` tensor of 2B rows, so that a regularizer that perturbs ``inputs_embeds`` perturbs both
-sides through the same interface as for every other task kind. The loss is the cross-entropy of
+sides through the same interface as for every other task kind; the forward pass then encodes each
+side at its own width (`DualEncoder.forward`). The loss is the cross-entropy of
 each query's scaled cosine similarities to the B candidates of the batch (its own positive is the
 target; the other B - 1 are the negatives), in one direction, query to candidate, with a trainable
 scale initialised to 100, as the XTREME-R baselines for LAReQA and Mewsli-X train
@@ -118,12 +119,26 @@ class DualEncoder(torch.nn.Module):
         token_type_ids: Any = None,
         inputs_embeds: Any = None,
         labels: Any = None,
+        side_widths: tuple[int, int] | None = None,
     ) -> ModelOutput:
-        embeddings = self.embed(input_ids, attention_mask, token_type_ids, inputs_embeds)
+        """Embeddings, and with `labels` (a training batch of B queries and B positives) the
+        in-batch softmax loss. `side_widths` (from the retrieval collate, as host integers so that
+        reading them does not wait for the device) are the queries' and the positives' own padded
+        widths: each side is encoded on its own, cut to its width, so that short queries are not
+        run at the width of long candidates. Padding columns change no embedding (the attention
+        mask hides them and the mean pools over real tokens only), so the cut changes only the
+        work."""
+        inputs = (input_ids, attention_mask, token_type_ids, inputs_embeds)
         if labels is None:
-            return ModelOutput(logits=embeddings)
-        half = len(embeddings) // 2
-        queries, candidates = embeddings[:half], embeddings[half:]
+            return ModelOutput(logits=self.embed(*inputs))
+        half = len(labels)
+        widths = side_widths or (None, None)
+        sides = [
+            self.embed(*(None if t is None else t[rows, :width] for t in inputs))
+            for rows, width in zip((slice(None, half), slice(half, None)), widths, strict=True)
+        ]
+        queries, candidates = sides
+        embeddings = torch.cat(sides)
         scores = self.logit_scale * queries @ candidates.T
         loss = torch.nn.functional.cross_entropy(scores, labels)
         return ModelOutput(loss=loss, logits=embeddings)

@@ -16,11 +16,20 @@ Batch = dict[str, Any]
 
 
 def to_device(batch: Mapping[str, Any], device: str) -> Batch:
-    return {key: value.to(device, non_blocking=True) for key, value in batch.items()}
+    """The batch's tensors on `device`; other values (host integers a model reads without a
+    device sync, such as the retrieval collate's ``side_widths``) as they are."""
+    return {key: _moved(value, device) for key, value in batch.items()}
+
+
+def _moved(value: Any, device: str) -> Any:
+    return value.to(device, non_blocking=True) if hasattr(value, "to") else value
 
 
 def _pinned(batch: Mapping[str, Any]) -> Batch:
-    return {key: value.pin_memory() for key, value in batch.items()}
+    return {
+        key: value.pin_memory() if hasattr(value, "pin_memory") else value
+        for key, value in batch.items()
+    }
 
 
 def device_batches(

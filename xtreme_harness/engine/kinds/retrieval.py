@@ -177,6 +177,8 @@ class Retrieval(KindImpl):
             "input_ids": torch.tensor(pad(rows, pad_id)),
             "attention_mask": torch.tensor(pad([[1] * len(row) for row in rows], 0)),
             "labels": torch.arange(len(features)),
+            # each side's own width, for DualEncoder.forward to cut the other side's padding
+            "side_widths": tuple(max(len(f.input_ids[side]) for f in features) for side in (0, 1)),
         }
         if features[0].token_type_ids is not None:
             types = [f.token_type_ids[0] for f in features] + [
