@@ -5,7 +5,13 @@ Prints:
       data and batches (goal >= 0.95x): the cost of the engine's machinery (regularizer call,
       scheduler, clipping, NaN check, progress);
   (b) examples/s with dynamic padding and length-grouped batches / with every input padded to
-      128 tokens as the reference scripts do, on XNLI-like lengths (goal >= 3x);
+      128 tokens as the reference scripts do, on XNLI-like lengths, beside the padding limit: the
+      tokens run padded to 128 / the tokens run in the length-grouped batches (lengths only),
+      the most that dynamic padding can buy. Two goals: at least 3x (the project's), and at
+      least 90% of the padding limit (the project's "within 10% of the padding limit"; attention
+      costs more than linearly in the width, so the ratio may pass the limit). Where the limit
+      itself is under 3.3x, as on XNLI-like lengths (about 2.5x), the first cannot be met by
+      padding alone;
   (c) the peak memory of each configuration (each runs in its own process).
 
 Each ratio is the median (statistics.median: the mean of the two middle values for an even count)
@@ -163,6 +169,23 @@ GOAL_ENGINE_TO_HAND = 0.95
 """(a): the engine at least this fraction of the hand-written loop's examples/s."""
 GOAL_DYNAMIC_TO_FIXED = 3.0
 """(b): dynamic padding with length-grouped batches at least this many times padding to 128."""
+GOAL_OF_PADDING_LIMIT = 0.9
+"""(b): dynamic padding with length-grouped batches at least this fraction of the padding limit
+(tokens padded to 128 / tokens in the length-grouped batches), i.e. within 10% of it."""
+
+
+def padding_limit(args: argparse.Namespace) -> float:
+    """Tokens run with every input padded to 128 / tokens run in the length-grouped batches of
+    the same inputs (drawn with the seed `train` and the hand loop use)."""
+    import torch
+
+    from xtreme_harness.engine.batching import length_grouped_batches
+
+    sizes = lengths(args.steps * args.batch_size, seed=2)
+    generator = torch.Generator().manual_seed(1)
+    batches = length_grouped_batches(sizes, args.batch_size, generator)[: args.steps]
+    grouped = sum(len(batch) * max(sizes[i] for i in batch) for batch in batches)
+    return sum(len(batch) for batch in batches) * FIXED_LENGTH / grouped
 
 
 def main() -> None:
@@ -206,6 +229,7 @@ def main() -> None:
 
     to_hand = [r["dynamic"]["examples_per_s"] / r["hand"]["examples_per_s"] for r in rounds]
     to_fixed = [r["dynamic"]["examples_per_s"] / r["fixed"]["examples_per_s"] for r in rounds]
+    limit = padding_limit(args)
     report = {
         "device": args.device,
         "steps": args.steps,
@@ -219,7 +243,9 @@ def main() -> None:
         "ratios_engine_to_hand_loop": to_hand,
         "ratios_dynamic_to_fixed_128": to_fixed,
         "goal_engine_to_hand_loop": GOAL_ENGINE_TO_HAND,
+        "padding_limit": limit,
         "goal_dynamic_to_fixed_128": GOAL_DYNAMIC_TO_FIXED,
+        "goal_dynamic_to_fixed_128_of_limit": GOAL_OF_PADDING_LIMIT * limit,
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -239,8 +265,10 @@ def main() -> None:
           f"({goal_text(ratio, GOAL_ENGINE_TO_HAND)}; rounds: {spread})")  # fmt: skip
     ratio = report["ratio_dynamic_to_fixed_128"]
     spread = ", ".join(f"{r:.2f}" for r in to_fixed)
+    goal = round(report["goal_dynamic_to_fixed_128_of_limit"], 2)
     print(f"(b) dynamic + grouped / fixed 128: {ratio:.2f}x  "
-          f"({goal_text(ratio, GOAL_DYNAMIC_TO_FIXED)}; rounds: {spread})")  # fmt: skip
+          f"({goal_text(ratio, GOAL_DYNAMIC_TO_FIXED)}; {goal_text(ratio, goal)}, 90% of the "
+          f"padding limit {limit:.2f}x; rounds: {spread})")  # fmt: skip
 
 
 if __name__ == "__main__":
