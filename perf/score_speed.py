@@ -17,23 +17,10 @@ Run: `python perf/score_speed.py [--seed N] [--scale F] [--keep DIR] [--repeats 
 `--smoke` (for CI): `--scale 0.01`, one run each (the ratio of such small folders is dominated
 by fixed costs and says little).
 
-Test-set sizes (examples per language):
-
-* XNLI 5010; PAWS-X is not in XTREME-R; XCOPA 500; XQuAD 1190 (48 articles, 240 paragraphs);
-  LAReQA (XQuAD-R) 1190 questions with 11 targets each, a pool of about 13,000 candidates;
-* Tatoeba: the real LASER line counts (1000, except jv 205, ka 746, kk 575, ml 687, sw 390,
-  ta 307, te 234, th 548), as in reference/real-data/SOURCES.md;
-* MLQA test (MLQA paper): en 11590, es 5253, de 4517, ar 5335, hi 4918, vi 5495, zh 5137;
-* TyDiQA-GoldP dev: en 440, ar 921, bn 113, fi 782, id 565, ko 276, ru 812, sw 499, te 669;
-* Mewsli-X test: 14,624 mentions; fa 458 and ta 1,567 are the published extremes, the other
-  nine languages share the rest equally (1,400 or 1,399; assumption: the per-language counts
-  of the other nine are not in the reference);
-* PAN-X (WikiANN, Rahimi et al. splits): 10,000 sentences for large languages, 1,000 for
-  af az bn hi kk ml mr ms sw ta te tl ur, 100 for gu jv my pa qu yo (af ar bg fa ko ml mr ta te vi
-  checked against the HF dataset card, the rest as the WikiANN card lists them); ~8 tokens each;
-* UD-POS: sentences of the test split (af 425, ar 1680, de 22458, en 5440, nl 1471 as in the HF
-  google/xtreme card; the others estimated from the UD v2.5 / v2.7 test treebanks that XTREME
-  merges); ~17 tokens each.
+Test-set sizes (examples per language): every task's test split in scripts/full_size/sizes.json,
+which cites each figure (`python scripts/full_size_data.py --table`; docs/performance.md), in
+the languages the official scorer reads. LAReQA's pool is generated here: 240 paragraphs of 5
+sentences per language. PAN-X sentences have about 8 tokens, UD-POS sentences about 17.
 """
 
 from __future__ import annotations
@@ -61,48 +48,9 @@ def _langs(codes: str) -> list[str]:
     return codes.split()
 
 
-SIZES = {
-    "xnli": dict.fromkeys(_langs("ar bg de el en es fr hi ru sw th tr ur vi zh"), 5010),
-    "xcopa": dict.fromkeys(_langs("et ht id it qu sw ta th tr vi zh"), 500),
-    "udpos": {
-        "af": 425, "ar": 1680, "bg": 1116, "de": 22458, "el": 456, "en": 5440, "es": 3147,
-        "et": 3760, "eu": 1799, "fa": 600, "fi": 4422, "fr": 7538, "he": 491, "hi": 2684,
-        "hu": 449, "id": 1557, "it": 3518, "ja": 2365, "kk": 1047, "ko": 4276, "mr": 47,
-        "nl": 1471, "pt": 2681, "ru": 8973, "ta": 120, "te": 146, "th": 1000, "tl": 55,
-        "tr": 4785, "ur": 535, "vi": 800, "yo": 100, "zh": 2864, "lt": 739, "pl": 4942,
-        "uk": 892, "wo": 470, "ro": 2272,
-    },
-    "panx": {
-        **dict.fromkeys(
-            _langs("ar bg de el en es et eu fa fi fr he hu id it ja ka ko lt nl pl pt ro ru th tr")
-            + _langs("uk vi zh"),
-            10000,
-        ),
-        **dict.fromkeys(_langs("af az bn hi kk ml mr ms sw ta te tl ur"), 1000),
-        **dict.fromkeys(_langs("gu jv my pa qu yo"), 100),
-    },
-    "xquad": dict.fromkeys(_langs("en es de el ru tr ar vi th zh hi ro"), 1190),
-    "mlqa": {"en": 11590, "es": 5253, "de": 4517, "ar": 5335, "hi": 4918, "vi": 5495, "zh": 5137},
-    "tydiqa": {
-        "en": 440, "ar": 921, "bn": 113, "fi": 782, "id": 565, "ko": 276, "ru": 812, "sw": 499,
-        "te": 669,
-    },
-    "mewslix": {
-        "ar": 1400, "de": 1400, "en": 1400, "es": 1400, "fa": 458, "ja": 1400, "pl": 1400,
-        "ro": 1400, "ta": 1567, "tr": 1400, "uk": 1399,
-    },
-    "lareqa": dict.fromkeys(_langs("ar de el en es hi ru th tr vi zh"), 1190),
-    "tatoeba": {
-        **dict.fromkeys(
-            _langs("ar he vi id tl eu nl de el bn hi mr ur fa fr it pt es bg ru ja ko tr et fi hu")
-            + _langs("af az lt pl uk ro zh"),
-            1000,
-        ),
-        "jv": 205, "ka": 746, "kk": 575, "ml": 687, "sw": 390, "ta": 307, "te": 234, "th": 548,
-    },
-}  # fmt: skip
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from full_size.sizes import Sizes  # noqa: E402  (the cited split sizes)
 from official_reference import (  # noqa: E402  (the transcription of the official scorer)
     XTREME_R_GROUP2TASK,
     XTREME_R_TASK2LANGS,
@@ -110,7 +58,22 @@ from official_reference import (  # noqa: E402  (the transcription of the offici
 )
 
 TASK2LANGS = XTREME_R_TASK2LANGS
-assert all(sorted(TASK2LANGS[t]) == sorted(SIZES[t]) for t in SIZES)
+
+
+def _test_sizes() -> dict[str, dict[str, int]]:
+    """Examples per language of every task's test split, in the languages the official scorer
+    reads: the figures of scripts/full_size/sizes.json, which cites each one."""
+    sizes = Sizes(1.0)
+    table = {}
+    for task, languages in TASK2LANGS.items():
+        counts = sizes.counts(task, "test")
+        missing = sorted(set(languages) - set(counts))
+        assert not missing, f"sizes.json has no {task} test size for {missing}"
+        table[task] = {language: counts[language] for language in languages}
+    return table
+
+
+SIZES = _test_sizes()
 
 UPOS = _langs("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X")
 UPOS_WEIGHTS = [7, 10, 5, 5, 3, 8, 0.3, 18, 2, 2, 5, 6, 12, 2, 0.3, 11, 0.5]

@@ -140,6 +140,17 @@ def test_sizes_at_full_scale_are_the_cited_figures():
     assert sum(FULL.counts("mewslix", "test").values()) == 14624
     assert FULL.counts("mewslix", "train") == {"en": 167719}
     assert FULL.counts("mlqa", "test")["en"] == 11590
+    # UD-POS: sums of stats.xml over the treebanks whose file names carry the code, at the UD
+    # release tag XTREME downloads (r2.5; r2.7 for lt): zh GSD 3997/500/500 + GSDSimp
+    # 3997/500/500 + test-only CFL 451, HK 1004, PUD 1000; ru test SynTagRus 6491 + GSD 601 +
+    # Taiga 884 + PUD 1000; lt ALKSNIS 2341/617/684 + HSE 153/55/55; fr train GSD 14450 +
+    # ParTUT 803 + Sequoia 2231 + Spoken 1156 (FTB, released without forms, filtered out)
+    udpos = {split: FULL.counts("udpos", split) for split in ("train", "validation", "test")}
+    assert [udpos[split]["zh"] for split in udpos] == [7994, 1000, 3455]
+    assert [udpos[split]["lt"] for split in udpos] == [2494, 672, 739]
+    assert udpos["test"]["ru"] == 8976
+    assert udpos["train"]["fr"] == 18640
+    assert udpos["train"]["en"] == 21253  # Hu et al. 2020 (XTREME), Table 1
 
 
 def test_every_figure_has_a_source_and_a_verified_flag():
