@@ -240,3 +240,53 @@ def test_compile_trains_and_evaluates_and_is_recorded(tiny_model, tmp_path):
     assert fast["scores"]["en"]["accuracy"] == pytest.approx(
         plain["scores"]["en"]["accuracy"], abs=1.0
     )
+
+
+class SkippingScaler:
+    """A stand-in for CUDA's GradScaler that skips every second optimizer step, as an overflow
+    would; reading its scale fails (the loop must not wait for the device to ask)."""
+
+    def __init__(self, device: str) -> None:
+        self.steps = 0
+
+    def scale(self, loss):
+        return loss
+
+    def unscale_(self, optimizer) -> None:
+        pass
+
+    def step(self, optimizer) -> None:
+        self.steps += 1
+        if self.steps % 2:
+            optimizer.step()
+
+    def update(self) -> None:
+        pass
+
+    def get_scale(self):
+        raise AssertionError("the training loop read the scale")
+
+
+def test_in_fp16_the_schedule_advances_also_after_a_skipped_step(tiny_model, monkeypatch):
+    import contextlib
+
+    import transformers
+
+    schedulers, original = [], transformers.get_linear_schedule_with_warmup
+
+    def linear(*args, **kwargs):
+        schedulers.append(original(*args, **kwargs))
+        return schedulers[-1]
+
+    monkeypatch.setattr(torch.amp, "GradScaler", SkippingScaler)
+    monkeypatch.setattr(transformers, "get_linear_schedule_with_warmup", linear)
+    monkeypatch.setattr(Placement, "autocast", lambda self: contextlib.nullcontext())
+    _, recipe, kind, tokenizer, features = _training(tiny_model)
+    model = load_model(kind, tiny_model)
+    report = train(model, kind, features, schedule=Schedule(recipe),
+                   regularizer=HOST.get("regularizers", "none")(),
+                   placement=Placement("cpu", "fp16"), seed=3, pad_id=tokenizer.pad_token_id,
+                   progress=False)  # fmt: skip
+    assert report.updates == 10
+    # every update advanced the schedule, the 5 the scaler skipped too
+    assert schedulers[0].last_epoch == 10

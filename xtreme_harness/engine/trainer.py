@@ -10,7 +10,12 @@ end of every epoch; the next batch is collated while the GPU computes. On the CP
 read at once. AdamW is torch's fused implementation on every device: one kernel for the whole
 update instead of a loop over parameter groups (the update of 278M parameters of XLM-R base took
 0.2 s fused against 1.3 to 1.8 s with the default on 2 CPU cores, docs/performance.md); it
-rounds slightly differently from the unfused loop the reference scripts ran.
+rounds slightly differently from the unfused loop the reference scripts ran. In fp16 the learning
+rate schedule advances at every update, also where the gradient scaler skipped the optimizer step
+for an overflow, as the reference scripts' schedule does under apex's loss scaling
+(google-research/xtreme@838c13b69daa third_party/run_classify.py:225-226, `optimizer.step()`
+then `scheduler.step()` unconditionally); asking the scaler whether it skipped would cost a wait
+for the GPU at every update.
 
 Evaluation points are every `eval_steps` updates (else the end of every epoch) and the last update,
 as the reference scripts save a checkpoint every N updates and let the final model compete. What is
@@ -289,16 +294,12 @@ def train(
                     scaler.unscale_(optimizer)
                 if recipe.max_grad_norm:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), recipe.max_grad_norm)
-                stepped = True
                 if scaler is not None:
-                    scale = scaler.get_scale()
-                    scaler.step(optimizer)
+                    scaler.step(optimizer)  # skipped on the device if a gradient overflowed
                     scaler.update()
-                    stepped = scaler.get_scale() >= scale  # a lowered scale: the step was skipped
                 else:
                     optimizer.step()
-                if stepped:
-                    scheduler.step()
+                scheduler.step()  # after a skipped fp16 step too (see the module docstring)
                 optimizer.zero_grad(set_to_none=True)
                 report.updates += 1
                 bar.update(1)
