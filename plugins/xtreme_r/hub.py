@@ -144,7 +144,9 @@ def xcopa_convert(row: dict[str, Any], features: Any) -> dict[str, Any]:
 UDPOS_OTHER_TREEBANKS = {
     "el": "Ancient_Greek-PROIEL and -Perseus (26,490 / 2,156 / 2,353 sentences beside Greek-GDT's "
     "1,662 / 403 / 456)",
-    "fr": "Old_French-SRCMF (13,909 / 1,842 / 1,927)",
+    "fr": "Old_French-SRCMF (13,909 / 1,842 / 1,927) and French-FTB (14,759 / 1,235 / 2,541), "
+    "which UD releases without word forms and XTREME's preprocessing drops but for a few "
+    "sentences (1 of dev, 12 of test)",
     "ru": "Old_Russian-TOROT and -RNC (13,336 / 1,852 / 2,360)",
     "zh": "Classical_Chinese-Kyoto (11,004 / 2,038 / 2,073)",
 }
@@ -152,8 +154,11 @@ UDPOS_OTHER_TREEBANKS = {
 reads every UD 2.5 treebank folder matching ``*_<Language>*`` (huggingface/datasets
 datasets/xtreme/xtreme.py, ``_split_generators``), so other languages' treebanks join in, where
 XTREME's download keeps the files whose name starts with the language's code
-(google-research/xtreme scripts/download_data.sh lines 82-92 at 838c13b). Train / dev / test
-sentences from the treebanks' stats.xml at UD tag r2.5 (they add up to google/xtreme's counts)."""
+(google-research/xtreme scripts/download_data.sh lines 82-92 at 838c13b); and it keeps
+French-FTB's sentences, which UD releases without word forms and XTREME's preprocessing drops
+(utils_preprocess.py, udpos_preprocess: a sentence whose forms are nearly all ``_``). Train / dev
+/ test sentences from the treebanks' stats.xml at UD tag r2.5 (they add up to google/xtreme's
+counts); FTB's sentences that pass the filter counted in its dev and test files."""
 UDPOS_HUB_ADDS = {("de", "test"): "adds Swiss_German-UZH (100 sentences) to XTREME's 22,358"}
 """(language, split) whose google/xtreme data differs a little from XTREME's: kept, and recorded
 as a departure by the runs that read it (`udpos_differences`)."""
@@ -171,8 +176,8 @@ def udpos_locate(split: str, language: str) -> tuple[str, str | None, str]:
             f"hub:google/xtreme/udpos.{UDPOS_NAMES[language]}",
             f"not XTREME's {language} data: its loader reads every UD 2.5 treebank folder "
             f"matching *_{UDPOS_NAMES[language]}*, so it adds "
-            f"{UDPOS_OTHER_TREEBANKS[language]} (train / dev / test) to the treebanks XTREME's "
-            "download keeps; use --source xtreme with the official download",
+            f"{UDPOS_OTHER_TREEBANKS[language]} to the sentences XTREME's data keeps (counts: "
+            "train / dev / test); use --source xtreme with the official download",
         )
     return "google/xtreme", f"udpos.{UDPOS_NAMES[language]}", _split(split)
 
