@@ -128,3 +128,33 @@ def test_a_candidate_missed_above_the_boundary_is_a_real_difference(retrieval, t
     full = [[0, 1, 3, 4, 5]]  # candidate 2 (third best) missed; the ranks no longer agree
     _write(tmp_path, POOL, _circle([0.0]), chunked, full)
     assert list(retrieval.compare(str(tmp_path), 1e-5)["real"]) == [0]
+
+
+GPU_MEASURE = REPO / "scripts" / "gpu_measure.sh"
+
+
+def test_the_gpu_script_runs_scripts_that_exist_with_options_they_declare():
+    """scripts/gpu_measure.sh is run only on a lent GPU: what it calls is checked here."""
+    lines = GPU_MEASURE.read_text(encoding="utf-8").replace("\\\n", " ").splitlines()
+    calls = [line.split()[2:] for line in lines if line.strip().startswith("measure ")]
+    assert len(calls) >= 6
+    for call in calls:
+        script = REPO / call[0]
+        assert script.is_file(), call[0]
+        declared = _arguments(script)
+        for word in call[1:]:
+            if word.startswith("--"):
+                assert word in declared, f"{call[0]} declares no {word}"
+    assert {REPO / call[0] for call in calls} >= {
+        PERF / "trainer_baseline.py",
+        PERF / "retrieval_training.py",
+        REPO / "scripts/cuda_check.py",
+    }
+
+
+def test_the_gpu_script_refuses_an_unknown_group():
+    import subprocess
+
+    done = subprocess.run(["bash", str(GPU_MEASURE), "everything"], capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert done.returncode == 2 and "usage:" in done.stderr
