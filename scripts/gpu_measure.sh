@@ -7,10 +7,10 @@
 #   scripts/gpu_measure.sh core [OUT]          # there: cuda_check, trainer_baseline, retrieval_training
 #   scripts/gpu_measure.sh options [OUT]       # there: speed_options, train_throughput, regularizer_cost
 #
-# Each group is sized to run in about 6 minutes on an H100; each script has its own time limit
-# (LIMIT seconds, default 240) so that one slow script leaves the others their turn. Every
-# script's output goes to OUT/<script>.log (OUT: the argument, else $OUT, else gpu-figures/), and
-# the end of each log is printed. DEVICE (default cuda) and SMOKE=1 (each perf script's --smoke)
+# Each group is sized for about 6 minutes on an H100 (an estimate: not yet run on one); each
+# script has its own time limit (LIMIT seconds, default 240) so that one slow script leaves the
+# others their turn. Every script's output goes to OUT/<script>.log (OUT: the argument, else
+# $OUT, else gpu-figures/), and the end of each log is printed. DEVICE (default cuda) and SMOKE=1 (each perf script's --smoke)
 # let the same plumbing run on a CPU: `DEVICE=cpu SMOKE=1 scripts/gpu_measure.sh core`.
 set -u
 cd "$(dirname "$0")/.."
