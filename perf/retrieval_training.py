@@ -13,9 +13,9 @@ model on the same batches both ways, with the engine's `train`, and prints:
   - a correctness check (exit status 1 on failure): the loss and embeddings of one batch, in
     evaluation mode, agree within 1e-5 between the two ways.
 
-Lengths are LAReQA's training pairs as `scripts/full_size` draws SQuAD (measured word counts of
-XQuAD's English paragraphs and questions, `scripts/full_size/sizes.json`: question mean 10.35 words,
-sd 3.57; paragraph mean 123.85, sd 56.47), at an assumed 1.3 subword tokens per word, plus the
+Lengths are LAReQA's training pairs as `scripts/full_size` draws SQuAD (its ``qa.question`` and
+``qa.context`` word counts, measured in XQuAD's English questions and paragraphs: mean 10.35 and
+123.85 words), at an assumed 1.3 subword tokens per word, plus the
 special tokens: a query is the question (at most 96 tokens), a positive is the answer sentence
 (assumed one fifth of its paragraph) with its paragraph (at most 256 tokens), the widths of
 scripts/train_lareqa.sh of google-research/xtreme.
@@ -31,13 +31,17 @@ one layer of width 64, one round.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from _report import goal_text, median, spread
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from full_size.sizes import Sizes  # the cited length distributions
+from full_size.text import Length
 
 TOKENS_PER_WORD = 1.3
 """Assumed subword tokens per English word."""
@@ -46,19 +50,15 @@ VOCAB = 8000
 GOAL_OF_TOKEN_RATIO = 0.9
 
 
-def _words(rng: random.Random, mean: float, sd: float, low: int, high: int) -> int:
-    """A log-normal word count with this mean and standard deviation, clipped."""
-    sigma = math.sqrt(math.log(1 + (sd / mean) ** 2))
-    return max(low, min(high, round(rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma))))
-
-
 def pair_lengths(count: int, seed: int) -> list[tuple[int, int]]:
     """(query tokens, positive tokens) of `count` LAReQA-like training pairs."""
+    sizes = Sizes(1.0)
+    questions, paragraphs = Length(sizes.length("qa.question")), Length(sizes.length("qa.context"))
     rng = random.Random(seed)
     pairs = []
     for _ in range(count):
-        question = _words(rng, 10.35, 3.57, 3, 29)
-        paragraph = _words(rng, 123.85, 56.47, 25, 509)
+        question = questions.draw(rng)
+        paragraph = paragraphs.draw(rng)
         query = min(QUERY_WIDTH, round(question * TOKENS_PER_WORD) + 2)
         positive = min(CANDIDATE_WIDTH, round(paragraph * 1.2 * TOKENS_PER_WORD) + 3)
         pairs.append((query, positive))
