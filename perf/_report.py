@@ -1,4 +1,5 @@
-"""Shared by the perf scripts: a measured figure set beside its goal, with a pass/fail word.
+"""Shared by the perf scripts: a measured figure set beside its goal, with a pass/fail word; and
+the tokens a set of batches runs once each is padded.
 
 The scripts print, they never assert a timing: a slow or loaded machine gives "below goal" (or
 "above goal" for a goal that is an upper bound), not a failure. Only correctness checks (the same
@@ -27,6 +28,12 @@ def goal_text(value: float, goal: float, *, at_most: bool = False, unit: str = "
 def median(values: Sequence[float]) -> float:
     """The true median (the mean of the two middle values for an even count)."""
     return statistics.median(values)
+
+
+def batch_tokens(lengths: Sequence[int], batches: Sequence[Sequence[int]]) -> int:
+    """Tokens of `batches` (lists of indices into `lengths`) once each is padded to its longest
+    input."""
+    return sum(len(batch) * max(lengths[i] for i in batch) for batch in batches)
 
 
 def spread(values: Sequence[float], fmt: str = "{:.2f}") -> str:

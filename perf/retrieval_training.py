@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _report import goal_text, median, spread
+from _report import batch_tokens, goal_text, median, spread
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from full_size.sizes import Sizes  # the cited length distributions
@@ -134,13 +134,10 @@ def token_ratio(args: argparse.Namespace) -> float:
     _, _, _, features = setup(args)
     generator = torch.Generator().manual_seed(1)
     batches = length_grouped_batches([f.length for f in features], args.batch_size, generator)
-    one = own = 0
-    for indices in batches:
-        queries = [len(features[i].input_ids[0]) for i in indices]
-        positives = [len(features[i].input_ids[1]) for i in indices]
-        one += 2 * len(indices) * max(queries + positives)
-        own += len(indices) * (max(queries) + max(positives))
-    return one / own
+    queries = [len(f.input_ids[0]) for f in features]
+    positives = [len(f.input_ids[1]) for f in features]
+    one = 2 * batch_tokens([f.length for f in features], batches)  # both sides at the longer's
+    return one / (batch_tokens(queries, batches) + batch_tokens(positives, batches))
 
 
 def check(args: argparse.Namespace) -> str | None:

@@ -38,7 +38,7 @@ import subprocess
 import sys
 import time
 
-from _report import goal_text, median
+from _report import batch_tokens, goal_text, median
 
 FIXED_LENGTH = 128
 VOCAB = 8000
@@ -184,8 +184,7 @@ def padding_limit(args: argparse.Namespace) -> float:
     sizes = lengths(args.steps * args.batch_size, seed=2)
     generator = torch.Generator().manual_seed(1)
     batches = length_grouped_batches(sizes, args.batch_size, generator)[: args.steps]
-    grouped = sum(len(batch) * max(sizes[i] for i in batch) for batch in batches)
-    return sum(len(batch) for batch in batches) * FIXED_LENGTH / grouped
+    return sum(map(len, batches)) * FIXED_LENGTH / batch_tokens(sizes, batches)
 
 
 def main() -> None:

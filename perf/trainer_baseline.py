@@ -77,7 +77,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _report import goal_text, median
+from _report import batch_tokens, goal_text, median
 
 REPO = Path(__file__).resolve().parent.parent
 FIXED_LENGTH = 128
@@ -220,11 +220,6 @@ def padding(lengths: list[int], batch_size: int) -> dict[str, float]:
         "engine_eval": batch_tokens(lengths, ordered) / real,
         "fixed_128": FIXED_LENGTH * len(lengths) / real,
     }
-
-
-def batch_tokens(lengths: list[int], batches: list[list[int]]) -> int:
-    """Tokens of `batches` once each is padded to its longest input."""
-    return sum(len(batch) * max(lengths[i] for i in batch) for batch in batches)
 
 
 def eval_default(args: argparse.Namespace) -> int:
