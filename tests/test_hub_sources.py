@@ -164,6 +164,8 @@ def test_udpos_hub_configs_that_are_not_xtremes_data_are_refused_or_recorded(hub
     tables, asked = hub
     with pytest.raises(DataError, match=r"not XTREME's el data: .*\*_Greek\*.*Ancient_Greek"):
         UDPOS.sources["hub"].load("test", "el")
+    with pytest.raises(DataError, match=r"not XTREME's fr data: .*Old_French-SRCMF.*French-FTB"):
+        UDPOS.sources["hub"].load("train", "fr")
     assert asked == []  # refused before anything is read
     upos = datasets.ClassLabel(names=list(UDPOS.labels))
     tables[("google/xtreme", "udpos.German", "test")] = datasets.Dataset.from_dict(
