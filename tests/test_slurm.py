@@ -35,8 +35,12 @@ needs_slurm = pytest.mark.skipif(
 )
 
 
-def _queue() -> str:
-    return subprocess.run(["squeue", "-h"], capture_output=True, text=True, check=False).stdout
+def _live_jobs() -> set[str]:
+    """Ids of the queue's jobs that are pending or running: not those completing (CG), the state
+    a job is in for a moment after `scancel` before it leaves the queue."""
+    listed = subprocess.run(["squeue", "-h", "-o", "%i %t"], capture_output=True, text=True,
+                            check=False).stdout  # fmt: skip
+    return {job for job, state in (line.split() for line in listed.splitlines()) if state != "CG"}
 
 
 def _grid_file(tmp_path, tiny_model, out):
@@ -94,7 +98,7 @@ def test_stopping_the_grid_cancels_its_jobs_and_it_resumes(tiny_model, tmp_path)
         grid.kill()
     assert grid.returncode != 0, said  # what the grid printed, should it have gone on
     ours = {p.name.split("_")[0] for p in (out / "slurm").glob("*_submitted.pkl")}
-    assert not ours & {line.split()[0] for line in _queue().splitlines()}
+    assert not ours & _live_jobs()
     resumed = CliRunner().invoke(cli, ["grid", str(spec)])
     assert resumed.exit_code == 0, resumed.output
     assert "2/2 cells finished" in resumed.output
